@@ -1,0 +1,17 @@
+/**
+ * @intendedops/core — the governance engine. Each area's index lists what it exports.
+ */
+
+export * from "./audit/index";
+export * from "./catalog/index";
+export * from "./errors";
+export * from "./governor/index";
+export * from "./ids";
+export * from "./intentions/index";
+export * from "./metrics/index";
+export * from "./model/index";
+export * from "./policy/index";
+export * from "./storage/index";
+export * from "./trust/index";
+export * from "./value/index";
+export * from "./webhooks/index";

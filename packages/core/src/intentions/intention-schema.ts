@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { IntentClassSchema } from "../model/enums";
+
+/** Field names are snake_case, exactly as the intentions API contract writes them. */
+export const DataElementSchema = z.object({
+  data_source_id: z.string().min(1).max(200),
+  path: z.string().min(1).max(500),
+});
+export type DataElement = z.infer<typeof DataElementSchema>;
+
+export const INTENTION_STATUSES = ["draft", "active", "archived"] as const;
+
+const intentTypePattern = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*)$/, "Intent type must be domain.action or domain.*");
+
+export const IntentionInputSchema = z.object({
+  label: z
+    .string({ error: "label is required" })
+    .regex(/^[a-z][a-z0-9_]{0,99}$/, "label must be snake_case (a-z, 0-9, _), starting with a letter"),
+  display_name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().max(2000).optional(),
+  intent_class: IntentClassSchema,
+  approval_required: z.boolean().default(false),
+  ttl_minutes: z.number().int().min(1).max(10_080).default(5),
+  intent_types: z.array(intentTypePattern).default([]),
+  data_elements: z.array(DataElementSchema).max(500).default([]),
+});
+export type IntentionInput = z.input<typeof IntentionInputSchema>;
+
+export const IntentionSchema = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  label: z.string(),
+  display_name: z.string(),
+  description: z.string().nullable(),
+  intent_class: IntentClassSchema,
+  status: z.enum(INTENTION_STATUSES),
+  approval_required: z.boolean(),
+  ttl_minutes: z.number().int(),
+  intent_types: z.array(z.string()),
+  data_elements: z.array(DataElementSchema),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Intention = z.infer<typeof IntentionSchema>;

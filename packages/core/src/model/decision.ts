@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { OutcomeSchema, RiskLevelSchema, TrustTierSchema } from "./enums";
+
+/** One line of the explain trace: a rule (policy, matrix, declaration, intention) and its verdict. */
+export const TraceEntrySchema = z.object({
+  rule: z.string(),
+  kind: z.enum(["declaration", "agent_status", "policy", "intention", "matrix", "critical_guard"]),
+  matched: z.boolean(),
+  effect: OutcomeSchema.optional(),
+  mode: z.enum(["enforce", "shadow"]).optional(),
+  why: z.string(),
+});
+export type TraceEntry = z.infer<typeof TraceEntrySchema>;
+
+export const ApprovalSettingsSchema = z.object({
+  approvers: z.number().int().min(1).max(10).default(1),
+  expiresInSeconds: z.number().int().positive().optional(),
+});
+export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
+
+export const DecisionSchema = z.object({
+  outcome: OutcomeSchema,
+  reasons: z.array(z.string()),
+  riskLevel: RiskLevelSchema,
+  trustTier: TrustTierSchema,
+  /** Ids of the enforced policies whose effect decided the outcome. */
+  matchedPolicies: z.array(z.string()),
+  /** What shadow-mode policies would have done; never applied. */
+  shadow: z.array(z.object({ policyId: z.string(), effect: OutcomeSchema })),
+  approval: ApprovalSettingsSchema.optional(),
+  /** The matched intention's label, or "ambient". */
+  intention: z.string().optional(),
+  trace: z.array(TraceEntrySchema),
+  evaluatedAt: z.string(),
+});
+export type Decision = z.infer<typeof DecisionSchema>;

@@ -1,0 +1,2 @@
+export type * from "./evaluation-types";
+export * from "./policy-schema";

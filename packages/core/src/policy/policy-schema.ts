@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { ApprovalSettingsSchema } from "../model/decision";
+import { OutcomeSchema, RiskLevelSchema, TrustTierSchema } from "../model/enums";
+
+export const CONDITION_OPS = [
+  "eq",
+  "neq",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+  "in",
+  "not_in",
+  "exists",
+  "matches",
+] as const;
+
+/** A comparison on a params field; `field` is a dot path inside params, e.g. `amount` or `customer.tier`. */
+export const ComparisonSchema = z.object({
+  field: z.string().min(1),
+  op: z.enum(CONDITION_OPS),
+  value: z.unknown().optional(),
+});
+
+export type Condition =
+  | z.infer<typeof ComparisonSchema>
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    ComparisonSchema,
+    z.object({ all: z.array(ConditionSchema).min(1) }),
+    z.object({ any: z.array(ConditionSchema).min(1) }),
+    z.object({ not: ConditionSchema }),
+  ]),
+);
+
+/** What a policy matches. Every present field must match; absent fields match anything. */
+export const PolicyMatchSchema = z.object({
+  /** Intent types, exact or glob (`billing.*`, `*.delete_*`, `*`). */
+  types: z.array(z.string().min(1)).min(1).optional(),
+  domains: z.array(z.string().min(1)).min(1).optional(),
+  agentIds: z.array(z.string().min(1)).min(1).optional(),
+  tiers: z.object({ min: TrustTierSchema.optional(), max: TrustTierSchema.optional() }).optional(),
+  riskLevels: z.array(RiskLevelSchema).min(1).optional(),
+  params: ConditionSchema.optional(),
+});
+export type PolicyMatch = z.infer<typeof PolicyMatchSchema>;
+
+/** The body of `POST /v1/policies` and `PUT /v1/policies/:id`. */
+export const PolicyInputSchema = z.object({
+  name: z.string({ error: "Policy name is required" }).trim().min(1, "Policy name is required").max(200),
+  description: z.string().max(2000).optional(),
+  enabled: z.boolean().default(true),
+  mode: z.enum(["enforce", "shadow"]).default("enforce"),
+  effect: OutcomeSchema,
+  match: PolicyMatchSchema.default({}),
+  approval: ApprovalSettingsSchema.optional(),
+  /** Shown in the decision's reasons when the policy decides. */
+  reason: z.string().max(500).optional(),
+});
+export type PolicyInput = z.input<typeof PolicyInputSchema>;
+
+export const PolicySchema = PolicyInputSchema.extend({
+  id: z.string(),
+  tenantId: z.string(),
+  /** Starts at 1, +1 on every update. */
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Policy = z.infer<typeof PolicySchema>;
