@@ -2,6 +2,7 @@
  * @intendedops/core — the governance engine. Each area's index lists what it exports.
  */
 
+export * from "./agent-runtime/index";
 export * from "./audit/index";
 export * from "./catalog/index";
 export * from "./errors";
