@@ -1,0 +1,65 @@
+import type { GovernanceBackend, IntentStatusReport } from "./governance-backend";
+
+/** How long and how often an agent polls for a human decision. */
+export interface WaitOptions {
+  /** Give up after this long (the intent stays pending). Default 15 minutes. */
+  timeoutMs?: number;
+  /** First delay between polls. Default 1 s. */
+  pollIntervalMs?: number;
+  /** Delays double up to this cap. Default 30 s. */
+  maxPollIntervalMs?: number;
+}
+
+export const DEFAULT_WAIT_OPTIONS: Readonly<Required<WaitOptions>> = {
+  timeoutMs: 15 * 60_000,
+  pollIntervalMs: 1_000,
+  maxPollIntervalMs: 30_000,
+};
+
+export type WaitOutcome =
+  | { kind: "decided"; report: IntentStatusReport }
+  | { kind: "timeout"; report: IntentStatusReport };
+
+/**
+ * Poll the backend until the intent leaves `pending` or the timeout passes, doubling the
+ * delay each time. Rejects with `signal.reason` when the signal aborts.
+ */
+export async function waitForDecision(
+  backend: GovernanceBackend,
+  intentId: string,
+  options: WaitOptions = {},
+  signal?: AbortSignal,
+  now: () => number = Date.now,
+): Promise<WaitOutcome> {
+  const { timeoutMs, pollIntervalMs, maxPollIntervalMs } = { ...DEFAULT_WAIT_OPTIONS, ...options };
+  const deadline = now() + timeoutMs;
+  let delay = Math.max(1, pollIntervalMs);
+  for (;;) {
+    signal?.throwIfAborted();
+    const report = await backend.getStatus(intentId, { signal });
+    if (report.status !== "pending") return { kind: "decided", report };
+    const remaining = deadline - now();
+    if (remaining <= 0) return { kind: "timeout", report };
+    await sleep(Math.min(delay, remaining), signal);
+    delay = Math.min(delay * 2, Math.max(delay, maxPollIntervalMs));
+  }
+}
+
+/** setTimeout as a promise that rejects with the signal's reason on abort. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
