@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import { newId } from "../ids";
+import type { AuditEvent, AuditEventDraft } from "../model/audit-event";
+import type { AuditHead } from "../storage/storage-port";
+import { canonicalJson } from "./canonical-json";
+
+/** The `prevHash` of a chain's first event: 64 zeros. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The fields of an event that its hashes cover (everything except the hashes themselves). */
+export type AuditEventBody = Omit<AuditEvent, "prevHash" | "hash" | "leafHash">;
+
+// RFC 6962 domain-separation prefix for leaves; a future Merkle tree prefixes nodes with 0x01.
+const LEAF_PREFIX = new Uint8Array([0]);
+
+/** The hashed body of an event, field by field, so stray extra properties never enter the hash. */
+export function auditEventBody(event: AuditEventBody): AuditEventBody {
+  return {
+    id: event.id,
+    tenantId: event.tenantId,
+    seq: event.seq,
+    eventType: event.eventType,
+    actor: event.actor,
+    agentId: event.agentId,
+    intentId: event.intentId,
+    data: event.data,
+    timestamp: event.timestamp,
+  };
+}
+
+/** `SHA-256(prevHash ‖ canonical(body))` as lowercase hex, for the event's own `prevHash`. */
+export function hashAuditEvent(event: AuditEventBody & Pick<AuditEvent, "prevHash">): string {
+  return chainHash(event.prevHash, canonicalJson(auditEventBody(event)));
+}
+
+/** `SHA-256(0x00 ‖ canonical(body))` as lowercase hex: the RFC 6962 leaf hash of the event. */
+export function leafHashOf(event: AuditEventBody): string {
+  return leafHash(canonicalJson(auditEventBody(event)));
+}
+
+/** Both hashes from one canonical serialization (the verifier's and the builder's hot path). */
+export function computeHashes(body: AuditEventBody, prevHash: string): { hash: string; leafHash: string } {
+  const canonical = canonicalJson(auditEventBody(body));
+  return { hash: chainHash(prevHash, canonical), leafHash: leafHash(canonical) };
+}
+
+function chainHash(prevHash: string, canonical: string): string {
+  return createHash("sha256").update(prevHash, "utf8").update(canonical, "utf8").digest("hex");
+}
+
+function leafHash(canonical: string): string {
+  return createHash("sha256").update(LEAF_PREFIX).update(canonical, "utf8").digest("hex");
+}
+
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * Turns drafts into chained events that continue `head` (seq head.seq+1…, prevHash from head.hash).
+ *
+ * @example
+ * const head = await tx.audit.lockHead(tenantId);
+ * await tx.audit.append(tenantId, buildAuditEvents(head, drafts, { tenantId, now }));
+ */
+export function buildAuditEvents(
+  head: AuditHead,
+  drafts: readonly AuditEventDraft[],
+  ctx: { tenantId: string; now: number; newId?: () => string },
+): AuditEvent[] {
+  if (!Number.isSafeInteger(head.seq) || head.seq < 0 || !HEX_HASH.test(head.hash)) {
+    // A malformed head would silently start a chain that can never verify.
+    throw new TypeError(`buildAuditEvents: invalid audit head (seq ${head.seq}, hash ${head.hash})`);
+  }
+  const timestamp = new Date(ctx.now).toISOString();
+  const nextId = ctx.newId ?? (() => newId("auditEvent", ctx.now));
+  const events: AuditEvent[] = [];
+  let prevHash = head.hash;
+  let seq = head.seq;
+  for (const draft of drafts) {
+    seq += 1;
+    const body: AuditEventBody = {
+      id: nextId(),
+      tenantId: ctx.tenantId,
+      seq,
+      eventType: draft.eventType,
+      actor: draft.actor,
+      agentId: draft.agentId ?? null,
+      intentId: draft.intentId ?? null,
+      data: draft.data,
+      timestamp,
+    };
+    const hashes = computeHashes(body, prevHash);
+    events.push({ ...body, prevHash, ...hashes });
+    prevHash = hashes.hash;
+  }
+  return events;
+}

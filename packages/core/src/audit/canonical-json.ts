@@ -1,0 +1,78 @@
+/**
+ * Canonical JSON (RFC 8785-like): the same value always serializes to the same string,
+ * whatever order its object keys were inserted in. The audit chain hashes this form, so
+ * any writer, store or offline verifier recomputes identical hashes.
+ */
+
+/** Serializes `value` with recursively sorted keys and no insignificant whitespace; throws TypeError on NaN, Infinity, BigInt, functions, symbols and cycles. */
+export function canonicalJson(value: unknown): string {
+  const out = serialize(value, new Set());
+  if (out === undefined) {
+    throw new TypeError("canonicalJson: the top-level value is not representable in JSON");
+  }
+  return out;
+}
+
+function serialize(value: unknown, ancestors: Set<object>): string | undefined {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) {
+        throw new TypeError(`canonicalJson: ${value} is not representable in JSON`);
+      }
+      return JSON.stringify(value);
+    case "undefined":
+      return undefined;
+    case "object":
+      return serializeObject(value, ancestors);
+    default:
+      throw new TypeError(`canonicalJson: a ${typeof value} is not representable in JSON`);
+  }
+}
+
+function serializeObject(value: object, ancestors: Set<object>): string | undefined {
+  // Dates and other toJSON-aware values hash as they are stored (JSON round trip),
+  // so a chain built from live objects verifies against the stored rows.
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") {
+    return serialize(toJSON.call(value), ancestors);
+  }
+  if (ancestors.has(value)) {
+    throw new TypeError("canonicalJson: cyclic structure");
+  }
+  ancestors.add(value);
+  try {
+    return Array.isArray(value) ? serializeArray(value, ancestors) : serializeMembers(value, ancestors);
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+function serializeArray(items: readonly unknown[], ancestors: Set<object>): string {
+  let out = "[";
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ",";
+    // As in JSON.stringify, an unrepresentable array slot becomes null (arrays keep positions).
+    out += serialize(items[i], ancestors) ?? "null";
+  }
+  return `${out}]`;
+}
+
+function serializeMembers(record: object, ancestors: Set<object>): string {
+  // Default sort compares UTF-16 code units, which is exactly RFC 8785's key order.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = serialize((record as Record<string, unknown>)[key], ancestors);
+    if (member === undefined) continue;
+    if (!first) out += ",";
+    out += `${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
+}
