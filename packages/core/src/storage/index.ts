@@ -1,1 +1,23 @@
-export type * from "./storage-port";
+export { createMemoryStore, type MemoryStore } from "./memory-store";
+export type {
+  AgentRepo,
+  ApprovalRepo,
+  AuditFilter,
+  AuditHead,
+  AuditRepo,
+  IdempotencyRecord,
+  IdempotencyRepo,
+  IntentFilter,
+  IntentionRepo,
+  IntentRepo,
+  OutboxEvent,
+  OutboxRepo,
+  Page,
+  PageRequest,
+  PolicyRepo,
+  ReadOptions,
+  StoragePort,
+  StoreTx,
+  TrustChangeRepo,
+  ValueRepo,
+} from "./storage-port";

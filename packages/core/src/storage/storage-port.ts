@@ -69,8 +69,19 @@ export interface OutboxEvent {
   createdAt: string;
 }
 
+/**
+ * Read options for rows a transaction is about to rewrite from their current value.
+ * `forUpdate` asks for a row lock held to commit (`SELECT … FOR UPDATE` on PostgreSQL; the
+ * single writer already serializes on SQLite and in memory), so concurrent read-modify-write
+ * cycles (trust scores, approval votes) cannot lose an update. Stores may ignore it outside
+ * a transaction.
+ */
+export interface ReadOptions {
+  forUpdate?: boolean;
+}
+
 export interface AgentRepo {
-  get(tenantId: string, id: string): Promise<Agent | undefined>;
+  get(tenantId: string, id: string, options?: ReadOptions): Promise<Agent | undefined>;
   /** Throws IntendedOpsError CONFLICT when the id is taken in the tenant. */
   insert(agent: Agent): Promise<void>;
   update(agent: Agent): Promise<void>;
@@ -92,7 +103,7 @@ export interface IntentRepo {
 }
 
 export interface ApprovalRepo {
-  get(tenantId: string, id: string): Promise<Approval | undefined>;
+  get(tenantId: string, id: string, options?: ReadOptions): Promise<Approval | undefined>;
   getByIntent(tenantId: string, intentId: string): Promise<Approval | undefined>;
   insert(approval: Approval): Promise<void>;
   /** Compare-and-set on status, like IntentRepo.update. */
