@@ -1,0 +1,182 @@
+import { abortableSleep, attemptSignal } from "./abort-signals";
+import { errorFromResponse, IntendedOpsApiError, NetworkError, TimeoutError } from "./api-errors";
+import {
+  type AttemptFailure,
+  isRetryable,
+  parseRetryAfter,
+  type RetryConfig,
+  retryDelayMs,
+} from "./retry-policy";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Per-call settings; every client method takes them as its last argument. */
+export interface RequestOptions {
+  /** Aborts the call (and any wait between retries); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for each attempt of this call. */
+  timeoutMs?: number;
+  /** Overrides the client's `retry.maxRetries` for this call. */
+  maxRetries?: number;
+  /** Extra headers for this call. */
+  headers?: Record<string, string>;
+}
+
+export interface TransportConfig {
+  apiKey: string;
+  /** Without a trailing slash. */
+  baseUrl: string;
+  tenantId: string | undefined;
+  fetch: typeof globalThis.fetch;
+  timeoutMs: number;
+  retry: RetryConfig;
+  headers: Record<string, string>;
+  /** Epoch ms; resolves `Retry-After` dates. */
+  now: () => number;
+  /** In [0, 1); draws the backoff jitter. */
+  random: () => number;
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+export interface ApiRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Readonly<Record<string, QueryValue>>;
+  body?: unknown;
+  /** Safe to repeat after a 5xx or a lost response; defaults to true for GET, PUT and DELETE. */
+  idempotent?: boolean;
+  /** `data`: the envelope's `data`; `json`: the whole JSON body; `text`: the raw body; `none`: nothing. */
+  read?: "data" | "json" | "text" | "none";
+  /** Non-2xx statuses whose body is a result rather than an error (a health check's 503). */
+  resultStatuses?: readonly number[];
+  /** False turns retrying off for this request whatever the configuration. */
+  retry?: boolean;
+  options?: RequestOptions;
+}
+
+export type Transport = <T>(request: ApiRequest) => Promise<T>;
+
+const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
+
+/** `/v1/intents` + `{ page: 2, status: undefined }` → `/v1/intents?page=2`. */
+export function buildPath(path: string, query: Readonly<Record<string, QueryValue>> | undefined): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+/** One HTTP exchange's outcome: a body to return, or an error with what retrying needs to know. */
+type AttemptResult =
+  | { ok: true; value: unknown }
+  | { ok: false; error: IntendedOpsApiError; failure: AttemptFailure };
+
+/** Builds the function every client method calls: one request with timeout, typed errors and retries. */
+export function createTransport(config: TransportConfig): Transport {
+  const attempt = async (request: ApiRequest): Promise<AttemptResult> => {
+    const options = request.options ?? {};
+    const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+    const signal = attemptSignal(options.signal, timeoutMs);
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      ...config.headers,
+      ...options.headers,
+      "x-api-key": config.apiKey,
+    };
+    if (config.tenantId !== undefined) headers["x-tenant-id"] = config.tenantId;
+    if (request.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      const response = await config.fetch(`${config.baseUrl}${buildPath(request.path, request.query)}`, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: signal.signal,
+      });
+      const bodyText = await response.text();
+      if (response.ok || request.resultStatuses?.includes(response.status)) {
+        return { ok: true, value: readBody(bodyText, request.read ?? "data", response) };
+      }
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), config.now());
+      const error = errorFromResponse({
+        status: response.status,
+        statusText: response.statusText,
+        bodyText,
+        requestId: response.headers.get("x-request-id") ?? undefined,
+        retryAfterSeconds: retryAfterMs === undefined ? undefined : retryAfterMs / 1000,
+      });
+      return { ok: false, error, failure: { kind: "status", status: response.status, retryAfterMs } };
+    } catch (cause) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (cause instanceof IntendedOpsApiError) throw cause;
+      const error = signal.timedOut()
+        ? new TimeoutError({
+            code: "TIMEOUT",
+            status: 0,
+            message: `${request.method} ${request.path} timed out after ${timeoutMs} ms`,
+            cause,
+          })
+        : new NetworkError({
+            code: "NETWORK_ERROR",
+            status: 0,
+            message: `${request.method} ${request.path} failed: ${describe(cause)}`,
+            cause,
+          });
+      return { ok: false, error, failure: { kind: "network" } };
+    } finally {
+      signal.dispose();
+    }
+  };
+
+  return async <T>(request: ApiRequest): Promise<T> => {
+    const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
+    const maxRetries = request.retry === false ? 0 : (request.options?.maxRetries ?? config.retry.maxRetries);
+    for (let retry = 0; ; retry++) {
+      const result = await attempt(request);
+      if (result.ok) return result.value as T;
+      const delay =
+        retry < maxRetries && isRetryable(result.failure, idempotent)
+          ? retryDelayMs(retry, result.failure.retryAfterMs, config.retry, config.random)
+          : undefined;
+      if (delay === undefined) throw result.error;
+      await abortableSleep(delay, request.options?.signal);
+    }
+  };
+}
+
+function readBody(bodyText: string, read: NonNullable<ApiRequest["read"]>, response: Response): unknown {
+  if (read === "none") return undefined;
+  if (read === "text") return bodyText;
+  if (bodyText.trim() === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch (cause) {
+    throw invalidResponse(response, "the body is not JSON", cause);
+  }
+  if (read === "json") return parsed;
+  if (typeof parsed !== "object" || parsed === null || !("data" in parsed)) {
+    throw invalidResponse(response, 'the body has no "data" member');
+  }
+  return parsed.data;
+}
+
+function invalidResponse(response: Response, why: string, cause?: unknown): IntendedOpsApiError {
+  return new IntendedOpsApiError({
+    code: "INVALID_RESPONSE",
+    status: response.status,
+    message: `Unexpected response from the API: ${why}`,
+    requestId: response.headers.get("x-request-id") ?? undefined,
+    cause,
+  });
+}
+
+function describe(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  // undici hides the useful part (ECONNREFUSED, ENOTFOUND) in `cause`.
+  const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : "";
+  return `${cause.message}${inner}`;
+}

@@ -1,0 +1,57 @@
+import type { GovernanceBackend, IntentStatusReport } from "@intendedops/core";
+import type { IntendedOpsClient } from "./client";
+import type { Intent } from "./types";
+
+/** The client methods a remote backend calls; any object with them fits (e.g. a wrapped client). */
+export type GovernanceClient = Pick<
+  IntendedOpsClient,
+  "createIntent" | "getIntent" | "completeIntent" | "failIntent"
+>;
+
+/**
+ * A domain agent's governance over HTTP: submits, polls and reports through the API.
+ *
+ * @example
+ * const agent = createBillingAgent({ governance: remoteGovernance(client), agentId: "billing-agent", handlers });
+ */
+export function remoteGovernance(client: GovernanceClient): GovernanceBackend {
+  return {
+    async submit(input, options) {
+      const { intentId, status, decision } = await client.createIntent(input, { signal: options?.signal });
+      return { intentId, status, decision };
+    },
+    async getStatus(intentId, options) {
+      return statusOf(await client.getIntent(intentId, { signal: options?.signal }));
+    },
+    async complete(intentId, report) {
+      await client.completeIntent(intentId, report);
+    },
+    async fail(intentId, report) {
+      await client.failIntent(intentId, report);
+    },
+  };
+}
+
+/** Where an intent stands and why: a human's rejection reason or the expiry beat the decision's reasons. */
+export function statusOf(intent: Pick<Intent, "status" | "decision" | "approval">): IntentStatusReport {
+  const approval = intent.approval ?? null;
+  const decidedBy = approval ? (approval.decidedByName ?? approval.decidedBy) : null;
+  switch (intent.status) {
+    case "rejected":
+      return {
+        status: "rejected",
+        reasons: [approval?.rejectionReason ?? `Rejected by ${decidedBy ?? "an approver"}`],
+        decidedBy,
+      };
+    case "expired":
+      return {
+        status: "expired",
+        reasons: [
+          `Approval expired${approval?.expiresAt ? ` at ${approval.expiresAt}` : ""} without a decision`,
+        ],
+        decidedBy: null,
+      };
+    default:
+      return { status: intent.status, reasons: [...intent.decision.reasons], decidedBy };
+  }
+}

@@ -1,0 +1,445 @@
+import type {
+  AgentStatus,
+  ApprovalStatus,
+  CreateIntentInput,
+  DataElement,
+  IntentClass,
+  IntentionInput,
+  IntentStatus,
+  Outcome,
+  PolicyInput,
+  PolicyMatch,
+  RiskLevel,
+  TrustTier,
+  ValueCategory,
+} from "@intendedops/core";
+
+export type { RegisterAgentInput } from "@intendedops/core";
+export type {
+  AgentStatus,
+  ApprovalStatus,
+  CreateIntentInput,
+  DataElement,
+  IntentClass,
+  IntentionInput,
+  IntentStatus,
+  Outcome,
+  PolicyInput,
+  RiskLevel,
+  TrustTier,
+  ValueCategory,
+};
+
+/** One page of a list endpoint. */
+export interface ListResult<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface PageOptions {
+  /** 1-based. */
+  page?: number;
+  /** At most 100. */
+  pageSize?: number;
+}
+
+/** `GET /health`. */
+export interface Health {
+  status: "healthy" | "unhealthy";
+  timestamp: string;
+}
+
+/** `GET /v1/stats`. */
+export interface Stats {
+  /** Intents created since UTC midnight. */
+  intentsToday: number;
+  pendingApprovals: number;
+  activeAgents: number;
+  /** Dollars, from completed intents. */
+  valueGenerated: number;
+}
+
+/** Business value reported with a completion, in integer cents. */
+export interface IntentValue {
+  cents: number;
+  category: ValueCategory;
+}
+
+/** One line of a decision's explain trace. */
+export interface TraceEntry {
+  rule: string;
+  kind: "declaration" | "agent_status" | "policy" | "intention" | "matrix" | "critical_guard";
+  matched: boolean;
+  effect?: Outcome;
+  mode?: "enforce" | "shadow";
+  why: string;
+}
+
+/** The decision as `POST /v1/intents` returns it. */
+export interface DecisionSummary {
+  outcome: Outcome;
+  reasons: string[];
+  riskLevel: RiskLevel;
+  trustTier: TrustTier;
+  /** The matched intention's label, or "ambient". */
+  intention?: string;
+}
+
+/** The full decision, with the explain trace. */
+export interface Decision extends DecisionSummary {
+  /** Enforced policies whose effect decided the outcome. */
+  matchedPolicies: string[];
+  /** What shadow-mode policies would have done; never applied. */
+  shadow: { policyId: string; effect: Outcome }[];
+  trace: TraceEntry[];
+  approval?: { approvers: number; expiresInSeconds?: number };
+  evaluatedAt?: string;
+}
+
+/** A data element an intent touches (camelCase, as intents carry it). */
+export interface DataElementRef {
+  dataSourceId: string;
+  path: string;
+}
+
+/** `POST /v1/intents` → 201 (or 200 on an idempotent replay). */
+export interface CreateIntentResult {
+  intentId: string;
+  /** `pending` (awaits a human), `approved` or `blocked`. */
+  status: IntentStatus;
+  createdAt: string;
+  decision: DecisionSummary;
+}
+
+export interface ApprovalVote {
+  by: string;
+  byName: string | null;
+  at: string;
+}
+
+/** The approval record of an intent. */
+export interface Approval {
+  id: string;
+  intentId: string;
+  status: ApprovalStatus;
+  reasons: string[];
+  requiredApprovals: number;
+  votes: ApprovalVote[];
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  rejectionReason: string | null;
+  requestedAt: string;
+  expiresAt: string | null;
+}
+
+/** `GET /v1/intents/:id` (list items carry the same fields without `approval` and `history`). */
+export interface Intent {
+  id: string;
+  type: string;
+  domain: string;
+  agentId: string;
+  status: IntentStatus;
+  params: Record<string, unknown>;
+  description: string | null;
+  justification: string | null;
+  riskLevel: RiskLevel;
+  decision: Decision;
+  /** The matched intention's label, or "ambient". */
+  intention: string;
+  dataElements?: DataElementRef[];
+  idempotencyKey?: string | null;
+  result?: unknown;
+  error?: string | null;
+  valueCents?: number | null;
+  valueCategory?: ValueCategory | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string | null;
+  approval?: Approval | null;
+  history?: AuditEvent[];
+}
+
+export interface ListIntentsOptions extends PageOptions {
+  status?: IntentStatus;
+  agentId?: string;
+  type?: string;
+  domain?: string;
+}
+
+/** A pending (or, with `?status=`, decided) approval with its intent's summary. */
+export interface ApprovalItem {
+  id: string;
+  intentId: string;
+  status: ApprovalStatus;
+  intent: {
+    type: string;
+    domain: string;
+    agentId: string;
+    params: Record<string, unknown>;
+    riskLevel: RiskLevel;
+  };
+  /** Why a human is needed. */
+  reasons: string[];
+  requestedAt: string;
+  expiresAt: string | null;
+}
+
+export interface ListApprovalsOptions extends PageOptions {
+  /** Default `pending`. */
+  status?: ApprovalStatus;
+}
+
+/** `POST /v1/approvals/:id/approve|reject`. */
+export interface ApprovalDecisionResult {
+  intent: Intent;
+  approval: Approval;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  description: string | null;
+  domains: string[];
+  intentTypes: string[];
+  status: AgentStatus;
+  trustTier: TrustTier;
+  /** 0–1000. */
+  trustScore: number;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface TrustChange {
+  id: string;
+  agentId: string;
+  fromTier: TrustTier;
+  toTier: TrustTier;
+  fromScore: number;
+  toScore: number;
+  cause: "completion" | "failure" | "rejection" | "policy_block" | "override";
+  reason: string;
+  intentId: string | null;
+  at: string;
+}
+
+/** `GET /v1/agents/:id/metrics`. */
+export interface AgentMetrics {
+  agentId: string;
+  intents: { total: number; byStatus: Partial<Record<IntentStatus, number>> };
+  /** completed / (completed + failed); null before any outcome. */
+  successRate: number | null;
+  trustScore: number;
+  trustTier: TrustTier;
+  tierName?: string;
+  valueByCategory: Partial<Record<ValueCategory, number>>;
+  valueGeneratedCents: number;
+  recentTrustChanges?: TrustChange[];
+}
+
+/** `PUT /v1/agents/:id/trust` (admin override). */
+export interface SetAgentTrustInput {
+  tier?: TrustTier;
+  score?: number;
+  reason: string;
+}
+
+export interface CompleteIntentInput {
+  result?: unknown;
+  /** Without it the server uses the type's estimator. */
+  value?: IntentValue;
+}
+
+export interface FailIntentInput {
+  error: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  /** 1-based position in the tenant's chain. */
+  seq: number;
+  eventType: string;
+  actor: string;
+  agentId: string | null;
+  intentId: string | null;
+  data: Record<string, unknown>;
+  timestamp: string;
+  prevHash: string;
+  hash: string;
+  leafHash: string;
+}
+
+export interface QueryAuditOptions extends PageOptions {
+  eventType?: string;
+  /** ISO timestamps, inclusive. */
+  fromDate?: string;
+  toDate?: string;
+  agentId?: string;
+  intentId?: string;
+}
+
+/** `GET /v1/audit/verify`: the whole chain recomputed. */
+export interface AuditVerification {
+  valid: boolean;
+  eventCount: number;
+  firstInvalidSeq?: number;
+}
+
+export interface Policy {
+  id: string;
+  name: string;
+  description?: string;
+  enabled: boolean;
+  mode: "enforce" | "shadow";
+  effect: Outcome;
+  match: PolicyMatch;
+  approval?: { approvers: number; expiresInSeconds?: number };
+  reason?: string;
+  /** Starts at 1, +1 on every update. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `POST /v1/policies/simulate`: an intent, optionally with a hypothetical agent. */
+export type SimulateIntentInput = CreateIntentInput & {
+  agent?: { trustTier: TrustTier; domains?: string[]; intentTypes?: string[] };
+};
+
+export interface SimulationResult {
+  decision: Decision;
+  riskLevel: RiskLevel;
+}
+
+export type ApiKeyScope = "read_only" | "agent" | "approver" | "policy_write" | "admin";
+
+/** An API key as listed: never the secret. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  /** The first characters, for recognising a key. */
+  keyPrefix: string;
+  rateLimitPerMinute?: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreateApiKeyInput {
+  name: string;
+  scopes: ApiKeyScope[];
+  rateLimitPerMinute?: number;
+}
+
+/** `POST /v1/api-keys`: the key itself is returned this once. */
+export interface CreatedApiKey extends ApiKey {
+  key: string;
+}
+
+export type WebhookEvent =
+  | "intent.submitted"
+  | "intent.approved"
+  | "intent.rejected"
+  | "intent.completed"
+  | "intent.failed"
+  | "intent.expired"
+  | "agent.registered"
+  | "agent.trust.changed"
+  | (string & {});
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  description: string | null;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateWebhookInput {
+  url: string;
+  events: WebhookEvent[];
+  description?: string;
+}
+
+export interface UpdateWebhookInput {
+  url?: string;
+  events?: WebhookEvent[];
+  description?: string;
+  enabled?: boolean;
+}
+
+/** A webhook with its signing secret, returned on creation and rotation only. */
+export interface WebhookWithSecret extends Webhook {
+  /** `whsec_…`. */
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  webhookId: string;
+  /** The payload id (`whk_…`), stable across retries. */
+  eventId: string;
+  event: WebhookEvent;
+  status: "pending" | "succeeded" | "failed" | (string & {});
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ListWebhookDeliveriesOptions extends PageOptions {
+  status?: WebhookDelivery["status"];
+}
+
+/** An intention (snake_case fields, as its contract writes them). */
+export interface Intention {
+  id: string;
+  label: string;
+  display_name: string;
+  description: string | null;
+  intent_class: IntentClass;
+  status: "draft" | "active" | "archived";
+  approval_required: boolean;
+  ttl_minutes: number;
+  intent_types: string[];
+  data_elements: DataElement[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** Traffic that matched no active intention, grouped for review. */
+export interface AmbientCluster {
+  id: string;
+  intent_types: string[];
+  data_elements: DataElement[];
+  count: number;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+/** The claims of an intent token (snake_case, as signed). */
+export interface IntentTokenClaims {
+  iss: string;
+  sub: string;
+  tenant: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  purp: { label: string; data_elements: DataElement[] };
+  [claim: string]: unknown;
+}
+
+/** `POST /v1/tokens/verify` and the local `verifyIntentToken`. */
+export type TokenVerification =
+  | { valid: true; claims: IntentTokenClaims }
+  | { valid: false; error: string; message?: string };
+
+/** A JSON Web Key Set (`GET /.well-known/jwks.json`). */
+export type { JSONWebKeySet } from "jose";
