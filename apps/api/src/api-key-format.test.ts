@@ -1,0 +1,86 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  displayPrefix,
+  generateApiKey,
+  hashApiKey,
+  hashesEqual,
+  isValidBootstrapKey,
+  parseApiKey,
+  SECRET_LENGTH,
+} from "./api-key-format";
+
+describe("generateApiKey", () => {
+  it("produces the guide's format with a 32-character base62 secret when given a tenant", () => {
+    const key = generateApiKey("default");
+    expect(key).toMatch(/^intendedops_default_[A-Za-z0-9]{32}$/);
+    expect(parseApiKey(key)).toEqual({ tenantId: "default", secret: key.slice("intendedops_default_".length) });
+  });
+
+  it("never repeats a key when called many times", () => {
+    const keys = new Set(Array.from({ length: 2000 }, () => generateApiKey("t1")));
+    expect(keys.size).toBe(2000);
+  });
+
+  it("refuses a tenant id with an underscore or capitals when generating", () => {
+    expect(() => generateApiKey("my_tenant")).toThrow(TypeError);
+    expect(() => generateApiKey("Tenant")).toThrow(TypeError);
+  });
+
+  it("keeps only unbiased characters when the random source returns high bytes", () => {
+    const key = generateApiKey("t", (size) => new Uint8Array(size).fill(255).map((v, i) => (i % 2 ? 61 : v)));
+    expect(key.slice(-SECRET_LENGTH)).toBe("z".repeat(SECRET_LENGTH));
+  });
+});
+
+describe("parseApiKey", () => {
+  it("parses the guide's example key when the tenant has letters and digits", () => {
+    expect(parseApiKey("intendedops_tenant123_xK9mN2pQ7rS4tU6v")).toEqual({
+      tenantId: "tenant123",
+      secret: "xK9mN2pQ7rS4tU6v",
+    });
+  });
+
+  it.each(["", "intendedops__abc", "intendedops_t_", "other_t_abc", "intendedops_t_abc!", "intendedops_T_abc"])(
+    "returns undefined when the key is %j",
+    (key) => {
+      expect(parseApiKey(key)).toBeUndefined();
+    },
+  );
+
+  it("round-trips any generated key when the tenant id is valid", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/), (tenant) => {
+        const key = generateApiKey(tenant);
+        expect(parseApiKey(key)?.tenantId).toBe(tenant);
+        expect(isValidBootstrapKey(key)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("isValidBootstrapKey", () => {
+  it("refuses a secret shorter than 128 bits when an operator supplies it", () => {
+    expect(isValidBootstrapKey("intendedops_tenant123_xK9mN2pQ7rS4tU6v")).toBe(false);
+    expect(isValidBootstrapKey(`intendedops_tenant123_${"a".repeat(22)}`)).toBe(true);
+  });
+});
+
+describe("hashApiKey", () => {
+  it("returns the SHA-256 hex digest when hashing a key", () => {
+    expect(hashApiKey("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("compares digests equal only when they are identical", () => {
+    const a = hashApiKey("one");
+    expect(hashesEqual(a, hashApiKey("one"))).toBe(true);
+    expect(hashesEqual(a, hashApiKey("two"))).toBe(false);
+    expect(hashesEqual(a, "ab")).toBe(false);
+  });
+});
+
+describe("displayPrefix", () => {
+  it("shows the tenant and four secret characters when given a key", () => {
+    expect(displayPrefix("intendedops_acme_ABCDEFGHIJKLMNOPQRSTUVWXYZ")).toBe("intendedops_acme_ABCD");
+  });
+});

@@ -1,0 +1,72 @@
+import { newId } from "@intendedops/core";
+import type { ApiKeyRecord, KyselyStore } from "@intendedops/storage";
+import { displayPrefix, generateApiKey, hashApiKey, parseApiKey } from "./api-key-format";
+import type { Scope } from "./scopes";
+
+export interface IssueKeyInput {
+  tenantId: string;
+  name: string;
+  scopes: readonly Scope[];
+  rateLimitPerMinute?: number | null;
+  /** Use this key text instead of generating one (bootstrap keys chosen by the operator). */
+  key?: string;
+}
+
+/** A key as the API shows it: never the hash, never the secret. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  tenantId: string;
+  scopes: string[];
+  keyPrefix: string;
+  rateLimitPerMinute: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Strip what must never leave the server. */
+export function toApiKeyView(record: ApiKeyRecord): ApiKeyView {
+  return {
+    id: record.id,
+    name: record.name,
+    tenantId: record.tenantId,
+    scopes: [...record.scopes],
+    keyPrefix: record.keyPrefix,
+    rateLimitPerMinute: record.rateLimitPerMinute,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt,
+    revokedAt: record.revokedAt,
+  };
+}
+
+/**
+ * Create a key (and its tenant if needed); the returned `key` is the only time the secret exists
+ * outside the caller's hands — only its SHA-256 hash is stored.
+ */
+export async function issueApiKey(
+  store: KyselyStore,
+  input: IssueKeyInput,
+  now: number,
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  const key = input.key ?? generateApiKey(input.tenantId);
+  const parsed = parseApiKey(key);
+  if (!parsed || parsed.tenantId !== input.tenantId) throw new TypeError("Key does not belong to the tenant");
+  const record: ApiKeyRecord = {
+    id: newId("apiKey", now),
+    tenantId: input.tenantId,
+    name: input.name,
+    scopes: [...input.scopes],
+    keyHash: hashApiKey(key),
+    keyPrefix: displayPrefix(key),
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+    createdAt: new Date(now).toISOString(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await store.transaction(async (tx) => {
+    await tx.tenants.ensure(input.tenantId);
+    await tx.apiKeys.insert(record);
+  });
+  return { key, record };
+}

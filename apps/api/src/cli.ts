@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { createStore } from "@intendedops/storage";
+import { TENANT_ID_RE } from "./api-key-format";
+import { issueApiKey, toApiKeyView } from "./api-key-service";
+import { ConfigError, loadConfig } from "./config";
+import { SCOPES, type Scope, ScopeSchema } from "./scopes";
+import { startServer } from "./server";
+
+const USAGE = `Usage: intendedops <command> [options]
+
+Commands:
+  serve                                   Start the API server (migrates the database first)
+  migrate                                 Apply database migrations and exit
+  keys create --tenant <id> --scopes <s1,s2> --name <name> [--rate-limit <n>]
+                                          Create an API key; the key is printed once
+  keys list [--tenant <id>] [--json]      List a tenant's keys (never the secret)
+  keys revoke --tenant <id> <keyId>       Revoke a key; it stops working at once
+
+Scopes: ${SCOPES.join(", ")}
+Environment: PORT, HOST, DATABASE_URL, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN (see docs/configuration.md)`;
+
+class UsageError extends Error {}
+
+function write(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function tenantOption(value: string | undefined, required: boolean): string {
+  if (value === undefined) {
+    if (required) throw new UsageError("--tenant is required");
+    return "default";
+  }
+  if (!TENANT_ID_RE.test(value)) {
+    throw new UsageError("--tenant must be lowercase letters, digits and '-' (at most 63 characters)");
+  }
+  return value;
+}
+
+function scopesOption(value: string | undefined): Scope[] {
+  if (!value) throw new UsageError(`--scopes is required (comma-separated: ${SCOPES.join(", ")})`);
+  return value.split(",").map((raw) => {
+    const parsed = ScopeSchema.safeParse(raw.trim());
+    if (!parsed.success) throw new UsageError(`Unknown scope "${raw.trim()}" (one of ${SCOPES.join(", ")})`);
+    return parsed.data;
+  });
+}
+
+async function serveCommand(): Promise<void> {
+  const server = await startServer(loadConfig());
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    // A second signal means "now": skip the graceful wait.
+    if (signals > 1) process.exit(1);
+    server.services.logger.info({ signal }, "signal received");
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+async function withStore<T>(fn: (store: Awaited<ReturnType<typeof createStore>>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = await createStore({ url: config.databaseUrl });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function keysCommand(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      tenant: { type: "string" },
+      scopes: { type: "string" },
+      name: { type: "string" },
+      "rate-limit": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (action === "create") {
+    const tenantId = tenantOption(values.tenant, true);
+    const scopes = scopesOption(values.scopes);
+    const name = values.name?.trim();
+    if (!name) throw new UsageError("--name is required");
+    const rateLimit = values["rate-limit"] === undefined ? null : Number(values["rate-limit"]);
+    if (rateLimit !== null && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
+      throw new UsageError("--rate-limit must be a positive whole number (requests per minute)");
+    }
+    const { key, record } = await withStore((store) =>
+      issueApiKey(store, { tenantId, name, scopes, rateLimitPerMinute: rateLimit }, Date.now()),
+    );
+    write(`Created API key ${record.id} (${scopes.join(", ")}) in tenant ${tenantId}.`);
+    write(`Key (shown once, store it now): ${key}`);
+    return;
+  }
+  if (action === "list") {
+    const tenantId = tenantOption(values.tenant, false);
+    const keys = await withStore((store) => store.apiKeys.list(tenantId));
+    const views = keys.map(toApiKeyView);
+    if (values.json) return write(JSON.stringify(views, null, 2));
+    if (views.length === 0) return write(`No API keys in tenant ${tenantId}.`);
+    for (const k of views) {
+      const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
+      write(`${k.id}  ${k.keyPrefix}…  ${k.name}  [${k.scopes.join(",")}]  ${state}`);
+    }
+    return;
+  }
+  if (action === "revoke") {
+    const tenantId = tenantOption(values.tenant, true);
+    const keyId = positionals[0];
+    if (!keyId) throw new UsageError("keys revoke needs the key id (key_…)");
+    const revoked = await withStore((store) => store.apiKeys.revoke(tenantId, keyId));
+    if (!revoked) throw new UsageError(`No active key ${keyId} in tenant ${tenantId}`);
+    write(`Revoked ${keyId}.`);
+    return;
+  }
+  throw new UsageError(`Unknown keys action "${action ?? ""}" (create, list or revoke)`);
+}
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === "serve") await serveCommand();
+    else if (command === "migrate") {
+      const dialect = await withStore(async (store) => store.dialect);
+      write(`Migrations applied (${dialect}).`);
+    } else if (command === "keys") await keysCommand(rest);
+    else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+      write(USAGE);
+      return command === undefined ? 1 : 0;
+    } else throw new UsageError(`Unknown command "${command}"`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && /parseArgs|option/i.test(error.message)) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig } from "./config";
+
+const KEY = "intendedops_acme_0123456789abcdefghijKL";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults when the environment is empty", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: DEFAULT_DATABASE_URL,
+      bootstrapKeys: [],
+      logLevel: "info",
+      rateLimitPerMinute: 1000,
+      bodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  it("reads every variable when they are valid", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      HOST: "0.0.0.0",
+      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+      INTENDEDOPS_BOOTSTRAP_KEY: ` ${KEY} , intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWX`,
+      LOG_LEVEL: "silent",
+      RATE_LIMIT_PER_MINUTE: "50",
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/test");
+    expect(config.bootstrapKeys).toEqual([KEY, "intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWX"]);
+    expect(config.logLevel).toBe("silent");
+    expect(config.rateLimitPerMinute).toBe(50);
+  });
+
+  it.each([
+    ["PORT", "eighty"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://localhost/db"],
+    ["LOG_LEVEL", "verbose"],
+    ["INTENDEDOPS_BOOTSTRAP_KEY", "intendedops_tenant123_xK9mN2pQ7rS4tU6v"],
+    ["INTENDEDOPS_BOOTSTRAP_KEY", "not-a-key"],
+    ["INTENDEDOPS_BOOTSTRAP_KEY", "intendedops_Bad_Tenant_0123456789abcdefghijKL"],
+    ["RATE_LIMIT_PER_MINUTE", "0"],
+    ["METRICS_TOKEN", "short"],
+  ])("names %s in the error when its value is %j", (variable, value) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).message).toContain(variable);
+  });
+});

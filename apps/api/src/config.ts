@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { isValidBootstrapKey } from "./api-key-format";
+
+/** Thrown at start-up when an environment variable is invalid; the message names it. */
+export class ConfigError extends Error {
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(`Invalid environment variable ${variable}: ${message}`);
+    this.name = "ConfigError";
+    this.variable = variable;
+  }
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated server configuration. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** `file:<path>`, `file::memory:` or `postgres://…`. */
+  databaseUrl: string;
+  /** Keys created with `admin` scope at start if missing (their tenants too). */
+  bootstrapKeys: string[];
+  logLevel: LogLevel;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** Default per-key limit; a key's own `rateLimitPerMinute` wins. */
+  rateLimitPerMinute: number;
+  /** How long a successful API key lookup is cached in-process. */
+  keyCacheTtlMs: number;
+  /** How often background jobs (approval expiry) run. */
+  jobIntervalMs: number;
+  /** How long shutdown waits for in-flight requests before closing sockets. */
+  shutdownTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+export const DEFAULT_DATABASE_URL = "file:./data/intendedops.db";
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (url) => url.startsWith("file:") || /^postgres(ql)?:\/\//.test(url) || url === ":memory:",
+    "must start with file:, postgres:// or postgresql://",
+  );
+
+const bootstrapKeys = z
+  .string()
+  .transform((raw) =>
+    raw
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+  )
+  .refine(
+    (keys) => keys.every(isValidBootstrapKey),
+    "each key must look like intendedops_<tenantId>_<secret> with a tenant id of lowercase letters, digits and '-' and a secret of at least 22 letters or digits",
+  );
+
+/** Every variable the server reads, with its default and rule; one place. */
+const VARIABLES = {
+  PORT: { schema: integer(0, 65_535), fallback: "3000" },
+  HOST: { schema: z.string().trim().min(1, "must not be empty"), fallback: "127.0.0.1" },
+  DATABASE_URL: { schema: databaseUrl, fallback: DEFAULT_DATABASE_URL },
+  INTENDEDOPS_BOOTSTRAP_KEY: { schema: bootstrapKeys, fallback: "" },
+  LOG_LEVEL: { schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }), fallback: "info" },
+  METRICS_TOKEN: { schema: z.string().min(16, "must be at least 16 characters").optional(), fallback: undefined },
+  RATE_LIMIT_PER_MINUTE: { schema: integer(1, 10_000_000), fallback: "1000" },
+  KEY_CACHE_TTL_MS: { schema: integer(0, 600_000), fallback: "5000" },
+  JOB_INTERVAL_MS: { schema: integer(100, 3_600_000), fallback: "5000" },
+  SHUTDOWN_TIMEOUT_MS: { schema: integer(0, 600_000), fallback: "10000" },
+} as const;
+
+type Variables = typeof VARIABLES;
+type Parsed = { [K in keyof Variables]: z.output<Variables[K]["schema"]> };
+
+function readVariable<K extends keyof Variables>(env: Readonly<Record<string, string | undefined>>, name: K) {
+  const { schema, fallback } = VARIABLES[name];
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === "" ? fallback : raw;
+  const result = (schema as z.ZodType).safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(name, result.error.issues.map((i) => i.message).join("; "));
+  }
+  return result.data as Parsed[K];
+}
+
+/**
+ * Validate the environment into an AppConfig; throws ConfigError naming the first bad variable.
+ * @example loadConfig({ PORT: "8080", DATABASE_URL: "postgres://postgres@127.0.0.1/test" })
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AppConfig {
+  return {
+    port: readVariable(env, "PORT"),
+    host: readVariable(env, "HOST"),
+    databaseUrl: readVariable(env, "DATABASE_URL"),
+    bootstrapKeys: readVariable(env, "INTENDEDOPS_BOOTSTRAP_KEY"),
+    logLevel: readVariable(env, "LOG_LEVEL"),
+    metricsToken: readVariable(env, "METRICS_TOKEN"),
+    rateLimitPerMinute: readVariable(env, "RATE_LIMIT_PER_MINUTE"),
+    keyCacheTtlMs: readVariable(env, "KEY_CACHE_TTL_MS"),
+    jobIntervalMs: readVariable(env, "JOB_INTERVAL_MS"),
+    shutdownTimeoutMs: readVariable(env, "SHUTDOWN_TIMEOUT_MS"),
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,102 @@
+import { hashApiKey, hashesEqual, parseApiKey } from "./api-key-format";
+
+/** The fields of a stored API key the server reads (storage's ApiKeyRecord satisfies it). */
+export interface StoredApiKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  scopes: string[];
+  keyHash: string;
+  rateLimitPerMinute: number | null;
+  revokedAt: string | null;
+}
+
+/** The API key lookups the resolver needs (storage's `apiKeys` repo satisfies it). */
+export interface ApiKeyLookup {
+  findByHash(hash: string): Promise<StoredApiKey | undefined>;
+  touch(id: string, at: string): Promise<void>;
+}
+
+/** Who is calling: resolved from a valid key. */
+export interface Caller {
+  tenantId: string;
+  keyId: string;
+  keyName: string;
+  scopes: readonly string[];
+  rateLimitPerMinute: number | null;
+}
+
+export interface KeyResolver {
+  /** The caller for a presented key, or undefined when it is malformed, unknown or revoked. */
+  resolve(presented: string): Promise<Caller | undefined>;
+  /** Drop a key from the cache (called on revocation so it stops working at once). */
+  invalidate(keyId: string): void;
+}
+
+export interface KeyResolverOptions {
+  keys: ApiKeyLookup;
+  /** Successful lookups are reused for this long; 0 disables the cache. */
+  ttlMs: number;
+  clock: () => number;
+  /** `lastUsedAt` is written at most this often per key. */
+  touchIntervalMs?: number;
+  onTouchError?: (error: unknown) => void;
+}
+
+interface CacheEntry {
+  caller: Caller;
+  expiresAt: number;
+}
+
+/**
+ * Resolve keys by SHA-256 hash with a short in-process cache: the hot path does no query.
+ * Revocation through this process clears the entry at once; other instances notice within `ttlMs`.
+ */
+export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
+  const { keys, ttlMs, clock } = options;
+  const touchIntervalMs = options.touchIntervalMs ?? 60_000;
+  const cache = new Map<string, CacheEntry>();
+  const lastTouched = new Map<string, number>();
+
+  const touch = (keyId: string, now: number) => {
+    const last = lastTouched.get(keyId);
+    if (last !== undefined && now - last < touchIntervalMs) return;
+    lastTouched.set(keyId, now);
+    keys.touch(keyId, new Date(now).toISOString()).catch((error) => options.onTouchError?.(error));
+  };
+
+  return {
+    async resolve(presented) {
+      const parsed = parseApiKey(presented);
+      if (!parsed) return undefined;
+      const hash = hashApiKey(presented);
+      const now = clock();
+      const cached = cache.get(hash);
+      if (cached && cached.expiresAt > now) {
+        touch(cached.caller.keyId, now);
+        return cached.caller;
+      }
+      if (cached) cache.delete(hash);
+      const record = await keys.findByHash(hash);
+      if (!record || record.revokedAt !== null) return undefined;
+      // The tenant in the key text must be the key's tenant: a key cannot be replayed under another prefix.
+      if (!hashesEqual(record.keyHash, hash) || record.tenantId !== parsed.tenantId) return undefined;
+      const caller: Caller = {
+        tenantId: record.tenantId,
+        keyId: record.id,
+        keyName: record.name,
+        scopes: [...record.scopes],
+        rateLimitPerMinute: record.rateLimitPerMinute,
+      };
+      if (ttlMs > 0) cache.set(hash, { caller, expiresAt: now + ttlMs });
+      touch(record.id, now);
+      return caller;
+    },
+    invalidate(keyId) {
+      for (const [hash, entry] of cache) {
+        if (entry.caller.keyId === keyId) cache.delete(hash);
+      }
+      lastTouched.delete(keyId);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/** The fixed window: one minute, aligned to the start of each minute. */
+export const WINDOW_MS = 60_000;
+
+export interface RateLimitVerdict {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Whole seconds until the current window ends (≥ 1). */
+  resetSeconds: number;
+}
+
+export interface RateLimiter {
+  /** Count one request for `bucket` at `now` against `limit` per window. */
+  hit(bucket: string, limit: number, now: number): RateLimitVerdict;
+  /** Forget every counter (tests, key revocation). */
+  reset(): void;
+}
+
+interface Counter {
+  window: number;
+  count: number;
+}
+
+/**
+ * In-process fixed-window counters. Counters live per server instance: with N instances
+ * behind a balancer a key may reach N × its limit (documented in docs/configuration.md).
+ */
+export function createRateLimiter(): RateLimiter {
+  let counters = new Map<string, Counter>();
+  let currentWindow = -1;
+
+  return {
+    hit(bucket, limit, now) {
+      const window = Math.floor(now / WINDOW_MS);
+      if (window !== currentWindow) {
+        // A new minute: every older counter is dead, so drop them all at once instead of sweeping.
+        if (window > currentWindow) counters = new Map();
+        currentWindow = Math.max(window, currentWindow);
+      }
+      let counter = counters.get(bucket);
+      if (!counter || counter.window !== window) {
+        counter = { window, count: 0 };
+        counters.set(bucket, counter);
+      }
+      const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+      if (counter.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
+      counter.count += 1;
+      return { allowed: true, limit, remaining: limit - counter.count, resetSeconds };
+    },
+    reset() {
+      counters = new Map();
+    },
+  };
+}
+
+/** The IETF draft's `RateLimit-Policy` header value. */
+export function rateLimitPolicyHeader(limit: number): string {
+  return `"default";q=${limit};w=${WINDOW_MS / 1000}`;
+}
+
+/** The IETF draft's `RateLimit` header value. */
+export function rateLimitHeader(verdict: RateLimitVerdict): string {
+  return `"default";r=${verdict.remaining};t=${verdict.resetSeconds}`;
+}

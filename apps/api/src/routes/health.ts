@@ -1,0 +1,44 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../context";
+import { defineRoute, envelope, mountRoute } from "./api-route";
+
+const PING_TIMEOUT_MS = 2_000;
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(["healthy", "unhealthy"]),
+    timestamp: z.string().openapi({ example: "2024-01-15T10:30:00.000Z" }),
+  })
+  .openapi("Health");
+
+export const healthRoute = defineRoute({
+  method: "get",
+  path: "/health",
+  permission: "public",
+  summary: "Liveness and database health (no authentication)",
+  tags: ["System"],
+  success: { status: 200, description: "Healthy; 503 with status unhealthy when the database does not answer", schema: envelope(HealthSchema) },
+  errors: [503],
+});
+
+/** The database answers within the timeout; a hung connection counts as down. */
+async function databaseAnswers(ping: () => Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ping().catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function registerHealthRoute(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, healthRoute, async (c) => {
+    const store = c.get("store");
+    const healthy = await databaseAnswers(() => store.ping());
+    const timestamp = new Date(c.get("clock")()).toISOString();
+    return c.json({ data: { status: healthy ? "healthy" : "unhealthy", timestamp } }, healthy ? 200 : 503);
+  });
+}

@@ -1,0 +1,124 @@
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { metrics } from "@intendedops/core";
+import { createApp } from "./app";
+import { bootstrapKeys } from "./bootstrap";
+import type { AppConfig } from "./config";
+import type { AppEnv, Services } from "./context";
+import { createExpiryJob } from "./jobs/expire-approvals";
+import { createJobRegistry, type JobRegistry } from "./jobs/job-registry";
+import { createServices, type ServiceOptions } from "./services";
+
+export interface RunningServer {
+  /** `http://host:port` actually bound (port 0 picks a free one). */
+  url: string;
+  port: number;
+  app: OpenAPIHono<AppEnv>;
+  services: Services;
+  jobs: JobRegistry;
+  /** Stop accepting, let in-flight requests finish (up to the shutdown timeout), stop jobs, close the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions extends ServiceOptions {
+  /** Where the one-time admin key is printed; stdout by default. */
+  print?: (line: string) => void;
+}
+
+function listen(fetch: OpenAPIHono<AppEnv>["fetch"], config: AppConfig): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+/** Count requests in flight, so shutdown knows when the last one has answered. */
+function trackInFlight(app: OpenAPIHono<AppEnv>) {
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  const fetch = app.fetch;
+  const tracked = async (...args: Parameters<typeof fetch>) => {
+    inFlight += 1;
+    try {
+      return await fetch(...args);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) onIdle?.();
+    }
+  };
+  const idle = () =>
+    inFlight === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          onIdle = resolve;
+        });
+  return { fetch: tracked, idle };
+}
+
+/**
+ * Open the database (migrations run), create missing bootstrap keys, start HTTP and the jobs.
+ * @example const server = await startServer(loadConfig()); await server.stop();
+ */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const services = await createServices(config, options);
+  const { logger, store } = services;
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const boot = await bootstrapKeys(store, config.bootstrapKeys, services.clock());
+  for (const prefix of boot.created) logger.info({ keyPrefix: prefix }, "bootstrap API key created");
+  for (const prefix of boot.skippedRevoked) {
+    logger.warn({ keyPrefix: prefix }, "bootstrap API key was revoked earlier; not re-created");
+  }
+  if (boot.generatedKey) {
+    print(`Admin API key (shown once, store it now): ${boot.generatedKey}`);
+  }
+
+  const app = createApp(services);
+  const tracker = trackInFlight(app);
+  const server = await listen(tracker.fetch, config);
+
+  const jobs = createJobRegistry({
+    processed: (job, count) => {
+      if (count > 0) metrics.jobProcessed({ job }, count);
+    },
+    failed: (job, error) => {
+      metrics.jobFailed({ job });
+      logger.error({ err: error, job }, "background job failed");
+    },
+  });
+  jobs.register(createExpiryJob(services.governor, config.jobIntervalMs, services.clock));
+  jobs.start();
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, database: store.dialect }, "IntendedOps API listening");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info("shutting down: no new connections, finishing in-flight requests");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets with no request in flight would hold close() open forever.
+      const http = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      http.closeIdleConnections?.();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, config.shutdownTimeoutMs);
+      });
+      await Promise.race([tracker.idle(), deadline]);
+      http.closeIdleConnections?.();
+      await Promise.race([closed, deadline]);
+      clearTimeout(timer);
+      http.closeAllConnections?.();
+      await jobs.stop();
+      await store.close();
+      logger.info("stopped");
+      logger.flush();
+    })();
+    return stopping;
+  };
+
+  return { url, port: address.port, app, services, jobs, stop };
+}
