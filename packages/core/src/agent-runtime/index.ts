@@ -58,3 +58,14 @@ export type {
   SubmittedIntent,
 } from "./governance-backend";
 export { type CamelCase, camelCase } from "./method-names";
+export {
+  amountField,
+  currencyField,
+  dateField,
+  dateOrderOk,
+  emailField,
+  idField,
+  type ParamsFixture,
+  textField,
+} from "./param-fields";
+export { type AmountRiskLimits, riskForAmount } from "./risk-escalation";
