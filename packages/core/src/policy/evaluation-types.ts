@@ -26,10 +26,13 @@ export interface EvaluationIntent {
   dataElements?: readonly DataElementRef[];
 }
 
-/** Result of matching an intent against the tenant's active intentions. */
+/**
+ * Result of matching an intent against the tenant's active intentions. `note` says why an
+ * intention the intent named did not apply (the auto-match rule decided instead).
+ */
 export type IntentionMatch =
-  | { kind: "matched"; intention: Intention; named: boolean; disallowed: DataElementRef[] }
-  | { kind: "ambient" };
+  | { kind: "matched"; intention: Intention; named: boolean; disallowed: DataElementRef[]; note?: string }
+  | { kind: "ambient"; note?: string };
 
 /** Compiled active intentions of a tenant. */
 export interface IntentionMatcher {

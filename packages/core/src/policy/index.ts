@@ -1,2 +1,38 @@
-export type * from "./evaluation-types";
-export * from "./policy-schema";
+export {
+  type CompiledCondition,
+  compileCondition,
+  deepEqual,
+  hasNestedQuantifier,
+  MAX_CONDITION_DEPTH,
+  MAX_PATTERN_LENGTH,
+} from "./condition-compiler";
+export type {
+  Decision,
+  EvaluationAgent,
+  EvaluationIntent,
+  IntentionMatch,
+  IntentionMatcher,
+} from "./evaluation-types";
+export { compileGlob, compileGlobList, globDomain, matchesGlob, type StringTest } from "./glob";
+export {
+  type CompiledPolicies,
+  type CompiledPolicy,
+  compilePolicies,
+  compilePolicy,
+  type PolicyTraceEntries,
+  RISK_BIT,
+  TIER_INDEX,
+} from "./policy-compiler";
+export { type EvaluationContext, evaluate } from "./policy-evaluator";
+export {
+  CONDITION_OPS,
+  ComparisonSchema,
+  type Condition,
+  ConditionSchema,
+  type Policy,
+  type PolicyInput,
+  PolicyInputSchema,
+  type PolicyMatch,
+  PolicyMatchSchema,
+  PolicySchema,
+} from "./policy-schema";

@@ -1,1 +1,2 @@
-export {};
+export { centsToDollars, dollarsToCents } from "./money";
+export { rollupValue, type ValueRollup } from "./value-rollup";

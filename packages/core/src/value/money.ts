@@ -1,0 +1,24 @@
+import { IntendedOpsError } from "../errors";
+
+/** Cents → dollars as a number with at most two decimals, e.g. `9999` → `99.99`. */
+export function centsToDollars(cents: number): number {
+  assertFinite(cents, "cents");
+  return Math.round(cents) / 100;
+}
+
+/**
+ * Dollars → integer cents, rounding half away from zero on the third decimal, e.g. `99.99` → `9999`.
+ * Binary floating point makes `1.005 * 100` 100.4999…; fixing to 6 decimals first restores the intended value.
+ */
+export function dollarsToCents(dollars: number): number {
+  assertFinite(dollars, "dollars");
+  const cents = Number.parseFloat((Math.abs(dollars) * 100).toFixed(6));
+  return Math.sign(dollars) * Math.round(cents) || 0;
+}
+
+function assertFinite(value: number, field: string): void {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    const message = `${field} must be a finite number`;
+    throw new IntendedOpsError("VALIDATION_ERROR", message, [{ path: [field], message }]);
+  }
+}
