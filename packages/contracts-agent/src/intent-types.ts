@@ -1,49 +1,27 @@
-import { defineIntentType, efficiencyCents, revenueCents, riskMitigationCents } from "@intendedops/core";
+import {
+  amountField,
+  currencyField,
+  dateField,
+  dateOrderOk,
+  defineIntentType,
+  efficiencyCents,
+  emailField,
+  idField,
+  revenueCents,
+  riskForAmount,
+  riskMitigationCents,
+  textField,
+} from "@intendedops/core";
 import { z } from "zod";
-import { currency, id, isoDate, money } from "./param-fields";
+import { CONTRACTS_THRESHOLDS as T } from "./risk-thresholds";
+import {
+  CONTRACTS_MINUTES_SAVED as MINUTES,
+  CONTRACTS_RISK_MITIGATION_CENTS as RISK_MITIGATION,
+} from "./value-defaults";
 
-/**
- * Contract values (major currency unit, in the intent's own currency, no conversion) above
- * which contract intents need more scrutiny. An auto-renewal commits the customer and us to
- * another term without anyone re-reading the deal, so large ones deserve a human look.
- */
-export const CONTRACTS_THRESHOLDS = {
-  /** Drafting an agreement worth more than this is medium risk (default low). */
-  agreementMediumAbove: 100_000,
-  /** Drafting an agreement worth more than this is high risk. */
-  agreementHighAbove: 1_000_000,
-  /** An amendment that sets the contract value above this is high risk (default medium). */
-  amendmentHighAbove: 100_000,
-  /** Auto-renewing a contract whose renewal value exceeds this is high risk (default medium). */
-  autoRenewHighAbove: 50_000,
-  /** Auto-renewing a contract whose renewal value exceeds this is critical. */
-  autoRenewCriticalAbove: 500_000,
-} as const;
+export const AGREEMENT_TYPES = ["msa", "nda", "sow", "dpa", "order_form", "license", "other"] as const;
 
-/** Minutes of human work each efficiency-valued contract intent saves. */
-export const CONTRACTS_MINUTES_SAVED = {
-  create_agreement: 90,
-  send_for_signature: 15,
-  generate_amendment: 60,
-  archive_contract: 10,
-  request_approval: 15,
-  extract_terms: 45,
-  compare_versions: 40,
-} as const;
-
-/** Default risk-mitigation value per contract intent, in cents (override with `settings.riskMitigationCents`). */
-export const CONTRACTS_RISK_MITIGATION_CENTS = {
-  notify_expiration: 20_000,
-  track_obligation: 30_000,
-} as const;
-
-const contractId = id("Contract identifier in the contract repository");
-
-const agreementType = z
-  .enum(["msa", "nda", "sow", "dpa", "order_form", "license", "other"])
-  .describe("Kind of agreement");
-
-export const createAgreement = defineIntentType({
+export const createAgreementType = defineIntentType({
   name: "contracts.create_agreement",
   description: "Create new contract",
   valueCategory: "efficiency",
@@ -51,38 +29,39 @@ export const createAgreement = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      counterpartyName: z.string().min(1, "Must not be empty").describe("Legal name of the other party"),
-      agreementType,
-      templateId: id("Contract template to draft from; blank draft when omitted").optional(),
-      value: money("Total contract value").optional(),
-      currency: currency(),
-      startDate: isoDate("Date the agreement takes effect"),
-      endDate: isoDate("Date the agreement ends; open-ended when omitted").optional(),
-      ownerEmail: z.email().optional().describe("Internal owner of the contract"),
+      counterpartyName: textField("Legal name of the other party", 200),
+      agreementType: z.enum(AGREEMENT_TYPES).describe("Kind of agreement"),
+      templateId: idField("Contract template to draft from; a blank draft when omitted").optional(),
+      value: amountField("Total contract value in the currency's major unit").optional(),
+      currency: currencyField(),
+      startDate: dateField("Date the agreement takes effect (YYYY-MM-DD)"),
+      endDate: dateField("Date the agreement ends (YYYY-MM-DD); open-ended when omitted").optional(),
+      ownerEmail: emailField("Internal owner of the contract").optional(),
     })
     .strict()
-    .refine((p) => p.endDate === undefined || p.endDate >= p.startDate, {
+    .refine((p) => dateOrderOk(p.startDate, p.endDate), {
       path: ["endDate"],
-      message: "Must not be before startDate",
+      message: "endDate must not be before startDate",
     }),
-  escalateRisk: (p) => {
-    const value = p.value ?? 0;
-    if (value > CONTRACTS_THRESHOLDS.agreementHighAbove) return "high";
-    if (value > CONTRACTS_THRESHOLDS.agreementMediumAbove) return "medium";
-    return undefined;
-  },
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.create_agreement, settings),
+  escalateRisk: (p) =>
+    riskForAmount(p.value, { mediumAbove: T.agreementMediumAbove, highAbove: T.agreementHighAbove }),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.create_agreement, settings),
 });
 
-const signer = z
-  .object({
-    email: z.email().describe("Signer's email address; the signing link goes here"),
-    name: z.string().min(1, "Must not be empty").describe("Signer's full name as it appears on the contract"),
-    order: z.number().int().min(1).describe("Signing position, 1 signs first"),
-  })
-  .strict();
+const signerField = () =>
+  z
+    .object({
+      email: emailField("Signer's email address; the signing link goes here"),
+      name: textField("Signer's full name as it appears on the contract", 200),
+      order: z
+        .number()
+        .int()
+        .min(1)
+        .describe("Signing position; 1 signs first, equal positions sign in parallel"),
+    })
+    .strict();
 
-export const sendForSignature = defineIntentType({
+export const sendForSignatureType = defineIntentType({
   name: "contracts.send_for_signature",
   description: "Send for e-signature",
   valueCategory: "efficiency",
@@ -90,24 +69,29 @@ export const sendForSignature = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      contractId,
-      signers: z.array(signer).min(1, "List at least one signer").describe("Who signs, in which order"),
-      deadline: isoDate("Date by which all signatures are due"),
+      contractId: idField("Contract to send, e.g. contract_456"),
+      signers: z
+        .array(signerField())
+        .min(1, "List at least one signer")
+        .max(50)
+        .describe("Who signs, in which order"),
+      deadline: dateField("Date by which all signatures are due (YYYY-MM-DD)"),
       reminderDays: z
         .array(z.number().int().min(1).max(365))
+        .max(10)
         .optional()
-        .describe("Send reminders this many days before the deadline, e.g. [7, 3, 1]"),
-      message: z.string().min(1).max(2000).optional().describe("Note included in the signature request"),
+        .describe("Remind unsigned signers this many days before the deadline, e.g. [7, 3, 1]"),
+      message: textField("Note included in the signature request").optional(),
     })
     .strict()
     .refine((p) => new Set(p.signers.map((s) => s.email.toLowerCase())).size === p.signers.length, {
       path: ["signers"],
       message: "Each signer must have a distinct email",
     }),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.send_for_signature, settings),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.send_for_signature, settings),
 });
 
-export const generateAmendment = defineIntentType({
+export const generateAmendmentType = defineIntentType({
   name: "contracts.generate_amendment",
   description: "Create amendment",
   valueCategory: "efficiency",
@@ -115,34 +99,28 @@ export const generateAmendment = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      contractId,
+      contractId: idField("Contract to amend"),
       changes: z
         .array(
           z
             .object({
-              clause: z
-                .string()
-                .min(1, "Must not be empty")
-                .describe("Clause or section being changed, e.g. 4.2"),
-              summary: z
-                .string()
-                .min(1, "Must not be empty")
-                .describe("Plain-language description of the change"),
+              clause: textField("Clause or section being changed, e.g. 4.2", 100),
+              summary: textField("Plain-language description of the change"),
             })
             .strict(),
         )
         .min(1, "List at least one change")
         .describe("Changes the amendment makes"),
-      effectiveDate: isoDate("Date the amendment takes effect"),
-      newValue: money("Total contract value after the amendment, when it changes").optional(),
-      currency: currency(),
+      effectiveDate: dateField("Date the amendment takes effect (YYYY-MM-DD)"),
+      newValue: amountField("Total contract value after the amendment, when it changes").optional(),
+      currency: currencyField(),
     })
     .strict(),
-  escalateRisk: (p) => ((p.newValue ?? 0) > CONTRACTS_THRESHOLDS.amendmentHighAbove ? "high" : undefined),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.generate_amendment, settings),
+  escalateRisk: (p) => riskForAmount(p.newValue, { highAbove: T.amendmentHighAbove }),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.generate_amendment, settings),
 });
 
-export const notifyExpiration = defineIntentType({
+export const notifyExpirationType = defineIntentType({
   name: "contracts.notify_expiration",
   description: "Send expiration notice",
   valueCategory: "risk_mitigation",
@@ -150,30 +128,22 @@ export const notifyExpiration = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
-      expirationDate: isoDate("Date the contract expires"),
+      contractId: idField("Contract that is expiring"),
+      expirationDate: dateField("Date the contract expires (YYYY-MM-DD)"),
       recipients: z
-        .array(z.email())
+        .array(emailField("Recipient's email address"))
         .min(1, "List at least one recipient")
         .describe("Who receives the notice"),
-      daysBeforeExpiration: z
-        .number()
-        .int()
-        .min(0)
-        .max(365)
-        .optional()
-        .describe("Days left before expiry at the time of the notice"),
+      renewalOptions: textField("What the recipients can do: renew, renegotiate, let lapse").optional(),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(
-      settings,
-      "contracts.notify_expiration",
-      CONTRACTS_RISK_MITIGATION_CENTS.notify_expiration,
-    ),
+    riskMitigationCents(settings, "contracts.notify_expiration", RISK_MITIGATION.notify_expiration),
 });
 
-export const archiveContract = defineIntentType({
+export const ARCHIVE_REASONS = ["completed", "expired", "terminated", "superseded"] as const;
+
+export const archiveContractType = defineIntentType({
   name: "contracts.archive_contract",
   description: "Archive completed contract",
   valueCategory: "efficiency",
@@ -181,23 +151,23 @@ export const archiveContract = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
-      reason: z
-        .enum(["completed", "expired", "terminated", "superseded"])
-        .describe("Why the contract is archived"),
+      contractId: idField("Contract to archive"),
+      reason: z.enum(ARCHIVE_REASONS).describe("Why the contract is archived"),
       retentionYears: z
         .number()
         .int()
         .min(1)
         .max(100)
         .default(7)
-        .describe("Years to keep the archived contract before disposal (default 7)"),
+        .describe("Years to keep the archived contract before disposal"),
     })
     .strict(),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.archive_contract, settings),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.archive_contract, settings),
 });
 
-export const requestApproval = defineIntentType({
+export const APPROVAL_FUNCTIONS = ["legal", "finance", "security", "procurement", "executive"] as const;
+
+export const requestApprovalType = defineIntentType({
   name: "contracts.request_approval",
   description: "Route for internal approval",
   valueCategory: "efficiency",
@@ -205,22 +175,22 @@ export const requestApproval = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
-      approvalType: z
-        .enum(["legal", "finance", "security", "procurement", "executive"])
-        .describe("Which internal function must approve"),
+      contractId: idField("Contract to route"),
+      approvalType: z.enum(APPROVAL_FUNCTIONS).describe("Which internal function must approve"),
       approvers: z
-        .array(id("Approver user id"))
+        .array(idField("Approver's user id"))
         .min(1, "List at least one approver")
         .describe("Who must approve"),
-      dueDate: isoDate("Date the approval is needed by").optional(),
-      notes: z.string().max(2000).optional().describe("Context for the approvers"),
+      dueDate: dateField("Date the approval is needed by (YYYY-MM-DD)").optional(),
+      notes: textField("Context for the approvers").optional(),
     })
     .strict(),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.request_approval, settings),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.request_approval, settings),
 });
 
-export const trackObligation = defineIntentType({
+export const OBLIGATION_RECURRENCES = ["none", "monthly", "quarterly", "annually"] as const;
+
+export const trackObligationType = defineIntentType({
   name: "contracts.track_obligation",
   description: "Track contract obligations",
   valueCategory: "risk_mitigation",
@@ -228,28 +198,30 @@ export const trackObligation = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
-      obligation: z
-        .string()
-        .min(1, "Must not be empty")
-        .describe("What must be done, e.g. deliver quarterly SLA report"),
-      ownerId: id("User responsible for meeting the obligation"),
-      dueDate: isoDate("Date the obligation (or its first occurrence) is due"),
-      recurrence: z
-        .enum(["none", "monthly", "quarterly", "annually"])
-        .default("none")
-        .describe("How often the obligation repeats (default none)"),
+      contractId: idField("Contract the obligation comes from"),
+      obligation: textField("What must be done, e.g. deliver the quarterly SLA report", 500),
+      ownerId: idField("User responsible for meeting the obligation"),
+      dueDate: dateField("Date the obligation, or its first occurrence, is due (YYYY-MM-DD)"),
+      recurrence: z.enum(OBLIGATION_RECURRENCES).default("none").describe("How often the obligation repeats"),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(
-      settings,
-      "contracts.track_obligation",
-      CONTRACTS_RISK_MITIGATION_CENTS.track_obligation,
-    ),
+    riskMitigationCents(settings, "contracts.track_obligation", RISK_MITIGATION.track_obligation),
 });
 
-export const extractTerms = defineIntentType({
+export const CONTRACT_TERMS = [
+  "parties",
+  "effective_date",
+  "term",
+  "renewal",
+  "termination",
+  "payment",
+  "liability",
+  "governing_law",
+  "confidentiality",
+] as const;
+
+export const extractTermsType = defineIntentType({
   name: "contracts.extract_terms",
   description: "AI extraction of key terms",
   valueCategory: "efficiency",
@@ -257,30 +229,18 @@ export const extractTerms = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
+      contractId: idField("Contract to read"),
       terms: z
-        .array(
-          z.enum([
-            "parties",
-            "effective_date",
-            "term",
-            "renewal",
-            "termination",
-            "payment",
-            "liability",
-            "governing_law",
-            "confidentiality",
-          ]),
-        )
+        .array(z.enum(CONTRACT_TERMS))
         .min(1, "List at least one term")
         .optional()
         .describe("Terms to extract; all when omitted"),
     })
     .strict(),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.extract_terms, settings),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.extract_terms, settings),
 });
 
-export const compareVersions = defineIntentType({
+export const compareVersionsType = defineIntentType({
   name: "contracts.compare_versions",
   description: "Compare contract versions",
   valueCategory: "efficiency",
@@ -288,19 +248,19 @@ export const compareVersions = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      contractId,
-      baseVersion: id("Version to compare from"),
-      compareVersion: id("Version to compare against the base"),
+      contractId: idField("Contract whose versions are compared"),
+      baseVersion: idField("Version to compare from, e.g. v3"),
+      compareVersion: idField("Version to compare against the base, e.g. v4"),
     })
     .strict()
     .refine((p) => p.baseVersion !== p.compareVersion, {
       path: ["compareVersion"],
-      message: "Must differ from baseVersion",
+      message: "compareVersion must differ from baseVersion",
     }),
-  estimateValue: (_p, settings) => efficiencyCents(CONTRACTS_MINUTES_SAVED.compare_versions, settings),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.compare_versions, settings),
 });
 
-export const autoRenew = defineIntentType({
+export const autoRenewType = defineIntentType({
   name: "contracts.auto_renew",
   description: "Process auto-renewal",
   valueCategory: "revenue",
@@ -308,10 +268,10 @@ export const autoRenew = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      contractId,
+      contractId: idField("Contract that renews"),
       renewalTermMonths: z.number().int().min(1).max(120).describe("Length of the renewal term in months"),
-      renewalValue: money("Total contract value of the renewal term"),
-      currency: currency(),
+      renewalValue: amountField("Total value of the renewal term in the currency's major unit"),
+      currency: currencyField(),
       priceIncreasePercent: z
         .number()
         .min(0)
@@ -320,21 +280,21 @@ export const autoRenew = defineIntentType({
         .describe("Uplift applied to the renewal price, in percent"),
     })
     .strict(),
-  escalateRisk: (p) => {
-    if (p.renewalValue > CONTRACTS_THRESHOLDS.autoRenewCriticalAbove) return "critical";
-    if (p.renewalValue > CONTRACTS_THRESHOLDS.autoRenewHighAbove) return "high";
-    return undefined;
-  },
+  escalateRisk: (p) =>
+    riskForAmount(p.renewalValue, {
+      highAbove: T.autoRenewHighAbove,
+      criticalAbove: T.autoRenewCriticalAbove,
+    }),
   estimateValue: (p) => revenueCents(p.renewalValue),
 });
 
-export type CreateAgreementParams = z.input<typeof createAgreement.params>;
-export type SendForSignatureParams = z.input<typeof sendForSignature.params>;
-export type GenerateAmendmentParams = z.input<typeof generateAmendment.params>;
-export type NotifyExpirationParams = z.input<typeof notifyExpiration.params>;
-export type ArchiveContractParams = z.input<typeof archiveContract.params>;
-export type RequestApprovalParams = z.input<typeof requestApproval.params>;
-export type TrackObligationParams = z.input<typeof trackObligation.params>;
-export type ExtractTermsParams = z.input<typeof extractTerms.params>;
-export type CompareVersionsParams = z.input<typeof compareVersions.params>;
-export type AutoRenewParams = z.input<typeof autoRenew.params>;
+export type CreateAgreementParams = z.input<typeof createAgreementType.params>;
+export type SendForSignatureParams = z.input<typeof sendForSignatureType.params>;
+export type GenerateAmendmentParams = z.input<typeof generateAmendmentType.params>;
+export type NotifyExpirationParams = z.input<typeof notifyExpirationType.params>;
+export type ArchiveContractParams = z.input<typeof archiveContractType.params>;
+export type RequestApprovalParams = z.input<typeof requestApprovalType.params>;
+export type TrackObligationParams = z.input<typeof trackObligationType.params>;
+export type ExtractTermsParams = z.input<typeof extractTermsType.params>;
+export type CompareVersionsParams = z.input<typeof compareVersionsType.params>;
+export type AutoRenewParams = z.input<typeof autoRenewType.params>;

@@ -1,54 +1,42 @@
-import { costSavingsCents, defineIntentType, efficiencyCents, riskMitigationCents } from "@intendedops/core";
+import {
+  amountField,
+  costSavingsCents,
+  currencyField,
+  dateField,
+  dateOrderOk,
+  defineIntentType,
+  efficiencyCents,
+  emailField,
+  idField,
+  riskForAmount,
+  riskMitigationCents,
+  textField,
+} from "@intendedops/core";
 import { z } from "zod";
-import { currency, id, isoDate, money } from "./param-fields";
+import { VENDORS_THRESHOLDS as T } from "./risk-thresholds";
+import {
+  VENDORS_COST_SAVINGS_CENTS as COST_SAVINGS,
+  VENDORS_MINUTES_SAVED as MINUTES,
+  VENDORS_RISK_MITIGATION_CENTS as RISK_MITIGATION,
+} from "./value-defaults";
 
-/**
- * Amounts (major currency unit, in the intent's own currency, no conversion) above which vendor
- * intents need more scrutiny. Annual spend is what makes a vendor strategic: adding, approving,
- * losing or renewing one at that size is a budget decision, not a routine task.
- */
-export const VENDORS_THRESHOLDS = {
-  /** Onboarding a vendor with expected annual spend above this is high risk (default medium). */
-  onboardingHighAbove: 100_000,
-  /** Approving a vendor with annual spend above this is high risk (default medium). */
-  approvalHighAbove: 100_000,
-  /** Terminating a vendor with annual spend above this is critical (default high). */
-  terminationCriticalAbove: 250_000,
-  /** Renewing a vendor contract with annual value above this is high risk (default medium). */
-  renewalHighAbove: 50_000,
-  /** Renewing a vendor contract with annual value above this is critical. */
-  renewalCriticalAbove: 250_000,
-} as const;
+/** Data classes a vendor may touch, least to most sensitive; the most sensitive decides review depth. */
+export const DATA_ACCESS_LEVELS = ["none", "internal", "confidential", "restricted"] as const;
 
-/** Minutes of human work each efficiency-valued vendor intent saves. */
-export const VENDORS_MINUTES_SAVED = {
-  onboard_vendor: 120,
-  approve_vendor: 30,
-} as const;
+const dataAccessField = () =>
+  z.enum(DATA_ACCESS_LEVELS).describe("Most sensitive data class the vendor will access");
 
-/** Default risk-mitigation value per vendor intent, in cents (override with `settings.riskMitigationCents`). */
-export const VENDORS_RISK_MITIGATION_CENTS = {
-  request_assessment: 50_000,
-  review_contract: 40_000,
-  update_risk_score: 10_000,
-  schedule_review: 5_000,
-  request_documents: 10_000,
-  terminate_vendor: 100_000,
-} as const;
+export const VENDOR_CATEGORIES = [
+  "software",
+  "services",
+  "hardware",
+  "consulting",
+  "logistics",
+  "facilities",
+  "other",
+] as const;
 
-/** Default cost-savings value per vendor intent, in cents (override with `settings.costSavingsCents`). */
-export const VENDORS_COST_SAVINGS_CENTS = {
-  track_performance: 25_000,
-} as const;
-
-const vendorId = id("Vendor identifier in the vendor register");
-
-/** The most sensitive data a vendor touches decides how deep its review must go. */
-const dataAccess = z
-  .enum(["none", "internal", "confidential", "restricted"])
-  .describe("Most sensitive data class the vendor will access: none, internal, confidential or restricted");
-
-export const onboardVendor = defineIntentType({
+export const onboardVendorType = defineIntentType({
   name: "vendors.onboard_vendor",
   description: "Start vendor onboarding",
   valueCategory: "efficiency",
@@ -56,25 +44,32 @@ export const onboardVendor = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      vendorName: z.string().min(1, "Must not be empty").describe("Legal name of the vendor"),
-      category: z
-        .enum(["software", "services", "hardware", "consulting", "logistics", "facilities", "other"])
-        .describe("What the vendor supplies"),
-      contactEmail: z.email().describe("Primary contact at the vendor"),
-      dataAccess: dataAccess.default("none"),
-      expectedAnnualSpend: money("Expected yearly spend with the vendor").optional(),
-      currency: currency(),
-      sponsorId: id("Employee who sponsors the vendor internally").optional(),
+      vendorName: textField("Legal name of the vendor", 200),
+      category: z.enum(VENDOR_CATEGORIES).describe("What the vendor supplies"),
+      contactEmail: emailField("Primary contact at the vendor"),
+      dataAccess: dataAccessField().default("none"),
+      expectedAnnualSpend: amountField("Expected yearly spend in the currency's major unit").optional(),
+      currency: currencyField(),
+      sponsorId: idField("Employee who sponsors the vendor internally").optional(),
     })
     .strict(),
+  // Restricted data access makes any vendor a high-risk addition, whatever it costs.
   escalateRisk: (p) =>
-    p.dataAccess === "restricted" || (p.expectedAnnualSpend ?? 0) > VENDORS_THRESHOLDS.onboardingHighAbove
+    p.dataAccess === "restricted"
       ? "high"
-      : undefined,
-  estimateValue: (_p, settings) => efficiencyCents(VENDORS_MINUTES_SAVED.onboard_vendor, settings),
+      : riskForAmount(p.expectedAnnualSpend, { highAbove: T.onboardingHighAbove }),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.onboard_vendor, settings),
 });
 
-export const requestAssessment = defineIntentType({
+export const ASSESSMENT_TYPES = [
+  "security",
+  "privacy",
+  "financial",
+  "operational",
+  "business_continuity",
+] as const;
+
+export const requestAssessmentType = defineIntentType({
   name: "vendors.request_assessment",
   description: "Request vendor assessment",
   valueCategory: "risk_mitigation",
@@ -82,23 +77,29 @@ export const requestAssessment = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      vendorId,
-      assessmentType: z
-        .enum(["security", "privacy", "financial", "operational", "business_continuity"])
-        .describe("Kind of assessment the vendor must complete"),
-      questionnaireId: id("Questionnaire template to send; the type's standard one when omitted").optional(),
-      dueDate: isoDate("Date the vendor must return the assessment by"),
+      vendorId: idField("Vendor to assess, e.g. vendor_123"),
+      assessmentType: z.enum(ASSESSMENT_TYPES).describe("Kind of assessment the vendor must complete"),
+      questionnaireId: idField(
+        "Questionnaire template to send; the type's standard one when omitted",
+      ).optional(),
+      dueDate: dateField("Date the vendor must return the assessment by (YYYY-MM-DD)"),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(
-      settings,
-      "vendors.request_assessment",
-      VENDORS_RISK_MITIGATION_CENTS.request_assessment,
-    ),
+    riskMitigationCents(settings, "vendors.request_assessment", RISK_MITIGATION.request_assessment),
 });
 
-export const reviewContract = defineIntentType({
+export const CONTRACT_FOCUS_AREAS = [
+  "liability",
+  "data_protection",
+  "termination",
+  "pricing",
+  "sla",
+  "security",
+  "intellectual_property",
+] as const;
+
+export const reviewContractType = defineIntentType({
   name: "vendors.review_contract",
   description: "Review vendor contract",
   valueCategory: "risk_mitigation",
@@ -106,20 +107,22 @@ export const reviewContract = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      vendorId,
-      contractId: id("Vendor contract to review"),
+      vendorId: idField("Vendor whose contract is reviewed"),
+      contractId: idField("Vendor contract to review"),
       focusAreas: z
-        .array(z.enum(["liability", "data_protection", "termination", "pricing", "sla", "security", "ip"]))
+        .array(z.enum(CONTRACT_FOCUS_AREAS))
         .min(1, "List at least one focus area")
         .optional()
         .describe("Clauses to concentrate on; all when omitted"),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(settings, "vendors.review_contract", VENDORS_RISK_MITIGATION_CENTS.review_contract),
+    riskMitigationCents(settings, "vendors.review_contract", RISK_MITIGATION.review_contract),
 });
 
-export const updateRiskScore = defineIntentType({
+export const VENDOR_RISK_TIERS = ["low", "medium", "high", "critical"] as const;
+
+export const updateRiskScoreType = defineIntentType({
   name: "vendors.update_risk_score",
   description: "Update vendor risk rating",
   valueCategory: "risk_mitigation",
@@ -127,30 +130,20 @@ export const updateRiskScore = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      vendorId,
-      riskScore: z
-        .number()
-        .int()
-        .min(0)
-        .max(100)
-        .describe("New inherent risk score, 0 (none) to 100 (severe)"),
-      riskTier: z.enum(["low", "medium", "high", "critical"]).describe("Risk tier the score maps to"),
-      rationale: z
-        .string()
-        .min(1, "Must not be empty")
-        .describe("Why the rating changes (findings, incidents)"),
-      assessmentId: id("Assessment the new rating is based on").optional(),
+      vendorId: idField("Vendor being re-rated"),
+      riskScore: z.number().int().min(0).max(100).describe("New risk score, 0 (none) to 100 (severe)"),
+      riskTier: z.enum(VENDOR_RISK_TIERS).describe("Risk tier the score maps to"),
+      rationale: textField("Why the rating changes: findings, incidents, new evidence"),
+      assessmentId: idField("Assessment the new rating is based on").optional(),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(
-      settings,
-      "vendors.update_risk_score",
-      VENDORS_RISK_MITIGATION_CENTS.update_risk_score,
-    ),
+    riskMitigationCents(settings, "vendors.update_risk_score", RISK_MITIGATION.update_risk_score),
 });
 
-export const scheduleReview = defineIntentType({
+export const REVIEW_FREQUENCIES = ["monthly", "quarterly", "semiannual", "annual"] as const;
+
+export const scheduleReviewType = defineIntentType({
   name: "vendors.schedule_review",
   description: "Schedule periodic review",
   valueCategory: "risk_mitigation",
@@ -158,20 +151,32 @@ export const scheduleReview = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      vendorId,
-      reviewDate: isoDate("Date of the next review"),
-      frequency: z
-        .enum(["monthly", "quarterly", "semiannual", "annual"])
-        .default("annual")
-        .describe("How often the review repeats (default annual)"),
-      reviewers: z.array(id("Reviewer user id")).min(1, "List at least one reviewer").optional(),
+      vendorId: idField("Vendor to review"),
+      reviewDate: dateField("Date of the next review (YYYY-MM-DD)"),
+      frequency: z.enum(REVIEW_FREQUENCIES).default("annual").describe("How often the review repeats"),
+      reviewers: z
+        .array(idField("Reviewer's user id"))
+        .min(1, "List at least one reviewer")
+        .optional()
+        .describe("Who performs the review; the vendor owner when omitted"),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(settings, "vendors.schedule_review", VENDORS_RISK_MITIGATION_CENTS.schedule_review),
+    riskMitigationCents(settings, "vendors.schedule_review", RISK_MITIGATION.schedule_review),
 });
 
-export const requestDocuments = defineIntentType({
+export const VENDOR_DOCUMENTS = [
+  "soc2_type2",
+  "iso27001",
+  "pen_test_report",
+  "insurance_certificate",
+  "dpa",
+  "w9",
+  "financial_statements",
+  "business_continuity_plan",
+] as const;
+
+export const requestDocumentsType = defineIntentType({
   name: "vendors.request_documents",
   description: "Request compliance docs",
   valueCategory: "risk_mitigation",
@@ -179,38 +184,22 @@ export const requestDocuments = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      vendorId,
+      vendorId: idField("Vendor asked for documents"),
       documents: z
-        .array(
-          z.enum([
-            "soc2_type2",
-            "iso27001",
-            "pen_test_report",
-            "insurance_certificate",
-            "dpa",
-            "w9",
-            "financial_statements",
-            "business_continuity_plan",
-          ]),
-        )
+        .array(z.enum(VENDOR_DOCUMENTS))
         .min(1, "List at least one document")
-        .describe("Documents to request from the vendor"),
-      dueDate: isoDate("Date the vendor must provide the documents by"),
-      contactEmail: z
-        .email()
-        .optional()
-        .describe("Vendor contact to send the request to; the primary when omitted"),
+        .describe("Documents to request"),
+      dueDate: dateField("Date the vendor must provide the documents by (YYYY-MM-DD)"),
+      contactEmail: emailField(
+        "Vendor contact to send the request to; the primary contact when omitted",
+      ).optional(),
     })
     .strict(),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(
-      settings,
-      "vendors.request_documents",
-      VENDORS_RISK_MITIGATION_CENTS.request_documents,
-    ),
+    riskMitigationCents(settings, "vendors.request_documents", RISK_MITIGATION.request_documents),
 });
 
-export const approveVendor = defineIntentType({
+export const approveVendorType = defineIntentType({
   name: "vendors.approve_vendor",
   description: "Approve vendor status",
   valueCategory: "efficiency",
@@ -218,24 +207,33 @@ export const approveVendor = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      vendorId,
-      dataAccess,
-      annualSpend: money("Approved yearly spend with the vendor").optional(),
-      currency: currency(),
+      vendorId: idField("Vendor to approve"),
+      dataAccess: dataAccessField(),
+      annualSpend: amountField("Approved yearly spend in the currency's major unit").optional(),
+      currency: currencyField(),
       conditions: z
-        .array(z.string().min(1, "Must not be empty"))
+        .array(textField("One condition, e.g. annual SOC 2 report", 500))
         .optional()
-        .describe("Conditions attached to the approval, e.g. annual SOC 2 report"),
+        .describe("Conditions attached to the approval"),
     })
     .strict(),
   escalateRisk: (p) =>
-    p.dataAccess === "restricted" || (p.annualSpend ?? 0) > VENDORS_THRESHOLDS.approvalHighAbove
-      ? "high"
-      : undefined,
-  estimateValue: (_p, settings) => efficiencyCents(VENDORS_MINUTES_SAVED.approve_vendor, settings),
+    p.dataAccess === "restricted" ? "high" : riskForAmount(p.annualSpend, { highAbove: T.approvalHighAbove }),
+  estimateValue: (_p, settings) => efficiencyCents(MINUTES.approve_vendor, settings),
 });
 
-export const terminateVendor = defineIntentType({
+export const TERMINATION_REASONS = [
+  "contract_end",
+  "performance",
+  "security_incident",
+  "cost",
+  "consolidation",
+  "other",
+] as const;
+
+export const DATA_DISPOSITIONS = ["return", "destroy", "retain"] as const;
+
+export const terminateVendorType = defineIntentType({
   name: "vendors.terminate_vendor",
   description: "Offboard vendor",
   valueCategory: "risk_mitigation",
@@ -243,30 +241,36 @@ export const terminateVendor = defineIntentType({
   defaultRisk: "high",
   params: z
     .object({
-      vendorId,
-      reason: z
-        .enum(["contract_end", "performance", "security_incident", "cost", "consolidation", "other"])
-        .describe("Why the relationship ends"),
-      effectiveDate: isoDate("Date the termination takes effect"),
+      vendorId: idField("Vendor to offboard"),
+      reason: z.enum(TERMINATION_REASONS).describe("Why the relationship ends"),
+      effectiveDate: dateField("Date the termination takes effect (YYYY-MM-DD)"),
       revokeAccess: z
         .boolean()
         .default(true)
         .describe("Revoke the vendor's system access on the effective date"),
       dataDisposition: z
-        .enum(["return", "destroy", "retain"])
+        .enum(DATA_DISPOSITIONS)
         .default("destroy")
-        .describe("What the vendor must do with our data (default destroy)"),
-      annualSpend: money("Current yearly spend with the vendor").optional(),
-      currency: currency(),
+        .describe("What the vendor must do with our data"),
+      annualSpend: amountField("Current yearly spend in the currency's major unit").optional(),
+      currency: currencyField(),
     })
     .strict(),
-  escalateRisk: (p) =>
-    (p.annualSpend ?? 0) > VENDORS_THRESHOLDS.terminationCriticalAbove ? "critical" : undefined,
+  escalateRisk: (p) => riskForAmount(p.annualSpend, { criticalAbove: T.terminationCriticalAbove }),
   estimateValue: (_p, settings) =>
-    riskMitigationCents(settings, "vendors.terminate_vendor", VENDORS_RISK_MITIGATION_CENTS.terminate_vendor),
+    riskMitigationCents(settings, "vendors.terminate_vendor", RISK_MITIGATION.terminate_vendor),
 });
 
-export const trackPerformance = defineIntentType({
+export const VENDOR_KPIS = [
+  "sla_uptime",
+  "on_time_delivery",
+  "defect_rate",
+  "response_time",
+  "cost_variance",
+  "csat",
+] as const;
+
+export const trackPerformanceType = defineIntentType({
   name: "vendors.track_performance",
   description: "Monitor vendor KPIs",
   valueCategory: "cost_savings",
@@ -274,27 +278,25 @@ export const trackPerformance = defineIntentType({
   defaultRisk: "low",
   params: z
     .object({
-      vendorId,
-      periodStart: isoDate("First day of the measured period"),
-      periodEnd: isoDate("Last day of the measured period"),
+      vendorId: idField("Vendor to measure"),
+      periodStart: dateField("First day of the measured period (YYYY-MM-DD)"),
+      periodEnd: dateField("Last day of the measured period (YYYY-MM-DD)"),
       kpis: z
-        .array(
-          z.enum(["sla_uptime", "on_time_delivery", "defect_rate", "response_time", "cost_variance", "csat"]),
-        )
+        .array(z.enum(VENDOR_KPIS))
         .min(1, "List at least one KPI")
         .optional()
-        .describe("KPIs to measure; all tracked KPIs when omitted"),
+        .describe("KPIs to measure; every tracked KPI when omitted"),
     })
     .strict()
-    .refine((p) => p.periodEnd >= p.periodStart, {
+    .refine((p) => dateOrderOk(p.periodStart, p.periodEnd), {
       path: ["periodEnd"],
-      message: "Must not be before periodStart",
+      message: "periodEnd must not be before periodStart",
     }),
   estimateValue: (_p, settings) =>
-    costSavingsCents(settings, "vendors.track_performance", VENDORS_COST_SAVINGS_CENTS.track_performance),
+    costSavingsCents(settings, "vendors.track_performance", COST_SAVINGS.track_performance),
 });
 
-export const renewContract = defineIntentType({
+export const renewContractType = defineIntentType({
   name: "vendors.renew_contract",
   description: "Process contract renewal",
   valueCategory: null,
@@ -302,33 +304,30 @@ export const renewContract = defineIntentType({
   defaultRisk: "medium",
   params: z
     .object({
-      vendorId,
-      contractId: id("Vendor contract to renew"),
+      vendorId: idField("Vendor whose contract renews"),
+      contractId: idField("Vendor contract to renew"),
       termMonths: z.number().int().min(1).max(120).describe("Length of the renewal term in months"),
-      annualValue: money("Yearly contract value after renewal"),
-      currency: currency(),
+      annualValue: amountField("Yearly contract value after renewal in the currency's major unit"),
+      currency: currencyField(),
       priceChangePercent: z
         .number()
         .min(-100)
-        .max(1000)
+        .max(1_000)
         .optional()
-        .describe("Price change versus the current term, in percent (negative for a discount)"),
+        .describe("Price change versus the current term in percent; negative for a discount"),
     })
     .strict(),
-  escalateRisk: (p) => {
-    if (p.annualValue > VENDORS_THRESHOLDS.renewalCriticalAbove) return "critical";
-    if (p.annualValue > VENDORS_THRESHOLDS.renewalHighAbove) return "high";
-    return undefined;
-  },
+  escalateRisk: (p) =>
+    riskForAmount(p.annualValue, { highAbove: T.renewalHighAbove, criticalAbove: T.renewalCriticalAbove }),
 });
 
-export type OnboardVendorParams = z.input<typeof onboardVendor.params>;
-export type RequestAssessmentParams = z.input<typeof requestAssessment.params>;
-export type ReviewContractParams = z.input<typeof reviewContract.params>;
-export type UpdateRiskScoreParams = z.input<typeof updateRiskScore.params>;
-export type ScheduleReviewParams = z.input<typeof scheduleReview.params>;
-export type RequestDocumentsParams = z.input<typeof requestDocuments.params>;
-export type ApproveVendorParams = z.input<typeof approveVendor.params>;
-export type TerminateVendorParams = z.input<typeof terminateVendor.params>;
-export type TrackPerformanceParams = z.input<typeof trackPerformance.params>;
-export type RenewContractParams = z.input<typeof renewContract.params>;
+export type OnboardVendorParams = z.input<typeof onboardVendorType.params>;
+export type RequestAssessmentParams = z.input<typeof requestAssessmentType.params>;
+export type ReviewContractParams = z.input<typeof reviewContractType.params>;
+export type UpdateRiskScoreParams = z.input<typeof updateRiskScoreType.params>;
+export type ScheduleReviewParams = z.input<typeof scheduleReviewType.params>;
+export type RequestDocumentsParams = z.input<typeof requestDocumentsType.params>;
+export type ApproveVendorParams = z.input<typeof approveVendorType.params>;
+export type TerminateVendorParams = z.input<typeof terminateVendorType.params>;
+export type TrackPerformanceParams = z.input<typeof trackPerformanceType.params>;
+export type RenewContractParams = z.input<typeof renewContractType.params>;
