@@ -1,0 +1,270 @@
+import {
+  DEFAULT_DURATION_BUCKETS,
+  METRIC_DEFINITIONS,
+  type MetricDefinition,
+  type MetricType,
+} from "./metric-definitions";
+import { type Labels, type MetricSnapshot, MetricsCollector } from "./metrics-collector";
+import { renderPrometheusText } from "./prometheus-text";
+
+/** Options of the built-in collector. */
+export interface InMemoryMetricsCollectorOptions {
+  /** Metrics listed (with HELP/TYPE) even before their first sample; default: the guide's 17. */
+  definitions?: Readonly<Record<string, MetricDefinition>>;
+  /** Histogram bucket upper bounds in seconds; default DEFAULT_DURATION_BUCKETS. */
+  buckets?: readonly number[];
+  /**
+   * Cap on distinct label sets per metric (default 10 000). Label values such as agent ids come
+   * from users; past the cap new series are dropped (counted in `droppedSamples`) instead of
+   * growing memory without bound.
+   */
+  maxSeriesPerMetric?: number;
+  /** Monotonic clock in milliseconds for timers; default performance.now. */
+  now?: () => number;
+}
+
+interface ScalarSeries {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
+
+interface HistogramSeries {
+  labels: Readonly<Record<string, string>>;
+  /** Per-bucket (non-cumulative) counts; the last slot is the +Inf overflow. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+interface Family<S> {
+  name: string;
+  type: MetricType;
+  help: string;
+  /** Canonical (sorted) label key → series. */
+  series: Map<string, S>;
+  /** Label key in the caller's key order → series: skips sorting on the hot path. */
+  aliases: Map<string, S>;
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const SEP = "\u0000";
+
+/**
+ * The default collector: keeps every series in memory and renders Prometheus text.
+ * Series are found by a label key built in the caller's key order, so the common case
+ * (the same call site, the same label object shape) costs one string build and one Map lookup.
+ */
+export class InMemoryMetricsCollector extends MetricsCollector {
+  private readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
+  private readonly definitions: Readonly<Record<string, MetricDefinition>>;
+  private readonly buckets: readonly number[];
+  private readonly maxSeries: number;
+  private readonly now: () => number;
+  private dropped = 0;
+
+  constructor(options: InMemoryMetricsCollectorOptions = {}) {
+    super();
+    this.definitions = options.definitions ?? METRIC_DEFINITIONS;
+    this.buckets = [...(options.buckets ?? DEFAULT_DURATION_BUCKETS)].sort((a, b) => a - b);
+    this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
+    for (const [name, definition] of Object.entries(this.definitions)) {
+      this.createFamily(name, definition.type, definition.help);
+    }
+  }
+
+  /** Samples dropped because a metric reached `maxSeriesPerMetric`. */
+  get droppedSamples(): number {
+    return this.dropped;
+  }
+
+  increment(name: string, labels?: Labels, value = 1): void {
+    if (!(value >= 0) || value === Number.POSITIVE_INFINITY) {
+      throw new RangeError(`metric ${name}: a counter only goes up by a finite amount (got ${value})`);
+    }
+    const series = this.scalar(name, "counter", labels);
+    if (series) series.value += value;
+  }
+
+  setGauge(name: string, value: number, labels?: Labels): void {
+    const series = this.scalar(name, "gauge", labels);
+    if (series) series.value = value;
+  }
+
+  incGauge(name: string, labels?: Labels, value = 1): void {
+    const series = this.scalar(name, "gauge", labels);
+    if (series) series.value += value;
+  }
+
+  decGauge(name: string, labels?: Labels, value = 1): void {
+    const series = this.scalar(name, "gauge", labels);
+    if (series) series.value -= value;
+  }
+
+  observe(name: string, value: number, labels?: Labels): void {
+    if (Number.isNaN(value)) {
+      throw new RangeError(`metric ${name}: cannot observe NaN`);
+    }
+    const family = this.family(name, "histogram") as Family<HistogramSeries>;
+    const series = this.lookup(family, labels, (l) => ({
+      labels: l,
+      counts: new Array<number>(this.buckets.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+    }));
+    if (!series) return;
+    let slot = 0;
+    while (slot < this.buckets.length && value > this.buckets[slot]!) slot++;
+    series.counts[slot]! += 1;
+    series.sum += value;
+    series.count += 1;
+  }
+
+  startTimer(name: string, labels?: Labels): () => number {
+    const start = this.now();
+    let elapsed: number | undefined;
+    return () => {
+      // A second stop returns the first measurement instead of observing twice.
+      if (elapsed === undefined) {
+        elapsed = (this.now() - start) / 1000;
+        this.observe(name, elapsed, labels);
+      }
+      return elapsed;
+    };
+  }
+
+  getMetrics(): MetricSnapshot[] {
+    const snapshots: MetricSnapshot[] = [];
+    for (const family of this.families.values()) {
+      const { name, type, help } = family;
+      if (type === "histogram") {
+        const values = [...(family as Family<HistogramSeries>).series.values()].map((s) => ({
+          labels: { ...s.labels },
+          buckets: this.cumulative(s.counts),
+          sum: s.sum,
+          count: s.count,
+        }));
+        snapshots.push({ name, type, help, values });
+      } else {
+        const values = [...(family as Family<ScalarSeries>).series.values()].map((s) => ({
+          labels: { ...s.labels },
+          value: s.value,
+        }));
+        snapshots.push({ name, type, help, values });
+      }
+    }
+    return snapshots;
+  }
+
+  /** The Prometheus text exposition (0.0.4) of every metric. */
+  renderPrometheus(): string {
+    return renderPrometheusText(this.getMetrics());
+  }
+
+  render(): string {
+    return this.renderPrometheus();
+  }
+
+  /** Forgets every sample (metrics stay listed). */
+  reset(): void {
+    for (const family of this.families.values()) {
+      family.series.clear();
+      family.aliases.clear();
+    }
+    this.dropped = 0;
+  }
+
+  private cumulative(counts: readonly number[]): { le: number; count: number }[] {
+    let running = 0;
+    return this.buckets.map((le, i) => {
+      running += counts[i]!;
+      return { le, count: running };
+    });
+  }
+
+  private scalar(
+    name: string,
+    type: "counter" | "gauge",
+    labels: Labels | undefined,
+  ): ScalarSeries | undefined {
+    const family = this.family(name, type) as Family<ScalarSeries>;
+    return this.lookup(family, labels, (l) => ({ labels: l, value: 0 }));
+  }
+
+  private family(name: string, type: MetricType): Family<ScalarSeries> | Family<HistogramSeries> {
+    const family = this.families.get(name) ?? this.createFamily(name, type, name);
+    if (family.type !== type) {
+      throw new TypeError(`metric ${name} is a ${family.type}, not a ${type}`);
+    }
+    return family;
+  }
+
+  private createFamily(name: string, type: MetricType, help: string): Family<ScalarSeries> {
+    if (!METRIC_NAME.test(name)) {
+      throw new TypeError(`invalid metric name: ${JSON.stringify(name)}`);
+    }
+    const family: Family<ScalarSeries> = { name, type, help, series: new Map(), aliases: new Map() };
+    this.families.set(name, family);
+    return family;
+  }
+
+  private lookup<S>(
+    family: Family<S>,
+    labels: Labels | undefined,
+    create: (labels: Readonly<Record<string, string>>) => S,
+  ): S | undefined {
+    const raw = labels === undefined ? "" : labelKey(labels, Object.keys(labels));
+    const known = family.aliases.get(raw);
+    if (known !== undefined) return known;
+
+    const normalized = normalizeLabels(labels);
+    const canonical = labelKey(normalized, Object.keys(normalized));
+    let series = family.series.get(canonical);
+    if (series === undefined) {
+      if (family.series.size >= this.maxSeries) {
+        this.dropped += 1;
+        return undefined;
+      }
+      series = create(normalized);
+      family.series.set(canonical, series);
+    }
+    // Aliases are only a cache; bound them like the series they point to.
+    if (family.aliases.size >= this.maxSeries * 4) family.aliases.clear();
+    family.aliases.set(raw, series);
+    return series;
+  }
+}
+
+/** Label name/value pairs in the given key order, undefined values skipped, values kept injective. */
+function labelKey(labels: Labels, keys: readonly string[]): string {
+  let key = "";
+  for (const name of keys) {
+    const value = labels[name];
+    if (value === undefined) continue;
+    key += name + SEP + keyValue(value) + SEP;
+  }
+  return key;
+}
+
+function keyValue(value: string | number): string {
+  if (typeof value === "number") return String(value);
+  // Plain values never start with a quote nor contain SEP; anything else is JSON-quoted,
+  // so two different label sets can never share a key.
+  return value.charCodeAt(0) === 34 || value.includes(SEP) ? JSON.stringify(value) : value;
+}
+
+/** Sorted label names with string values; rejects names Prometheus cannot expose. */
+function normalizeLabels(labels: Labels | undefined): Readonly<Record<string, string>> {
+  const normalized: Record<string, string> = {};
+  if (labels === undefined) return normalized;
+  for (const name of Object.keys(labels).sort()) {
+    const value = labels[name];
+    if (value === undefined) continue;
+    if (!LABEL_NAME.test(name) || name.startsWith("__")) {
+      throw new TypeError(`invalid label name: ${JSON.stringify(name)}`);
+    }
+    normalized[name] = String(value);
+  }
+  return Object.freeze(normalized);
+}
