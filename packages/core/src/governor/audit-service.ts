@@ -1,0 +1,74 @@
+import { type ChainVerification, createChainVerifier } from "../audit/chain-verifier";
+import { formatIssues, IntendedOpsError, type ValidationIssue } from "../errors";
+import type { AuditEvent } from "../model/audit-event";
+import type { AuditFilter, Page } from "../storage/storage-port";
+import type { GovernorContext } from "./governor-context";
+import type { PageInput } from "./governor-types";
+import { toPageRequest } from "./page-input";
+
+const VERIFY_BATCH = 1000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Audit queries and full-chain verification. */
+export function createAuditService(ctx: GovernorContext) {
+  function queryAudit(
+    tenantId: string,
+    filter: AuditFilter = {},
+    page?: PageInput,
+  ): Promise<Page<AuditEvent>> {
+    const normalized = normalizeAuditFilter(filter);
+    return ctx.store.read((tx) => tx.audit.list(tenantId, normalized, toPageRequest(page)));
+  }
+
+  /**
+   * Recompute every hash of the tenant's chain, batch by batch, up to the head read first:
+   * events appended during the scan belong to a later verification, and a chain shorter than
+   * its head (truncated) or diverging from it is reported invalid.
+   */
+  async function verifyAudit(tenantId: string): Promise<ChainVerification> {
+    const head = await ctx.store.transaction((tx) => tx.audit.lockHead(tenantId));
+    const verifier = createChainVerifier({ head });
+    await ctx.store.read(async (tx) => {
+      for await (const batch of tx.audit.scan(tenantId, VERIFY_BATCH)) {
+        const last = batch[batch.length - 1];
+        if (last === undefined) continue;
+        if (last.seq <= head.seq) {
+          verifier.push(batch);
+          continue;
+        }
+        verifier.push(batch.filter((event) => event.seq <= head.seq));
+        break;
+      }
+    });
+    return verifier.result();
+  }
+
+  return { queryAudit, verifyAudit };
+}
+
+/**
+ * Dates as ISO timestamps the stores compare as strings. A bare date covers its whole UTC day
+ * (`toDate=2024-01-15` includes 15 January), as a person filtering by day expects.
+ */
+export function normalizeAuditFilter(filter: AuditFilter): AuditFilter {
+  const issues: ValidationIssue[] = [];
+  const bound = (field: "fromDate" | "toDate", endOfDay: boolean): string | undefined => {
+    const value = filter[field];
+    if (value === undefined) return undefined;
+    const time = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value);
+    if (Number.isNaN(time)) {
+      issues.push({ path: [field], message: `${field} must be an ISO date or timestamp` });
+      return undefined;
+    }
+    const dayEnd = endOfDay && DATE_ONLY.test(value) ? 86_400_000 - 1 : 0;
+    return new Date(time + dayEnd).toISOString();
+  };
+  const fromDate = bound("fromDate", false);
+  const toDate = bound("toDate", true);
+  if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
+  return {
+    ...filter,
+    ...(fromDate !== undefined && { fromDate }),
+    ...(toDate !== undefined && { toDate }),
+  };
+}

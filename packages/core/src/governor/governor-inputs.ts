@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { AgentStatusSchema } from "../model/agent";
+import { TrustTierSchema } from "../model/enums";
+import { CreateIntentInputSchema } from "../model/intent";
+import { ValueSchema } from "../model/value";
+
+/** The body of `POST /v1/intents/:id/complete`. */
+export const CompleteIntentInputSchema = z.object({
+  result: z.unknown().optional(),
+  /**
+   * Explicit value; without it the intent type's estimator applies. Without a category the
+   * type's value category applies (and a type without one records no value).
+   */
+  value: ValueSchema.partial({ category: true }).optional(),
+});
+export type CompleteIntentInput = z.input<typeof CompleteIntentInputSchema>;
+
+/** The body of `POST /v1/intents/:id/fail`. */
+export const FailIntentInputSchema = z.object({
+  error: z.string({ error: "error is required" }).trim().min(1, "error is required").max(4000),
+});
+export type FailIntentInput = z.input<typeof FailIntentInputSchema>;
+
+/** The body of `POST /v1/approvals/:id/reject`. */
+export const RejectApprovalInputSchema = z.object({
+  reason: z.string().trim().max(2000).optional(),
+});
+export type RejectApprovalInput = z.input<typeof RejectApprovalInputSchema>;
+
+/** The body of `PUT /v1/agents/:id/trust`: an admin override, always with a reason. */
+export const SetTrustInputSchema = z
+  .object({
+    tier: TrustTierSchema.optional(),
+    score: z.number().int().min(0).max(1000).optional(),
+    reason: z.string({ error: "reason is required" }).trim().min(1, "reason is required").max(500),
+  })
+  .refine((input) => input.tier !== undefined || input.score !== undefined, {
+    message: "tier or score is required",
+    path: ["tier"],
+  });
+export type SetTrustInput = z.input<typeof SetTrustInputSchema>;
+
+/** What-if agent fields for a simulation; anything omitted comes from the stored agent. */
+export const SimulatedAgentSchema = z.object({
+  trustTier: TrustTierSchema.optional(),
+  status: AgentStatusSchema.optional(),
+  domains: z.array(z.string().min(1)).optional(),
+  intentTypes: z.array(z.string().min(1)).optional(),
+});
+
+/** The body of `POST /v1/policies/simulate`: an intent, optionally with what-if agent fields. */
+export const SimulateInputSchema = CreateIntentInputSchema.extend({
+  agent: SimulatedAgentSchema.optional(),
+});
+export type SimulateInput = z.input<typeof SimulateInputSchema>;

@@ -1,0 +1,77 @@
+import { newId } from "../ids";
+import { compilePolicy } from "../policy/policy-compiler";
+import { type Policy, type PolicyInput, PolicyInputSchema } from "../policy/policy-schema";
+import { type GovernorContext, notFound, parseInput, writeTransaction } from "./governor-context";
+import type { Actor } from "./governor-types";
+
+/**
+ * Policy CRUD. Each write bumps the store's policy revision in the same transaction, which is
+ * what tells every governor's rules cache to recompile before the next decision.
+ */
+export function createPoliciesService(ctx: GovernorContext) {
+  async function createPolicy(actor: Actor, input: PolicyInput): Promise<Policy> {
+    const body = parseInput(PolicyInputSchema, input);
+    return writeTransaction(ctx, actor, async (scope) => {
+      const policy: Policy = {
+        ...body,
+        id: newId("policy", scope.now),
+        tenantId: scope.tenantId,
+        version: 1,
+        createdAt: scope.at,
+        updatedAt: scope.at,
+      };
+      // Compiling now rejects what evaluation could not use (bad regex, too deep) at write time.
+      compilePolicy(policy);
+      await scope.tx.policies.insert(policy);
+      scope.audit({ eventType: "policy.created", data: { policyId: policy.id, version: 1, policy: body } });
+      return policy;
+    });
+  }
+
+  async function updatePolicy(actor: Actor, id: string, input: PolicyInput): Promise<Policy> {
+    const body = parseInput(PolicyInputSchema, input);
+    return writeTransaction(ctx, actor, async (scope) => {
+      const existing = await scope.tx.policies.get(scope.tenantId, id);
+      if (!existing) throw notFound("Policy", id);
+      const policy: Policy = {
+        ...body,
+        id,
+        tenantId: scope.tenantId,
+        version: existing.version + 1,
+        createdAt: existing.createdAt,
+        updatedAt: scope.at,
+      };
+      compilePolicy(policy);
+      await scope.tx.policies.update(policy);
+      scope.audit({
+        eventType: "policy.updated",
+        data: { policyId: id, version: policy.version, previousVersion: existing.version, policy: body },
+      });
+      return policy;
+    });
+  }
+
+  async function deletePolicy(actor: Actor, id: string): Promise<Policy> {
+    return writeTransaction(ctx, actor, async (scope) => {
+      const existing = await scope.tx.policies.get(scope.tenantId, id);
+      if (!existing || !(await scope.tx.policies.delete(scope.tenantId, id))) throw notFound("Policy", id);
+      scope.audit({
+        eventType: "policy.deleted",
+        data: { policyId: id, version: existing.version, name: existing.name },
+      });
+      return existing;
+    });
+  }
+
+  function listPolicies(tenantId: string): Promise<Policy[]> {
+    return ctx.store.read((tx) => tx.policies.list(tenantId));
+  }
+
+  async function getPolicy(tenantId: string, id: string): Promise<Policy> {
+    const policy = await ctx.store.read((tx) => tx.policies.get(tenantId, id));
+    if (!policy) throw notFound("Policy", id);
+    return policy;
+  }
+
+  return { createPolicy, updatePolicy, deletePolicy, listPolicies, getPolicy };
+}
