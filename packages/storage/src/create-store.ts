@@ -1,0 +1,74 @@
+import type { KyselyConfig, LogEvent } from "kysely";
+import type { OpenDatabase, StoreLogger } from "./dialects/dialect-adapter";
+import { openPostgres } from "./dialects/postgres";
+import { openSqlite } from "./dialects/sqlite";
+import { createKyselyStore, type KyselyStore } from "./kysely-store";
+import { migrateToLatest } from "./migrate";
+import { DEFAULT_STORE_URL, parseStoreUrl } from "./store-url";
+
+export interface StoreOptions {
+  /**
+   * `file:./data/intendedops.db` (default), `file::memory:`, `:memory:`, `postgres://…` or
+   * `postgresql://…`.
+   */
+  url?: string;
+  /** PostgreSQL schema to create if missing and use for every connection (tests, multi-app databases). */
+  schema?: string;
+  /** Run pending migrations while opening (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite: how long a write waits for another process's write lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+  /** Receives slow-query warnings (pino-compatible). */
+  logger?: StoreLogger;
+  /** Queries slower than this are logged as warnings (default 500 ms); needs `logger`. */
+  slowQueryMs?: number;
+  /** Epoch milliseconds, for the timestamps the store writes itself (tenant creation, revocation). */
+  clock?: () => number;
+}
+
+function slowQueryLog(logger: StoreLogger | undefined, slowQueryMs: number): KyselyConfig["log"] {
+  if (!logger) return undefined;
+  return (event: LogEvent) => {
+    // Parameters stay out of the log: they carry tenant data and key hashes.
+    if (event.level === "error") {
+      logger.debug({ sql: event.query.sql, err: event.error }, "query failed");
+    } else if (event.queryDurationMillis >= slowQueryMs) {
+      logger.warn({ sql: event.query.sql, durationMs: event.queryDurationMillis }, "slow query");
+    }
+  };
+}
+
+/**
+ * Opens the store — embedded SQLite by default, PostgreSQL for a `postgres://` URL — and
+ * migrates it to the latest schema.
+ * @example const store = await createStore({ url: process.env.DATABASE_URL });
+ */
+export async function createStore(options: StoreOptions = {}): Promise<KyselyStore> {
+  const location = parseStoreUrl(options.url ?? DEFAULT_STORE_URL);
+  const log = slowQueryLog(options.logger, options.slowQueryMs ?? 500);
+  const open: OpenDatabase =
+    location.dialect === "postgres"
+      ? await openPostgres({
+          url: location.url,
+          poolSize: options.poolSize ?? 10,
+          ...(options.schema === undefined ? {} : { schema: options.schema }),
+          ...(log ? { log } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
+        })
+      : openSqlite({
+          filename: location.filename,
+          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          ...(log ? { log } : {}),
+        });
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(open);
+    } catch (error) {
+      await open.db.destroy();
+      throw error;
+    }
+  }
+  return createKyselyStore(open, options.clock ?? Date.now);
+}

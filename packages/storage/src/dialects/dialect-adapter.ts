@@ -1,0 +1,40 @@
+import type { ColumnDataType, Kysely, SelectQueryBuilder } from "kysely";
+import type { Database } from "../database";
+
+/** The databases the store runs on. */
+export type StoreDialect = "sqlite" | "postgres";
+
+/** Column types of the columns whose SQL type depends on the dialect; every migration receives them. */
+export interface ColumnTypes {
+  /** JSON documents: TEXT on SQLite, jsonb on PostgreSQL. */
+  json: ColumnDataType;
+  /** ISO-8601 timestamps: TEXT on both, so values round-trip exactly and sort as text. */
+  timestamp: ColumnDataType;
+}
+
+/**
+ * Everything that differs between the databases, in one interface: the repos and the
+ * migrations are written once against it.
+ */
+export interface DialectAdapter {
+  readonly dialect: StoreDialect;
+  readonly columnTypes: ColumnTypes;
+  /** Schema that holds Kysely's migration tables; undefined where the database has one namespace. */
+  readonly migrationSchema: string | undefined;
+  /** Locks the selected rows until commit where the database needs it for read-modify-write. */
+  lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /** True when `error` is the database's unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+/** An open connection (or pool) plus the adapter describing its dialect. */
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  adapter: DialectAdapter;
+}
+
+/** The subset of a pino-style logger the store writes to. */
+export interface StoreLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  debug(details: Record<string, unknown>, message: string): void;
+}

@@ -1,0 +1,80 @@
+import { IntendedOpsError } from "@intendedops/core";
+import { Kysely, type KyselyConfig, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../database";
+import type { DialectAdapter, OpenDatabase, StoreLogger } from "./dialect-adapter";
+
+export interface PostgresOpenOptions {
+  url: string;
+  /** Schema to create (if missing) and use for every pooled connection. */
+  schema?: string;
+  poolSize: number;
+  log?: KyselyConfig["log"];
+  logger?: StoreLogger;
+}
+
+const OID = { int8: 20, json: 114, numeric: 1700, jsonb: 3802 } as const;
+
+const identity = (value: string): string => value;
+
+/**
+ * Type parsing for the store's pool only (the global pg defaults stay untouched):
+ * JSON comes back as text, parsed by the repos exactly as on SQLite (so a stored JSON `null`
+ * stays distinguishable from SQL NULL), and int8/numeric (counts, sums, bigint columns)
+ * come back as numbers — every value we store is far below 2^53.
+ */
+const storeTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === OID.json || oid === OID.jsonb) return identity;
+    if (oid === OID.int8 || oid === OID.numeric) return Number;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function postgresAdapter(migrationSchema: string): DialectAdapter {
+  return {
+    dialect: "postgres",
+    columnTypes: { json: "jsonb", timestamp: "text" },
+    migrationSchema,
+    lockRows: (query) => query.forUpdate(),
+    isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
+  };
+}
+
+/**
+ * Opens a pg pool. With `schema`, the schema is created if missing and put first on every
+ * connection's search_path (set at connection start-up, so no query can run before it).
+ */
+export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDatabase> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new IntendedOpsError(
+      "VALIDATION_ERROR",
+      "schema must be lowercase letters, digits and '_', starting with a letter or '_'",
+      [{ path: ["schema"], message: "Invalid PostgreSQL schema name" }],
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    types: storeTypes,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  pool.on("error", (error) => options.logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(db);
+    const current = rows[0]?.name;
+    if (!current) throw new Error("PostgreSQL search_path names no existing schema");
+    return { db, adapter: postgresAdapter(current) };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { IntendedOpsError } from "@intendedops/core";
+import type BetterSqlite3 from "better-sqlite3";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+} from "kysely";
+import { withStatementCache } from "./statement-cache";
+
+const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
+const ROLLBACK = CompiledQuery.raw("rollback");
+
+/** Waits between attempts on a locked database, the same curve SQLite's own busy handler uses. */
+const BUSY_BACKOFF_MS = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100] as const;
+
+export interface ImmediateSqliteOptions {
+  database: BetterSqlite3.Database;
+  /** How long a statement outside a transaction (or a BEGIN) waits for another writer. */
+  busyTimeoutMs: number;
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Retries statements that find the database locked by another connection, waiting with
+ * timers instead of SQLite's busy handler: that handler sleeps inside the (synchronous)
+ * driver call and would freeze the event loop — and with it the very transaction it waits for
+ * when both connections live in one process. Statements inside a transaction are not retried:
+ * only the whole transaction could be, and BEGIN IMMEDIATE already holds the write lock.
+ */
+class BusyWaitingConnection implements DatabaseConnection {
+  constructor(
+    private readonly inner: DatabaseConnection,
+    private readonly database: BetterSqlite3.Database,
+    private readonly busyTimeoutMs: number,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.inner.executeQuery<R>(query);
+      } catch (error) {
+        if (!isBusy(error) || this.database.inTransaction) throw error;
+        if (Date.now() - started >= this.busyTimeoutMs) {
+          throw new IntendedOpsError("SERVICE_UNAVAILABLE", "The database is busy; retry shortly");
+        }
+        await sleep(BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]);
+      }
+    }
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/**
+ * Kysely's SQLite driver with write transactions: BEGIN IMMEDIATE takes the write lock up front,
+ * so a second writer (another process on the same file) waits at BEGIN instead of failing with
+ * SQLITE_BUSY in the middle of a transaction.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  #connection: BusyWaitingConnection | undefined;
+
+  constructor(
+    config: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly options: ImmediateSqliteOptions,
+  ) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    this.#connection ??= new BusyWaitingConnection(inner, this.options.database, this.options.busyTimeoutMs);
+    return this.#connection;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(BEGIN_IMMEDIATE);
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite already rolled back on some errors (e.g. SQLITE_FULL); a second ROLLBACK would fail
+    // and replace the caller's error with "no transaction is active".
+    if (this.options.database.inTransaction) await connection.executeQuery(ROLLBACK);
+  }
+}
+
+/** SQLite runs DDL inside transactions, so migrations run in one BEGIN IMMEDIATE: all or nothing. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+/** The SQLite dialect of the store: statement cache, BEGIN IMMEDIATE, non-blocking busy waits. */
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDriver>[0];
+  readonly #options: ImmediateSqliteOptions;
+
+  constructor(options: ImmediateSqliteOptions) {
+    const config = { database: withStatementCache(options.database) };
+    super(config);
+    this.#config = config;
+    this.#options = options;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config, this.#options);
+  }
+
+  override createAdapter(): SqliteAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, type KyselyConfig } from "kysely";
+import type { Database } from "../database";
+import type { DialectAdapter, OpenDatabase } from "./dialect-adapter";
+import { ImmediateSqliteDialect } from "./sqlite-driver";
+
+/** The filename better-sqlite3 reads as a private in-memory database. */
+export const SQLITE_MEMORY = ":memory:";
+
+export interface SqliteOpenOptions {
+  /** A file path, or SQLITE_MEMORY. */
+  filename: string;
+  busyTimeoutMs: number;
+  log?: KyselyConfig["log"];
+}
+
+const SQLITE_UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
+
+export const sqliteAdapter: DialectAdapter = {
+  dialect: "sqlite",
+  columnTypes: { json: "text", timestamp: "text" },
+  migrationSchema: undefined,
+  // BEGIN IMMEDIATE makes every write transaction the only writer: rows need no lock of their own.
+  lockRows: (query) => query,
+  isUniqueViolation(error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === "string" && SQLITE_UNIQUE_CODES.has(code);
+  },
+};
+
+/**
+ * Opens (creating its directory if needed) an SQLite database in WAL mode with
+ * `synchronous = NORMAL` and foreign keys on.
+ */
+export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
+  if (options.filename !== SQLITE_MEMORY) {
+    mkdirSync(dirname(resolve(options.filename)), { recursive: true });
+  }
+  const database = new BetterSqlite3(options.filename, { timeout: options.busyTimeoutMs });
+  try {
+    // Switching to WAL needs a moment of exclusive access: let SQLite's busy handler wait for it
+    // while nothing else runs yet.
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    database.pragma("foreign_keys = ON");
+    // From here on the driver waits for other writers with timers (see sqlite-driver.ts), so
+    // SQLite itself must return SQLITE_BUSY at once instead of blocking the event loop.
+    database.pragma("busy_timeout = 0");
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database, busyTimeoutMs: options.busyTimeoutMs }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { db, adapter: sqliteAdapter };
+}

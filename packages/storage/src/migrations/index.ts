@@ -1,0 +1,31 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import type { ColumnTypes } from "../dialects/dialect-adapter";
+import * as governance from "./202611221300_governance";
+
+/** A migration file's exports: it receives the column types of the dialect it runs on. */
+export interface StoreMigration {
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen; they must not depend on today's Database type
+  up(db: Kysely<any>, types: ColumnTypes): Promise<void>;
+  // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen; they must not depend on today's Database type
+  down(db: Kysely<any>, types: ColumnTypes): Promise<void>;
+}
+
+/**
+ * Every migration, by name; names sort in the order they run. A static map (not a folder scan)
+ * so bundlers see every migration. Add new ones at the end.
+ */
+export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
+  "202611221300_governance": governance,
+};
+
+/** Kysely's migration provider for one dialect: binds each migration to its column types. */
+export function migrationProvider(types: ColumnTypes): MigrationProvider {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = {
+      up: (db) => migration.up(db, types),
+      down: (db) => migration.down(db, types),
+    };
+  }
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,106 @@
+import type { Agent, AgentRepo } from "@intendedops/core";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { AgentsTable, Database } from "../database";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
+import { fromJson, toJson } from "./json-columns";
+import { pageWindow, toPage } from "./pagination";
+import { conflict, inserted } from "./write-results";
+
+function toRow(agent: Agent): Insertable<AgentsTable> {
+  return {
+    tenant_id: agent.tenantId,
+    id: agent.id,
+    name: agent.name,
+    description: agent.description,
+    domains: toJson(agent.domains),
+    intent_types: toJson(agent.intentTypes),
+    status: agent.status,
+    trust_tier: agent.trustTier,
+    trust_score: agent.trustScore,
+    tier_since: agent.tierSince,
+    recent_outcomes: toJson(agent.recentOutcomes),
+    failure_streak: agent.failureStreak,
+    created_at: agent.createdAt,
+    updated_at: agent.updatedAt,
+  };
+}
+
+function fromRow(row: Selectable<AgentsTable>): Agent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    domains: fromJson(row.domains),
+    intentTypes: fromJson(row.intent_types),
+    status: row.status as Agent["status"],
+    trustTier: row.trust_tier as Agent["trustTier"],
+    trustScore: row.trust_score,
+    tierSince: row.tier_since,
+    recentOutcomes: fromJson(row.recent_outcomes),
+    failureStreak: row.failure_streak,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Agents, keyed by (tenant, id) because agent ids are chosen by users. */
+export function createAgentRepo(db: Kysely<Database>, adapter: DialectAdapter): AgentRepo {
+  return {
+    async get(tenantId, id, options) {
+      const query = db
+        .selectFrom("agents")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("id", "=", id);
+      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async insert(agent) {
+      const result = await db
+        .insertInto("agents")
+        .values(toRow(agent))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      if (!inserted(result)) throw conflict(`Agent already exists: ${agent.id}`, { agentId: agent.id });
+    },
+    async update(agent) {
+      const { tenant_id, id, ...changes } = toRow(agent);
+      await db
+        .updateTable("agents")
+        .set(changes)
+        .where("tenant_id", "=", tenant_id)
+        .where("id", "=", id)
+        .execute();
+    },
+    async list(tenantId, page) {
+      const { limit, offset } = pageWindow(page);
+      const [rows, total] = await Promise.all([
+        db
+          .selectFrom("agents")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .orderBy("created_at")
+          .orderBy("id")
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+        db
+          .selectFrom("agents")
+          .select((eb) => eb.fn.countAll<number>().as("total"))
+          .where("tenant_id", "=", tenantId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return toPage(rows.map(fromRow), total.total, page);
+    },
+    async countActive(tenantId) {
+      const row = await db
+        .selectFrom("agents")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("tenant_id", "=", tenantId)
+        .where("status", "=", "active")
+        .executeTakeFirstOrThrow();
+      return row.total;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { Approval, ApprovalRepo, ApprovalStatus } from "@intendedops/core";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import type { ApprovalsTable, Database } from "../database";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
+import { fromJson, toJson } from "./json-columns";
+import { pageWindow, toPage } from "./pagination";
+import { conflict, inserted } from "./write-results";
+
+function toRow(approval: Approval): Insertable<ApprovalsTable> {
+  return {
+    id: approval.id,
+    tenant_id: approval.tenantId,
+    intent_id: approval.intentId,
+    status: approval.status,
+    reasons: toJson(approval.reasons),
+    required_approvals: approval.requiredApprovals,
+    votes: toJson(approval.votes),
+    decided_by: approval.decidedBy,
+    decided_by_name: approval.decidedByName,
+    decided_at: approval.decidedAt,
+    rejection_reason: approval.rejectionReason,
+    requested_at: approval.requestedAt,
+    expires_at: approval.expiresAt,
+  };
+}
+
+function fromRow(row: Selectable<ApprovalsTable>): Approval {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    intentId: row.intent_id,
+    status: row.status as ApprovalStatus,
+    reasons: fromJson(row.reasons),
+    requiredApprovals: row.required_approvals,
+    votes: fromJson(row.votes),
+    decidedBy: row.decided_by,
+    decidedByName: row.decided_by_name,
+    decidedAt: row.decided_at,
+    rejectionReason: row.rejection_reason,
+    requestedAt: row.requested_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** Approvals, listed newest request first; updates are compare-and-set on status. */
+export function createApprovalRepo(db: Kysely<Database>, adapter: DialectAdapter): ApprovalRepo {
+  return {
+    async get(tenantId, id, options) {
+      const query = db
+        .selectFrom("approvals")
+        .selectAll()
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId);
+      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async getByIntent(tenantId, intentId) {
+      const row = await db
+        .selectFrom("approvals")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("intent_id", "=", intentId)
+        .orderBy("requested_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async insert(approval) {
+      const result = await db
+        .insertInto("approvals")
+        .values(toRow(approval))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      if (!inserted(result)) throw conflict(`Approval already exists: ${approval.id}`);
+    },
+    async update(approval, expectedStatus) {
+      const { id, tenant_id, intent_id, requested_at, ...changes } = toRow(approval);
+      const result = await db
+        .updateTable("approvals")
+        .set(changes)
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenant_id)
+        .where("status", "=", expectedStatus)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
+    },
+    async list(tenantId, filter, page) {
+      const { limit, offset } = pageWindow(page);
+      let rows = db.selectFrom("approvals").selectAll().where("tenant_id", "=", tenantId);
+      let total = db
+        .selectFrom("approvals")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("tenant_id", "=", tenantId);
+      if (filter.status !== undefined) {
+        rows = rows.where("status", "=", filter.status);
+        total = total.where("status", "=", filter.status);
+      }
+      const [items, counted] = await Promise.all([
+        rows.orderBy("requested_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute(),
+        total.executeTakeFirstOrThrow(),
+      ]);
+      return toPage(items.map(fromRow), counted.total, page);
+    },
+    async countPending(tenantId) {
+      const row = await db
+        .selectFrom("approvals")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("tenant_id", "=", tenantId)
+        .where("status", "=", "pending")
+        .executeTakeFirstOrThrow();
+      return row.total;
+    },
+    async listExpired(now, limit) {
+      const rows = await db
+        .selectFrom("approvals")
+        .selectAll()
+        .where("status", "=", "pending")
+        .where("expires_at", "is not", null)
+        .where("expires_at", "<=", now)
+        .orderBy("expires_at")
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import type { Intent, IntentFilter, IntentRepo, IntentStatus } from "@intendedops/core";
+import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
+import type { Database, IntentsTable } from "../database";
+import { fromJson, toJson } from "./json-columns";
+import { pageWindow, toPage } from "./pagination";
+import { conflict, inserted } from "./write-results";
+
+function toRow(intent: Intent): Insertable<IntentsTable> {
+  return {
+    id: intent.id,
+    tenant_id: intent.tenantId,
+    agent_id: intent.agentId,
+    type: intent.type,
+    domain: intent.domain,
+    params: toJson(intent.params),
+    description: intent.description,
+    justification: intent.justification,
+    idempotency_key: intent.idempotencyKey,
+    status: intent.status,
+    risk_level: intent.riskLevel,
+    decision: toJson(intent.decision),
+    intention: intent.intention,
+    data_elements: toJson(intent.dataElements),
+    submitted_by: intent.submittedBy,
+    result: intent.result === undefined ? null : toJson(intent.result),
+    error: intent.error,
+    value_cents: intent.valueCents,
+    value_category: intent.valueCategory,
+    created_at: intent.createdAt,
+    updated_at: intent.updatedAt,
+    completed_at: intent.completedAt,
+  };
+}
+
+function fromRow(row: Selectable<IntentsTable>): Intent {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    type: row.type,
+    domain: row.domain,
+    params: fromJson(row.params),
+    description: row.description,
+    justification: row.justification,
+    idempotencyKey: row.idempotency_key,
+    status: row.status as IntentStatus,
+    riskLevel: row.risk_level as Intent["riskLevel"],
+    decision: fromJson(row.decision),
+    intention: row.intention,
+    dataElements: fromJson(row.data_elements),
+    submittedBy: row.submitted_by,
+    // `result` is optional: an intent without one reads back without the key.
+    ...(row.result === null ? {} : { result: fromJson(row.result) }),
+    error: row.error,
+    valueCents: row.value_cents,
+    valueCategory: row.value_category as Intent["valueCategory"],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}
+
+function filtered<O>(
+  query: SelectQueryBuilder<Database, "intents", O>,
+  tenantId: string,
+  filter: IntentFilter,
+): SelectQueryBuilder<Database, "intents", O> {
+  let q = query.where("tenant_id", "=", tenantId);
+  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.agentId !== undefined) q = q.where("agent_id", "=", filter.agentId);
+  if (filter.type !== undefined) q = q.where("type", "=", filter.type);
+  if (filter.domain !== undefined) q = q.where("domain", "=", filter.domain);
+  if (filter.createdFrom !== undefined) q = q.where("created_at", ">=", filter.createdFrom);
+  return q;
+}
+
+/** Intents, listed newest first; updates are compare-and-set on status. */
+export function createIntentRepo(db: Kysely<Database>): IntentRepo {
+  const count = async (tenantId: string, filter: IntentFilter): Promise<number> => {
+    const row = await filtered(
+      db.selectFrom("intents").select((eb) => eb.fn.countAll<number>().as("total")),
+      tenantId,
+      filter,
+    ).executeTakeFirstOrThrow();
+    return row.total;
+  };
+
+  return {
+    async get(tenantId, id) {
+      const row = await db
+        .selectFrom("intents")
+        .selectAll()
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async insert(intent) {
+      const result = await db
+        .insertInto("intents")
+        .values(toRow(intent))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      if (!inserted(result)) throw conflict(`Intent already exists: ${intent.id}`);
+    },
+    async update(intent, expectedStatus) {
+      const { id, tenant_id, created_at, ...changes } = toRow(intent);
+      const result = await db
+        .updateTable("intents")
+        .set(changes)
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenant_id)
+        .where("status", "=", expectedStatus)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
+    },
+    async list(tenantId, filter, page) {
+      const { limit, offset } = pageWindow(page);
+      const [rows, total] = await Promise.all([
+        filtered(db.selectFrom("intents").selectAll(), tenantId, filter)
+          .orderBy("created_at", "desc")
+          .orderBy("id", "desc")
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+        count(tenantId, filter),
+      ]);
+      return toPage(rows.map(fromRow), total, page);
+    },
+    count,
+    async countByStatus(tenantId, agentId) {
+      let query = db
+        .selectFrom("intents")
+        .select(["status", (eb) => eb.fn.countAll<number>().as("total")])
+        .where("tenant_id", "=", tenantId);
+      if (agentId !== undefined) query = query.where("agent_id", "=", agentId);
+      const rows = await query.groupBy("status").execute();
+      const counts: Partial<Record<IntentStatus, number>> = {};
+      for (const row of rows) counts[row.status as IntentStatus] = row.total;
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,233 @@
+import { randomBytes } from "node:crypto";
+import type { Agent, Approval, Intent, Intention, Policy, TrustChange, ValueRecord } from "@intendedops/core";
+import { sql } from "kysely";
+import { createStore, type StoreOptions } from "./create-store";
+import type { KyselyStore } from "./kysely-store";
+import type { ApiKeyRecord } from "./repos/api-key-repo";
+
+/** Test support: the dialects every storage test runs on, and valid domain objects to store. */
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+export interface TestStore {
+  store: KyselyStore;
+  /** Closes the store and, on PostgreSQL, drops its schema. */
+  dispose(): Promise<void>;
+}
+
+export const randomSuffix = (): string => randomBytes(5).toString("hex");
+
+/** A fresh PostgreSQL schema per call; fails (never skips) when PostgreSQL is down. */
+export async function openPostgresTestStore(options: StoreOptions = {}): Promise<TestStore> {
+  const schema = `t_${randomSuffix()}`;
+  const store = await createStore({ url: POSTGRES_URL, schema, ...options });
+  return {
+    store,
+    async dispose() {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
+      await store.close();
+    },
+  };
+}
+
+export async function openSqliteTestStore(options: StoreOptions = {}): Promise<TestStore> {
+  const store = await createStore({ url: "file::memory:", ...options });
+  return { store, dispose: () => store.close() };
+}
+
+export const DIALECTS: [string, (options?: StoreOptions) => Promise<TestStore>][] = [
+  ["sqlite", openSqliteTestStore],
+  ["postgres", openPostgresTestStore],
+];
+
+const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+
+export function makeAgent(tenantId: string, id: string, overrides: Partial<Agent> = {}): Agent {
+  return {
+    id,
+    tenantId,
+    name: `Agent ${id}`,
+    description: null,
+    domains: ["billing"],
+    intentTypes: ["billing.send_invoice", "billing.*"],
+    status: "active",
+    trustTier: "T0",
+    trustScore: 100,
+    tierSince: at(0),
+    recentOutcomes: ["success", "failure"],
+    failureStreak: 0,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function makeIntent(
+  tenantId: string,
+  id: string,
+  agentId: string,
+  overrides: Partial<Intent> = {},
+): Intent {
+  return {
+    id,
+    tenantId,
+    agentId,
+    type: "billing.send_invoice",
+    domain: "billing",
+    params: { amount: 1250.5, customer: { id: "cust_1", tier: "gold" }, tags: ["a", "ü"], note: null },
+    description: "Send invoice",
+    justification: null,
+    idempotencyKey: null,
+    status: "pending",
+    riskLevel: "medium",
+    decision: {
+      outcome: "require_approval",
+      reasons: ["Amount above threshold"],
+      riskLevel: "medium",
+      trustTier: "T0",
+      matchedPolicies: ["pol_1"],
+      shadow: [],
+      approval: { approvers: 1 },
+      intention: "ambient",
+      trace: [
+        { rule: "pol_1", kind: "policy", matched: true, effect: "require_approval", why: "amount > 1000" },
+      ],
+      evaluatedAt: at(1),
+    },
+    intention: "ambient",
+    dataElements: [{ dataSourceId: "crm", path: "customers.email" }],
+    submittedBy: "key_1",
+    error: null,
+    valueCents: null,
+    valueCategory: null,
+    createdAt: at(1),
+    updatedAt: at(1),
+    completedAt: null,
+    ...overrides,
+  };
+}
+
+export function makeApproval(
+  tenantId: string,
+  id: string,
+  intentId: string,
+  overrides: Partial<Approval> = {},
+): Approval {
+  return {
+    id,
+    tenantId,
+    intentId,
+    status: "pending",
+    reasons: ["Amount above threshold"],
+    requiredApprovals: 2,
+    votes: [{ by: "key_2", byName: null, at: at(2) }],
+    decidedBy: null,
+    decidedByName: null,
+    decidedAt: null,
+    rejectionReason: null,
+    requestedAt: at(1),
+    expiresAt: at(3600),
+    ...overrides,
+  };
+}
+
+export function makePolicy(tenantId: string, id: string, overrides: Partial<Policy> = {}): Policy {
+  return {
+    id,
+    tenantId,
+    name: "Large invoices need approval",
+    enabled: true,
+    mode: "enforce",
+    effect: "require_approval",
+    match: { types: ["billing.*"], params: { all: [{ field: "amount", op: "gt", value: 1000 }] } },
+    approval: { approvers: 2 },
+    version: 1,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+export function makeIntention(
+  tenantId: string,
+  id: string,
+  label: string,
+  overrides: Partial<Intention> = {},
+): Intention {
+  return {
+    id,
+    tenant_id: tenantId,
+    label,
+    display_name: label,
+    description: null,
+    intent_class: "reporting",
+    status: "active",
+    approval_required: false,
+    ttl_minutes: 5,
+    intent_types: ["billing.*"],
+    data_elements: [{ data_source_id: "crm", path: "customers" }],
+    created_at: at(0),
+    updated_at: at(0),
+    ...overrides,
+  };
+}
+
+export function makeTrustChange(tenantId: string, id: string, agentId: string, second: number): TrustChange {
+  return {
+    id,
+    tenantId,
+    agentId,
+    fromTier: "T0",
+    toTier: "T1",
+    fromScore: 100,
+    toScore: 210 + second,
+    cause: "completion",
+    reason: "Completed",
+    intentId: null,
+    at: at(second),
+  };
+}
+
+export function makeValueRecord(
+  tenantId: string,
+  id: string,
+  intentId: string,
+  agentId: string,
+  overrides: Partial<ValueRecord> = {},
+): ValueRecord {
+  return {
+    id,
+    tenantId,
+    intentId,
+    agentId,
+    domain: "billing",
+    type: "billing.send_invoice",
+    cents: 2500,
+    category: "revenue",
+    recordedAt: at(5),
+    ...overrides,
+  };
+}
+
+export function makeApiKey(
+  tenantId: string,
+  id: string,
+  overrides: Partial<ApiKeyRecord> = {},
+): ApiKeyRecord {
+  return {
+    id,
+    tenantId,
+    name: "ci",
+    scopes: ["intents:write", "intents:read"],
+    keyHash: randomBytes(32).toString("hex"),
+    keyPrefix: `intendedops_${tenantId}_ab12`,
+    rateLimitPerMinute: null,
+    createdAt: at(0),
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+/** An ISO timestamp `second` seconds into 2026 (fixtures use a fixed clock). */
+export const isoAt = at;
