@@ -31,18 +31,26 @@ export async function waitForDecision(
   signal?: AbortSignal,
   now: () => number = Date.now,
 ): Promise<WaitOutcome> {
-  const { timeoutMs, pollIntervalMs, maxPollIntervalMs } = { ...DEFAULT_WAIT_OPTIONS, ...options };
-  const deadline = now() + timeoutMs;
-  let delay = Math.max(1, pollIntervalMs);
+  const settings = { ...DEFAULT_WAIT_OPTIONS, ...options };
+  const deadline = now() + settings.timeoutMs;
+  const delays = pollDelays(settings);
   for (;;) {
     signal?.throwIfAborted();
     const report = await backend.getStatus(intentId, { signal });
     if (report.status !== "pending") return { kind: "decided", report };
     const remaining = deadline - now();
     if (remaining <= 0) return { kind: "timeout", report };
-    await sleep(Math.min(delay, remaining), signal);
-    delay = Math.min(delay * 2, Math.max(delay, maxPollIntervalMs));
+    await sleep(Math.min(delays.next().value, remaining), signal);
   }
+}
+
+/** The delays between polls: the first interval, doubling up to the cap, forever. */
+export function* pollDelays(
+  options: Pick<WaitOptions, "pollIntervalMs" | "maxPollIntervalMs"> = {},
+): Generator<number, never> {
+  const first = Math.max(1, options.pollIntervalMs ?? DEFAULT_WAIT_OPTIONS.pollIntervalMs);
+  const cap = Math.max(first, options.maxPollIntervalMs ?? DEFAULT_WAIT_OPTIONS.maxPollIntervalMs);
+  for (let delay = first; ; delay = Math.min(delay * 2, cap)) yield delay;
 }
 
 /** setTimeout as a promise that rejects with the signal's reason on abort. */
