@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { IntendedOpsError } from "../errors";
+import { compilePolicies, compilePolicy } from "./policy-compiler";
+import { makePolicy } from "./test-fixtures";
+
+describe("compilePolicies", () => {
+  it("indexes policies by domain while keeping source order and domain-free policies", () => {
+    const a = makePolicy({ name: "a", effect: "block", match: { types: ["billing.*"] } });
+    const b = makePolicy({ name: "b", effect: "block", match: { riskLevels: ["high"] } });
+    const c = makePolicy({ name: "c", effect: "block", match: { domains: ["support", "billing"] } });
+    const d = makePolicy({ name: "d", effect: "block", match: { types: ["support.close_ticket"] } });
+    const e = makePolicy({ name: "e", effect: "block", match: { types: ["*.delete_*"] } });
+    const compiled = compilePolicies([a, b, c, d, e]);
+    const ids = (domain: string, type: string) => compiled.candidates(domain, type).map((p) => p.name);
+    expect(ids("billing", "billing.refund")).toEqual(["a", "b", "c", "e"]);
+    expect(ids("support", "support.close_ticket")).toEqual(["b", "c", "d", "e"]);
+    expect(ids("sales", "sales.create_lead")).toEqual(["b", "e"]);
+  });
+
+  it("falls back to every policy when the type does not belong to the domain", () => {
+    const a = makePolicy({ name: "a", effect: "block", match: { types: ["billing.*"] } });
+    const d = makePolicy({ name: "d", effect: "block", match: { types: ["support.*"] } });
+    expect(compilePolicies([a, d]).candidates("support", "billing.refund")).toHaveLength(2);
+  });
+
+  it("marks only enforced, enabled allow policies that name critical as explicit critical permission", () => {
+    const explicit = compilePolicy(
+      makePolicy({ name: "x", effect: "allow", match: { riskLevels: ["high", "critical"] } }),
+    );
+    const every = compilePolicy(makePolicy({ name: "y", effect: "allow" }));
+    const shadow = compilePolicy(
+      makePolicy({ name: "z", effect: "allow", mode: "shadow", match: { riskLevels: ["critical"] } }),
+    );
+    expect([explicit.allowsCritical, every.allowsCritical, shadow.allowsCritical]).toEqual([
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("throws VALIDATION_ERROR when a tier range is inverted", () => {
+    const p = makePolicy({ name: "bad", effect: "block", match: { tiers: { min: "T3", max: "T1" } } });
+    expect(() => compilePolicies([p])).toThrow(IntendedOpsError);
+    expect(() => compilePolicies([p])).toThrow("match.tiers: Tier range min must not be above max");
+  });
+
+  it("throws VALIDATION_ERROR naming the params path when a condition cannot compile", () => {
+    const p = makePolicy({
+      name: "bad",
+      effect: "block",
+      match: {
+        params: {
+          any: [
+            { field: "amount", op: "gt", value: 1 },
+            { field: "x", op: "matches", value: "(" },
+          ],
+        },
+      },
+    });
+    try {
+      compilePolicies([p]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as IntendedOpsError).code).toBe("VALIDATION_ERROR");
+      expect((error as IntendedOpsError).details).toEqual([
+        {
+          path: ["match", "params", "any", 1, "value"],
+          message: expect.stringContaining("Invalid regular expression"),
+        },
+      ]);
+    }
+  });
+});
