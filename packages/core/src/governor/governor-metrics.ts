@@ -5,7 +5,11 @@ import type { Intent } from "../model/intent";
 import type { Value } from "../model/value";
 import type { TrustChangeDraft } from "../trust/trust-progression";
 
-/** The lifecycle's metric points, named for what happened; the governor calls them after commit. */
+/**
+ * The lifecycle's metric points, named for what happened; the governor calls them after commit.
+ * Each metric always gets the same label names, because label-strict collectors (prom-client)
+ * fix a metric's labels at its first use.
+ */
 export interface GovernorMetrics {
   intentDecided(intent: Intent, evaluationSeconds: number): void;
   /** A pending approval appeared (+1) or was resolved (-1). */
@@ -36,15 +40,12 @@ export function createGovernorMetrics(enabled: boolean): GovernorMetrics {
   return {
     intentDecided(intent, evaluationSeconds) {
       const labels = intentLabels(intent);
+      const withTier = { ...labels, trustTier: intent.decision.trustTier };
       metrics.intentSubmitted(labels);
-      metrics.intentEvaluated(labels);
+      metrics.intentEvaluated(withTier);
       metrics.observeEvaluationDuration(evaluationSeconds, labels);
-      metrics.governanceDecision({
-        ...labels,
-        status: intent.decision.outcome,
-        trustTier: intent.decision.trustTier,
-      });
-      if (intent.status === "blocked") metrics.intentBlocked(labels);
+      metrics.governanceDecision({ ...withTier, status: intent.decision.outcome });
+      if (intent.status === "blocked") metrics.intentBlocked(withTier);
     },
     pendingApprovalsMoved(tenantId, delta) {
       if (delta > 0) metrics.incPendingApprovals({ tenantId });

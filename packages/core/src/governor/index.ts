@@ -1,1 +1,30 @@
-export {};
+export { agentSlug } from "./agent-slug";
+export { createGovernor } from "./governor";
+export {
+  type CompleteIntentInput,
+  CompleteIntentInputSchema,
+  type FailIntentInput,
+  FailIntentInputSchema,
+  type RejectApprovalInput,
+  RejectApprovalInputSchema,
+  type SetTrustInput,
+  SetTrustInputSchema,
+  SimulatedAgentSchema,
+  type SimulateInput,
+  SimulateInputSchema,
+} from "./governor-inputs";
+export type {
+  Actor,
+  AgentMetrics,
+  ApprovalResult,
+  ApprovalView,
+  Governor,
+  GovernorOptions,
+  GovernorStats,
+  IntentDetails,
+  IntentSummary,
+  PageInput,
+  SimulateResult,
+  SubmitResult,
+} from "./governor-types";
+export { type AuditDraft, type EventDrafts, type OutboxDraft, recordEvents } from "./record-events";

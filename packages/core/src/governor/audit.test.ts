@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { MemoryStore } from "../storage/memory-store";
+import type { StoragePort } from "../storage/storage-port";
+import { normalizeAuditFilter } from "./audit-service";
+import {
+  agentKey,
+  approver,
+  createHarness,
+  invoiceRequest,
+  registerBillingAgent,
+  TENANT,
+} from "./test-fixtures";
+
+/** A store whose audit scan returns the chain with one event's data altered (tampering at rest). */
+function tamperedScan(store: MemoryStore, seq: number): StoragePort {
+  return {
+    ...store,
+    read: (fn) =>
+      store.read((tx) =>
+        fn({
+          ...tx,
+          audit: {
+            ...tx.audit,
+            async *scan(tenantId, batchSize) {
+              for await (const batch of tx.audit.scan(tenantId, batchSize)) {
+                yield batch.map((e) =>
+                  e.seq === seq ? { ...e, data: { ...e.data, amount: 1_000_000 } } : e,
+                );
+              }
+            },
+          },
+        }),
+      ),
+  };
+}
+
+describe("normalizeAuditFilter", () => {
+  it("widens a bare toDate to the end of its UTC day when filtering by day", () => {
+    expect(normalizeAuditFilter({ fromDate: "2024-01-15", toDate: "2024-01-15", eventType: "x" })).toEqual({
+      fromDate: "2024-01-15T00:00:00.000Z",
+      toDate: "2024-01-15T23:59:59.999Z",
+      eventType: "x",
+    });
+    expect(normalizeAuditFilter({ fromDate: "2024-01-15T12:00:00+02:00" })).toEqual({
+      fromDate: "2024-01-15T10:00:00.000Z",
+    });
+  });
+
+  it("answers VALIDATION_ERROR naming the field when a date does not parse", () => {
+    expect(() => normalizeAuditFilter({ toDate: "yesterday" })).toThrow(
+      expect.objectContaining({
+        code: "VALIDATION_ERROR",
+        details: [{ path: ["toDate"], message: expect.any(String) }],
+      }),
+    );
+  });
+});
+
+describe("governor audit", () => {
+  it("filters the trail by type, agent, intent and day when queried", async () => {
+    const { governor, advance } = createHarness();
+    await registerBillingAgent(governor);
+    advance(86_400_000);
+    const { intent, approval } = await governor.submit(agentKey, invoiceRequest);
+    await governor.approve(approver, approval?.id ?? "");
+
+    const byType = await governor.queryAudit(TENANT, { eventType: "intent.approved" });
+    expect(byType.items).toMatchObject([
+      { actor: "key_alice", intentId: intent.id, data: { approvedByName: "alice" } },
+    ]);
+    expect((await governor.queryAudit(TENANT, { intentId: intent.id })).total).toBe(3);
+    expect((await governor.queryAudit(TENANT, { agentId: "billing-agent" })).total).toBe(4);
+    const firstDay = await governor.queryAudit(TENANT, { fromDate: "2024-01-15", toDate: "2024-01-15" });
+    expect(firstDay.items.map((e) => e.eventType)).toEqual(["agent.registered"]);
+    const paged = await governor.queryAudit(TENANT, {}, { page: 2, pageSize: 3 });
+    expect(paged.items.map((e) => e.seq)).toEqual([4]);
+  });
+
+  it("reports the first tampered seq when a stored event was altered", async () => {
+    const { governor, store } = createHarness();
+    await registerBillingAgent(governor);
+    for (let i = 0; i < 3; i++) await governor.submit(agentKey, invoiceRequest);
+    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 7 });
+
+    const { governor: auditor } = createHarness({ wrap: () => tamperedScan(store, 4) });
+    expect(await auditor.verifyAudit(TENANT)).toEqual({ valid: false, eventCount: 7, firstInvalidSeq: 4 });
+  });
+
+  it("verifies an empty chain as valid when the tenant has no events", async () => {
+    const { governor } = createHarness();
+    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 0 });
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import type { StoragePort } from "../storage/storage-port";
+import {
+  admin,
+  agentKey,
+  createHarness,
+  invoiceRequest,
+  registerBillingAgent,
+  TENANT,
+} from "./test-fixtures";
+
+/** Counts how often the governor loads the policy list (i.e. recompiles). */
+function countPolicyLoads(store: StoragePort, counter: { loads: number }): StoragePort {
+  const countingTx = <T>(fn: Parameters<StoragePort["transaction"]>[0], run: StoragePort["transaction"]) =>
+    run((tx) =>
+      fn({
+        ...tx,
+        policies: {
+          ...tx.policies,
+          list: (tenantId) => {
+            counter.loads += 1;
+            return tx.policies.list(tenantId);
+          },
+        },
+      }),
+    ) as Promise<T>;
+  return {
+    ...store,
+    transaction: (fn) => countingTx(fn, store.transaction),
+    read: (fn) => countingTx(fn, store.read),
+  };
+}
+
+describe("governor policies", () => {
+  it("changes the next decision when a policy is created, updated and deleted", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    expect((await governor.submit(agentKey, invoiceRequest)).intent.status).toBe("pending");
+
+    const policy = await governor.createPolicy(admin, {
+      name: "Small invoices go out",
+      effect: "allow",
+      match: { types: ["billing.send_invoice"], params: { field: "amount", op: "lt", value: 1000 } },
+    });
+    expect(policy).toMatchObject({ version: 1, enabled: true, mode: "enforce", tenantId: TENANT });
+    const allowed = await governor.submit(agentKey, invoiceRequest);
+    expect(allowed.intent.status).toBe("approved");
+    expect(allowed.intent.decision.matchedPolicies).toEqual([policy.id]);
+
+    const updated = await governor.updatePolicy(admin, policy.id, {
+      name: "Invoices blocked during migration",
+      effect: "block",
+      match: { types: ["billing.send_invoice"] },
+    });
+    expect(updated).toMatchObject({ version: 2, createdAt: policy.createdAt, effect: "block" });
+    expect((await governor.submit(agentKey, invoiceRequest)).intent.status).toBe("blocked");
+
+    expect((await governor.deletePolicy(admin, policy.id)).id).toBe(policy.id);
+    expect((await governor.submit(agentKey, invoiceRequest)).intent.status).toBe("pending");
+    expect(await governor.listPolicies(TENANT)).toEqual([]);
+
+    const audit = await governor.queryAudit(TENANT);
+    expect(audit.items.map((e) => e.eventType).filter((t) => t.startsWith("policy."))).toEqual([
+      "policy.created",
+      "policy.updated",
+      "policy.deleted",
+    ]);
+  });
+
+  it("compiles a tenant's policies once per revision when many intents are submitted", async () => {
+    const counter = { loads: 0 };
+    const { governor } = createHarness({ wrap: (store) => countPolicyLoads(store, counter) });
+    await registerBillingAgent(governor);
+    for (let i = 0; i < 5; i++) await governor.submit(agentKey, invoiceRequest);
+    expect(counter.loads).toBe(1);
+    await governor.createPolicy(admin, { name: "noop", effect: "allow", match: { types: ["support.*"] } });
+    for (let i = 0; i < 5; i++) await governor.submit(agentKey, invoiceRequest);
+    expect(counter.loads).toBe(2);
+  });
+
+  it("answers VALIDATION_ERROR and stores nothing when a policy is malformed or cannot compile", async () => {
+    const { governor } = createHarness();
+    await expect(governor.createPolicy(admin, { effect: "allow" } as never)).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["name"], message: "Policy name is required" }],
+    });
+    await expect(
+      governor.createPolicy(admin, {
+        name: "catastrophic regex",
+        effect: "block",
+        match: { params: { field: "memo", op: "matches", value: "(a+)+$" } },
+      }),
+    ).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    expect(await governor.listPolicies(TENANT)).toEqual([]);
+    expect((await governor.queryAudit(TENANT)).total).toBe(0);
+  });
+
+  it("answers NOT_FOUND when updating, deleting or reading a missing policy", async () => {
+    const { governor } = createHarness();
+    const input = { name: "x", effect: "allow" as const };
+    await expect(governor.updatePolicy(admin, "pol_missing", input)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(governor.deletePolicy(admin, "pol_missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(governor.getPolicy(TENANT, "pol_missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("governor simulate", () => {
+  it("returns the decision with its trace and writes nothing", async () => {
+    const { governor, store } = createHarness();
+    await registerBillingAgent(governor);
+    const auditBefore = (await governor.queryAudit(TENANT)).total;
+    const outboxBefore = store.outboxEvents().length;
+
+    const result = await governor.simulate(TENANT, invoiceRequest);
+    expect(result.riskLevel).toBe("medium");
+    expect(result.decision.outcome).toBe("require_approval");
+    expect(result.decision.trace.length).toBeGreaterThan(0);
+
+    expect((await governor.listIntents(TENANT)).total).toBe(0);
+    expect((await governor.queryAudit(TENANT)).total).toBe(auditBefore);
+    expect(store.outboxEvents()).toHaveLength(outboxBefore);
+    expect((await governor.getAgent(TENANT, "billing-agent")).trustScore).toBe(100);
+  });
+
+  it("decides for what-if agent fields when the agent is given inline", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    const asT3 = await governor.simulate(TENANT, { ...invoiceRequest, agent: { trustTier: "T3" } });
+    expect(asT3.decision).toMatchObject({ outcome: "allow", trustTier: "T3" });
+    const unregistered = await governor.simulate(TENANT, {
+      ...invoiceRequest,
+      agentId: "future-agent",
+      agent: { trustTier: "T2", domains: ["billing"], intentTypes: ["billing.*"] },
+    });
+    expect(unregistered.decision.outcome).toBe("allow");
+    await expect(governor.simulate(TENANT, { ...invoiceRequest, agentId: "ghost" })).rejects.toMatchObject({
+      code: "AGENT_NOT_FOUND",
+    });
+  });
+});
