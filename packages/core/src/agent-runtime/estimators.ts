@@ -10,7 +10,9 @@ export type DomainEstimatorSettings = ValueEstimatorSettings & {
 
 /** A money amount in major units (99.99) as integer cents (9999). No currency conversion. */
 export function revenueCents(amount: number): number {
-  return Math.round(amount * 100);
+  // 1.005 * 100 is 100.49999999999999 in binary floating point; fixing to 4 places first
+  // rounds the decimal amount the caller wrote, not its binary approximation.
+  return Math.round(Number((amount * 100).toFixed(4)));
 }
 
 /** The value of minutes of human work saved, priced at the configured hourly rate. */

@@ -1,0 +1,59 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  amountField,
+  currencyField,
+  dateField,
+  dateOrderOk,
+  emailField,
+  idField,
+  textField,
+} from "./param-fields";
+
+const issues = (schema: z.ZodType, value: unknown) => {
+  const parsed = z.object({ field: schema }).safeParse({ field: value });
+  return parsed.success ? [] : parsed.error.issues.map((i) => i.message);
+};
+
+describe("param fields", () => {
+  it("says Required when a required field is missing", () => {
+    for (const schema of [idField("i"), amountField("a"), dateField("d"), emailField("e"), textField("t")]) {
+      expect(issues(schema, undefined)).toEqual(["Required"]);
+    }
+  });
+
+  it("accepts the guide's values when they are well formed", () => {
+    expect(issues(idField("i"), "cust_123")).toEqual([]);
+    expect(issues(amountField("a"), 99.99)).toEqual([]);
+    expect(issues(dateField("d"), "2026-03-31")).toEqual([]);
+    expect(issues(emailField("e"), "user@example.com")).toEqual([]);
+  });
+
+  it.each([
+    [idField("i"), "  ", "Must be a non-empty id"],
+    [amountField("a"), 0, "Must be a positive amount"],
+    [amountField("a"), "99.99", "Must be a number"],
+    [dateField("d"), "2026-02-30", "Must be a date in YYYY-MM-DD form"],
+    [dateField("d"), "2026-03-31T00:00:00Z", "Must be a date in YYYY-MM-DD form"],
+    [emailField("e"), "user@", "Must be a valid email address"],
+    [currencyField(), "usd", "Must be a 3-letter ISO 4217 currency code, e.g. USD"],
+  ])("explains the problem when the value is malformed (%#)", (schema, value, message) => {
+    expect(issues(schema, value)).toEqual([message]);
+  });
+
+  it("defaults the currency to USD when omitted", () => {
+    expect(z.object({ currency: currencyField() }).parse({})).toEqual({ currency: "USD" });
+  });
+
+  it("orders any two ISO dates like the calendar does when compared", () => {
+    const day = fc.date({ min: new Date("1900-01-01"), max: new Date("2999-12-31"), noInvalidDate: true });
+    const dayNumber = (d: Date) => Math.floor(d.getTime() / 86_400_000);
+    fc.assert(
+      fc.property(day, day, (a, b) => {
+        const iso = (d: Date) => d.toISOString().slice(0, 10);
+        expect(dateOrderOk(iso(a), iso(b))).toBe(dayNumber(a) <= dayNumber(b));
+      }),
+    );
+  });
+});
