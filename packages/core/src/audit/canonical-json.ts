@@ -6,18 +6,18 @@
 
 /** Serializes `value` with recursively sorted keys and no insignificant whitespace; throws TypeError on NaN, Infinity, BigInt, functions, symbols and cycles. */
 export function canonicalJson(value: unknown): string {
-  const out = serialize(value, new Set());
+  const out = serialize(value, []);
   if (out === undefined) {
     throw new TypeError("canonicalJson: the top-level value is not representable in JSON");
   }
   return out;
 }
 
-function serialize(value: unknown, ancestors: Set<object>): string | undefined {
+function serialize(value: unknown, ancestors: object[]): string | undefined {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quote(value);
     case "boolean":
       return value ? "true" : "false";
     case "number":
@@ -34,25 +34,32 @@ function serialize(value: unknown, ancestors: Set<object>): string | undefined {
   }
 }
 
-function serializeObject(value: object, ancestors: Set<object>): string | undefined {
+function serializeObject(value: object, ancestors: object[]): string | undefined {
   // Dates and other toJSON-aware values hash as they are stored (JSON round trip),
   // so a chain built from live objects verifies against the stored rows.
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") {
     return serialize(toJSON.call(value), ancestors);
   }
-  if (ancestors.has(value)) {
+  // The ancestor stack is as deep as the value is nested, so a linear scan is cheap.
+  if (ancestors.includes(value)) {
     throw new TypeError("canonicalJson: cyclic structure");
   }
-  ancestors.add(value);
-  try {
-    return Array.isArray(value) ? serializeArray(value, ancestors) : serializeMembers(value, ancestors);
-  } finally {
-    ancestors.delete(value);
-  }
+  ancestors.push(value);
+  const out = Array.isArray(value) ? serializeArray(value, ancestors) : serializeMembers(value, ancestors);
+  ancestors.pop();
+  return out;
 }
 
-function serializeArray(items: readonly unknown[], ancestors: Set<object>): string {
+// Characters JSON.stringify would escape (quote, backslash, controls, lone surrogates are
+// matched conservatively by any surrogate); everything else can be quoted as is.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+function serializeArray(items: readonly unknown[], ancestors: object[]): string {
   let out = "[";
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ",";
@@ -62,7 +69,7 @@ function serializeArray(items: readonly unknown[], ancestors: Set<object>): stri
   return `${out}]`;
 }
 
-function serializeMembers(record: object, ancestors: Set<object>): string {
+function serializeMembers(record: object, ancestors: object[]): string {
   // Default sort compares UTF-16 code units, which is exactly RFC 8785's key order.
   const keys = Object.keys(record).sort();
   let out = "{";
@@ -71,7 +78,7 @@ function serializeMembers(record: object, ancestors: Set<object>): string {
     const member = serialize((record as Record<string, unknown>)[key], ancestors);
     if (member === undefined) continue;
     if (!first) out += ",";
-    out += `${JSON.stringify(key)}:${member}`;
+    out += `${quote(key)}:${member}`;
     first = false;
   }
   return `${out}}`;

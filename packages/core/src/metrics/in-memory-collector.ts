@@ -42,18 +42,26 @@ interface Family<S> {
   help: string;
   /** Canonical (sorted) label key → series. */
   series: Map<string, S>;
-  /** Label key in the caller's key order → series: skips sorting on the hot path. */
-  aliases: Map<string, S>;
+  /**
+   * Label name → value → … in the caller's key order, ending at the series: a cache that skips
+   * sorting and string building on the hot path (label strings hash once, then lookups are cheap).
+   */
+  paths: PathNode<S>;
+  pathCount: number;
+}
+
+interface PathNode<S> {
+  series?: S;
+  next?: Map<string, Map<string | number, PathNode<S>>>;
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const SEP = "\u0000";
 
 /**
  * The default collector: keeps every series in memory and renders Prometheus text.
- * Series are found by a label key built in the caller's key order, so the common case
- * (the same call site, the same label object shape) costs one string build and one Map lookup.
+ * Series are found by walking the caller's labels in their own key order through cached maps,
+ * so the common case costs a few Map lookups and no sorting or string building.
  */
 export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
@@ -170,7 +178,8 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   reset(): void {
     for (const family of this.families.values()) {
       family.series.clear();
-      family.aliases.clear();
+      family.paths = {};
+      family.pathCount = 0;
     }
     this.dropped = 0;
   }
@@ -204,7 +213,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     if (!METRIC_NAME.test(name)) {
       throw new TypeError(`invalid metric name: ${JSON.stringify(name)}`);
     }
-    const family: Family<ScalarSeries> = { name, type, help, series: new Map(), aliases: new Map() };
+    const family: Family<ScalarSeries> = { name, type, help, series: new Map(), paths: {}, pathCount: 0 };
     this.families.set(name, family);
     return family;
   }
@@ -214,12 +223,26 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     labels: Labels | undefined,
     create: (labels: Readonly<Record<string, string>>) => S,
   ): S | undefined {
-    const raw = labels === undefined ? "" : labelKey(labels, Object.keys(labels));
-    const known = family.aliases.get(raw);
-    if (known !== undefined) return known;
+    let node: PathNode<S> | undefined = family.paths;
+    if (labels !== undefined) {
+      for (const name in labels) {
+        const value = labels[name];
+        if (value === undefined) continue;
+        node = node.next?.get(name)?.get(value);
+        if (node === undefined) break;
+      }
+    }
+    return node?.series ?? this.resolve(family, labels, create);
+  }
 
+  /** Slow path: find or create the series by its canonical key, then remember the caller's path to it. */
+  private resolve<S>(
+    family: Family<S>,
+    labels: Labels | undefined,
+    create: (labels: Readonly<Record<string, string>>) => S,
+  ): S | undefined {
     const normalized = normalizeLabels(labels);
-    const canonical = labelKey(normalized, Object.keys(normalized));
+    const canonical = canonicalKey(normalized);
     let series = family.series.get(canonical);
     if (series === undefined) {
       if (family.series.size >= this.maxSeries) {
@@ -229,29 +252,39 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       series = create(normalized);
       family.series.set(canonical, series);
     }
-    // Aliases are only a cache; bound them like the series they point to.
-    if (family.aliases.size >= this.maxSeries * 4) family.aliases.clear();
-    family.aliases.set(raw, series);
+    // Paths are only a cache; bound them like the series they lead to.
+    if (family.pathCount >= this.maxSeries * 4) {
+      family.paths = {};
+      family.pathCount = 0;
+    }
+    let node = family.paths;
+    if (labels !== undefined) {
+      for (const name in labels) {
+        const value = labels[name];
+        if (value === undefined) continue;
+        node.next ??= new Map();
+        let byValue = node.next.get(name);
+        if (byValue === undefined) {
+          byValue = new Map();
+          node.next.set(name, byValue);
+        }
+        let child = byValue.get(value);
+        if (child === undefined) {
+          child = {};
+          byValue.set(value, child);
+        }
+        node = child;
+      }
+    }
+    node.series = series;
+    family.pathCount += 1;
     return series;
   }
 }
 
-/** Label name/value pairs in the given key order, undefined values skipped, values kept injective. */
-function labelKey(labels: Labels, keys: readonly string[]): string {
-  let key = "";
-  for (const name of keys) {
-    const value = labels[name];
-    if (value === undefined) continue;
-    key += name + SEP + keyValue(value) + SEP;
-  }
-  return key;
-}
-
-function keyValue(value: string | number): string {
-  if (typeof value === "number") return String(value);
-  // Plain values never start with a quote nor contain SEP; anything else is JSON-quoted,
-  // so two different label sets can never share a key.
-  return value.charCodeAt(0) === 34 || value.includes(SEP) ? JSON.stringify(value) : value;
+/** An injective key for normalized (sorted, string-valued) labels. */
+function canonicalKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels));
 }
 
 /** Sorted label names with string values; rejects names Prometheus cannot expose. */
