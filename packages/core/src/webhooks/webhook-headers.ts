@@ -1,8 +1,8 @@
 import { signIntendedOps } from "./intendedops-signature";
 import { buildSignatureHeader } from "./standard-webhooks";
 
-/** The headers of an outgoing IntendedOps webhook. */
-export interface WebhookHeaders {
+/** The headers of an outgoing IntendedOps webhook (a type alias so it fits any header record). */
+export type WebhookHeaders = {
   /** The guide's hex signature, with the current secret only. */
   "x-intendedops-signature": string;
   "webhook-id": string;
@@ -10,7 +10,7 @@ export interface WebhookHeaders {
   "webhook-timestamp": string;
   /** Standard Webhooks `v1,<sig>` for the current secret, then the previous one during rotation. */
   "webhook-signature": string;
-}
+};
 
 /**
  * Signs an outgoing webhook both ways: the guide's `x-intendedops-signature` and Standard Webhooks,
