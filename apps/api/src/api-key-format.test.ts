@@ -14,7 +14,10 @@ describe("generateApiKey", () => {
   it("produces the guide's format with a 32-character base62 secret when given a tenant", () => {
     const key = generateApiKey("default");
     expect(key).toMatch(/^intendedops_default_[A-Za-z0-9]{32}$/);
-    expect(parseApiKey(key)).toEqual({ tenantId: "default", secret: key.slice("intendedops_default_".length) });
+    expect(parseApiKey(key)).toEqual({
+      tenantId: "default",
+      secret: key.slice("intendedops_default_".length),
+    });
   });
 
   it("never repeats a key when called many times", () => {
@@ -41,12 +44,16 @@ describe("parseApiKey", () => {
     });
   });
 
-  it.each(["", "intendedops__abc", "intendedops_t_", "other_t_abc", "intendedops_t_abc!", "intendedops_T_abc"])(
-    "returns undefined when the key is %j",
-    (key) => {
-      expect(parseApiKey(key)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "intendedops__abc",
+    "intendedops_t_",
+    "other_t_abc",
+    "intendedops_t_abc!",
+    "intendedops_T_abc",
+  ])("returns undefined when the key is %j", (key) => {
+    expect(parseApiKey(key)).toBeUndefined();
+  });
 
   it("round-trips any generated key when the tenant id is valid", () => {
     fc.assert(

@@ -44,10 +44,7 @@ function randomBase62(length: number, random: (size: number) => Uint8Array): str
  * A new key for a tenant: `intendedops_<tenantId>_<32 base62 chars>`.
  * @example generateApiKey("default") // "intendedops_default_Xk…"
  */
-export function generateApiKey(
-  tenantId: string,
-  random: (size: number) => Uint8Array = randomBytes,
-): string {
+export function generateApiKey(tenantId: string, random: (size: number) => Uint8Array = randomBytes): string {
   if (!TENANT_ID_RE.test(tenantId)) throw new TypeError(`Invalid tenant id: ${tenantId}`);
   return `intendedops_${tenantId}_${randomBase62(SECRET_LENGTH, random)}`;
 }

@@ -75,8 +75,14 @@ const VARIABLES = {
   HOST: { schema: z.string().trim().min(1, "must not be empty"), fallback: "127.0.0.1" },
   DATABASE_URL: { schema: databaseUrl, fallback: DEFAULT_DATABASE_URL },
   INTENDEDOPS_BOOTSTRAP_KEY: { schema: bootstrapKeys, fallback: "" },
-  LOG_LEVEL: { schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }), fallback: "info" },
-  METRICS_TOKEN: { schema: z.string().min(16, "must be at least 16 characters").optional(), fallback: undefined },
+  LOG_LEVEL: {
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
+    fallback: "info",
+  },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, "must be at least 16 characters").optional(),
+    fallback: undefined,
+  },
   RATE_LIMIT_PER_MINUTE: { schema: integer(1, 10_000_000), fallback: "1000" },
   KEY_CACHE_TTL_MS: { schema: integer(0, 600_000), fallback: "5000" },
   JOB_INTERVAL_MS: { schema: integer(100, 3_600_000), fallback: "5000" },

@@ -20,5 +20,8 @@ export function toIntendedOpsError(error: unknown, requestId: string): IntendedO
 
 /** True when the error is ours to show the client, false when it must be logged as a fault. */
 export function isExpectedError(error: unknown): boolean {
-  return (isIntendedOpsError(error) && error.status < 500) || (error instanceof HTTPException && error.status < 500);
+  return (
+    (isIntendedOpsError(error) && error.status < 500) ||
+    (error instanceof HTTPException && error.status < 500)
+  );
 }

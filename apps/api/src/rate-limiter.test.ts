@@ -7,7 +7,12 @@ const start = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE);
 describe("createRateLimiter", () => {
   it("counts down the remaining requests when a bucket is hit within one minute", () => {
     const limiter = createRateLimiter();
-    expect(limiter.hit("k", 3, start + 10_000)).toEqual({ allowed: true, limit: 3, remaining: 2, resetSeconds: 50 });
+    expect(limiter.hit("k", 3, start + 10_000)).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      resetSeconds: 50,
+    });
     expect(limiter.hit("k", 3, start + 10_500).remaining).toBe(1);
     expect(limiter.hit("k", 3, start + 11_000).remaining).toBe(0);
   });
@@ -15,7 +20,12 @@ describe("createRateLimiter", () => {
   it("refuses requests over the limit when the window has not ended", () => {
     const limiter = createRateLimiter();
     for (let i = 0; i < 2; i++) limiter.hit("k", 2, start);
-    expect(limiter.hit("k", 2, start + 59_999)).toEqual({ allowed: false, limit: 2, remaining: 0, resetSeconds: 1 });
+    expect(limiter.hit("k", 2, start + 59_999)).toEqual({
+      allowed: false,
+      limit: 2,
+      remaining: 0,
+      resetSeconds: 1,
+    });
   });
 
   it("resets at the start of the next minute when the window rolls over", () => {

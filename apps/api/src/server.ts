@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { metrics } from "@intendedops/core";
+import { getMetricsCollector, IntendedOps_METRICS, metrics } from "@intendedops/core";
 import { createApp } from "./app";
 import { bootstrapKeys } from "./bootstrap";
 import type { AppConfig } from "./config";
@@ -80,7 +80,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 
   const jobs = createJobRegistry({
     processed: (job, count) => {
-      if (count > 0) metrics.jobProcessed({ job }, count);
+      if (count > 0) getMetricsCollector().increment(IntendedOps_METRICS.JOBS_PROCESSED, { job }, count);
     },
     failed: (job, error) => {
       metrics.jobFailed({ job });
@@ -101,7 +101,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       logger.info("shutting down: no new connections, finishing in-flight requests");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets with no request in flight would hold close() open forever.
-      const http = server as ServerType & { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+      const http = server as ServerType & {
+        closeIdleConnections?: () => void;
+        closeAllConnections?: () => void;
+      };
       http.closeIdleConnections?.();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {

@@ -1,4 +1,5 @@
 import { IntendedOpsError } from "@intendedops/core";
+import type { HonoRequest } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 
@@ -37,6 +38,14 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
+ * Hono's request reads its body cache as promises (its type says string): seeding it lets
+ * later `c.req.json()` calls, e.g. zod-openapi's validators, reuse the body already read.
+ */
+function cacheText(req: HonoRequest, text: string): void {
+  (req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+}
+
+/**
  * Read and parse a JSON body once, for every route: 413 over the limit, 415 for a non-empty
  * non-JSON body, 400 for malformed JSON. An empty body — whatever its content type, since the
  * guide's clients send `Content-Type: application/json` on body-less requests — is no body.
@@ -51,7 +60,7 @@ export function bodyParser() {
     const bytes = stream ? await readLimited(stream, limit) : new Uint8Array(0);
     if (bytes.byteLength === 0) {
       // Routes built with zod-openapi's own validators read the cache: give them an empty object.
-      c.req.bodyCache.text = Promise.resolve("{}");
+      cacheText(c.req, "{}");
       return next();
     }
     const contentType = c.req.header("content-type") ?? "";
@@ -73,7 +82,7 @@ export function bodyParser() {
         { path: [], message: reason },
       ]);
     }
-    c.req.bodyCache.text = Promise.resolve(text);
+    cacheText(c.req, text);
     c.set("body", parsed);
     return next();
   });

@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import { createRoute, z } from "@hono/zod-openapi";
 import { validationError } from "@intendedops/core";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/auth";
 import { bodyParser } from "../middleware/body";
@@ -29,7 +29,8 @@ export interface ApiRouteSpec<P extends Schema, Q extends Schema, B extends Sche
   errors?: number[];
 }
 
-export interface ApiRoute<P extends Schema, Q extends Schema, B extends Schema> extends ApiRouteSpec<P, Q, B> {
+export interface ApiRoute<P extends Schema, Q extends Schema, B extends Schema>
+  extends ApiRouteSpec<P, Q, B> {
   openapi: RouteConfig;
 }
 
@@ -67,15 +68,28 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   500: "Unexpected failure (INTERNAL_ERROR)",
 };
 
+/**
+ * Give a schema an OpenAPI component name. Schemas built before zod-openapi patched zod (core's
+ * model, imported first) lack `.openapi`, so they are cloned — same definition, patched instance.
+ */
+export function named<S extends z.ZodType>(schema: S, name: string, metadata?: Record<string, unknown>): S {
+  const withOpenApi = (
+    typeof (schema as { openapi?: unknown }).openapi === "function" ? schema : schema.clone()
+  ) as S;
+  return withOpenApi.openapi(name, metadata as never) as S;
+}
+
 /** Wrap a payload schema in the success envelope `{"data": …}`. */
 export function envelope<S extends z.ZodType>(schema: S) {
   return z.object({ data: schema });
 }
 
 /** Describe a route once: the result feeds both the handler's validation and /openapi.json. */
-export function defineRoute<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined>(
-  spec: ApiRouteSpec<P, Q, B>,
-): ApiRoute<P, Q, B> {
+export function defineRoute<
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  B extends Schema = undefined,
+>(spec: ApiRouteSpec<P, Q, B>): ApiRoute<P, Q, B> {
   const errorStatuses = new Set<number>(spec.permission === "public" ? [500] : [400, 401, 403, 429, 500]);
   for (const status of spec.errors ?? []) errorStatuses.add(status);
   if (spec.body) {
@@ -140,11 +154,13 @@ export function mountRoute<P extends Schema, Q extends Schema, B extends Schema>
   // Authorization comes before reading the body, so an unauthenticated caller learns nothing else.
   const guard = route.permission === "public" ? [] : [requirePermission(route.permission)];
   const reader = route.body ? [bodyParser()] : [];
-  app.on(route.method.toUpperCase(), honoPath, ...guard, ...reader, async (c) => {
-    const params = parsePart(route.params, c.req.param(), []);
-    const query = parsePart(route.query, c.req.query(), []);
+  const handlers: MiddlewareHandler<AppEnv>[] = [...guard, ...reader];
+  handlers.push(async (c) => {
+    const params = parsePart(route.params as P, c.req.param(), []);
+    const query = parsePart(route.query as Q, c.req.query(), []);
     // A missing body validates as `{}`, so the caller learns which fields are required.
-    const body = route.body ? parsePart(route.body, c.get("body") ?? {}, []) : (undefined as Out<B>);
+    const body = route.body ? parsePart(route.body as B, c.get("body") ?? {}, []) : (undefined as Out<B>);
     return handler(c, { params, query, body });
   });
+  app.on([route.method.toUpperCase()], [honoPath], ...handlers);
 }

@@ -17,7 +17,11 @@ export const healthRoute = defineRoute({
   permission: "public",
   summary: "Liveness and database health (no authentication)",
   tags: ["System"],
-  success: { status: 200, description: "Healthy; 503 with status unhealthy when the database does not answer", schema: envelope(HealthSchema) },
+  success: {
+    status: 200,
+    description: "Healthy; 503 with status unhealthy when the database does not answer",
+    schema: envelope(HealthSchema),
+  },
   errors: [503],
 });
 

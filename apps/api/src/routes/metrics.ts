@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { getMetricsCollector, IntendedOpsError, renderPrometheusText } from "@intendedops/core";
-import { hashesEqual, hashApiKey } from "../api-key-format";
+import { hashApiKey, hashesEqual } from "../api-key-format";
 import type { AppEnv } from "../context";
 
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -10,7 +10,9 @@ export function renderMetrics(): string {
   const collector = getMetricsCollector() as ReturnType<typeof getMetricsCollector> & {
     renderPrometheus?: () => string;
   };
-  return collector.renderPrometheus ? collector.renderPrometheus() : renderPrometheusText(collector.getMetrics());
+  return collector.renderPrometheus
+    ? collector.renderPrometheus()
+    : renderPrometheusText(collector.getMetrics());
 }
 
 /** `GET /metrics`: open by default (scrapers sit inside the network); METRICS_TOKEN makes it a bearer secret. */

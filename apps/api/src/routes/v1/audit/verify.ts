@@ -1,0 +1,25 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { callerOf } from "../actor";
+import { ChainVerificationSchema } from "./schema";
+
+export const verifyAuditRoute = defineRoute({
+  method: "get",
+  path: "/v1/audit/verify",
+  permission: "read",
+  summary: "Recompute every hash of the tenant's audit chain",
+  tags: ["Audit"],
+  success: {
+    status: 200,
+    description: "Whether the chain is intact",
+    schema: envelope(ChainVerificationSchema),
+  },
+});
+
+export function registerVerifyAudit(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, verifyAuditRoute, async (c) => {
+    const result = await c.get("governor").verifyAudit(callerOf(c).tenantId);
+    return c.json({ data: result });
+  });
+}

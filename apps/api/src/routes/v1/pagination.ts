@@ -1,0 +1,40 @@
+import { z } from "@hono/zod-openapi";
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const wholeNumber = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`),
+    )
+    .optional()
+    .transform((value) => value ?? fallback)
+    .openapi({ type: "integer", minimum: min, maximum: max, default: fallback });
+
+/** `page` (from 1) and `pageSize` (≤ 100) query parameters. */
+export const PaginationQuerySchema = z.object({
+  page: wholeNumber("page", 1, 1_000_000, 1),
+  pageSize: wholeNumber("pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+});
+
+/** The list envelope's payload: `{ items, total, page, pageSize }`. */
+export function pageOf<S extends z.ZodType>(item: S) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+
+export const IdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
