@@ -78,4 +78,14 @@ describe("canonicalJson", () => {
       }),
     );
   });
+
+  it("quotes any string exactly as JSON.stringify does when it holds any UTF-16 code units", () => {
+    const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.string({ unit: codeUnit }), (text) => {
+        expect(canonicalJson(text)).toBe(JSON.stringify(text));
+        expect(canonicalJson({ [text]: 1 })).toBe(JSON.stringify({ [text]: 1 }));
+      }),
+    );
+  });
 });

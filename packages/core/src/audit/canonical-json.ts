@@ -51,12 +51,14 @@ function serializeObject(value: object, ancestors: object[]): string | undefined
   return out;
 }
 
-// Characters JSON.stringify would escape (quote, backslash, controls, lone surrogates are
-// matched conservatively by any surrogate); everything else can be quoted as is.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
+/** Quotes plain text directly and leaves anything JSON must escape to JSON.stringify. */
 function quote(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Quote, backslash, control characters and surrogates (lone ones get \u escapes).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 function serializeArray(items: readonly unknown[], ancestors: object[]): string {
