@@ -10,6 +10,7 @@ import type { TrustChange } from "../model/trust-change";
 import type { ValueRecord } from "../model/value";
 import type { Policy } from "../policy/policy-schema";
 import { type Journal, TenantLog, TenantTable } from "./memory-tables";
+import { copyRow } from "./row-copy";
 import type {
   AuditFilter,
   AuditHead,
@@ -65,7 +66,7 @@ export function createMemoryState(): MemoryState {
 }
 
 /** Rows are copied in and out, as a database would, so callers never alias stored state. */
-const copy = <T>(value: T): T => structuredClone(value);
+const copy = copyRow;
 
 function paginate<T>(rows: readonly T[], request: PageRequest): Page<T> {
   const start = (request.page - 1) * request.pageSize;

@@ -1,5 +1,6 @@
 import { createMemoryRepos, createMemoryState } from "./memory-repos";
 import { Journal } from "./memory-tables";
+import { copyRow } from "./row-copy";
 import type { OutboxEvent, StoragePort, StoreTx } from "./storage-port";
 
 /** The in-memory store: the storage port plus a look at the outbox (the port has no outbox reader yet). */
@@ -58,7 +59,7 @@ export function createMemoryStore(): MemoryStore {
     },
     outboxEvents(tenantId) {
       const rows = tenantId === undefined ? [...state.outbox.allRows()] : state.outbox.rows(tenantId);
-      return rows.map((event) => structuredClone(event));
+      return rows.map(copyRow);
     },
   };
 }
