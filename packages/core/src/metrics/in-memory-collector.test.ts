@@ -153,6 +153,21 @@ describe("InMemoryMetricsCollector", () => {
     expect(c.droppedSamples).toBe(2);
   });
 
+  it("keeps one series when callers use many key orders and the path cache is rebuilt", () => {
+    const c = new InMemoryMetricsCollector({ maxSeriesPerMetric: 1 });
+    const orders = [
+      { a: "1", b: "2", c: "3" },
+      { a: "1", c: "3", b: "2" },
+      { b: "2", a: "1", c: "3" },
+      { b: "2", c: "3", a: "1" },
+      { c: "3", a: "1", b: "2" },
+      { c: "3", b: "2", a: "1" },
+    ];
+    for (let round = 0; round < 3; round++) for (const labels of orders) c.increment("custom_total", labels);
+    expect(find(c, "custom_total").values).toEqual([{ labels: { a: "1", b: "2", c: "3" }, value: 18 }]);
+    expect(c.droppedSamples).toBe(0);
+  });
+
   it("forgets samples but keeps the metric list when reset", () => {
     const c = new InMemoryMetricsCollector();
     c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1" });

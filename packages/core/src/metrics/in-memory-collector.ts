@@ -65,7 +65,6 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  */
 export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
-  private readonly definitions: Readonly<Record<string, MetricDefinition>>;
   private readonly buckets: readonly number[];
   private readonly maxSeries: number;
   private readonly now: () => number;
@@ -73,11 +72,10 @@ export class InMemoryMetricsCollector extends MetricsCollector {
 
   constructor(options: InMemoryMetricsCollectorOptions = {}) {
     super();
-    this.definitions = options.definitions ?? METRIC_DEFINITIONS;
     this.buckets = [...(options.buckets ?? DEFAULT_DURATION_BUCKETS)].sort((a, b) => a - b);
     this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
     this.now = options.now ?? (() => performance.now());
-    for (const [name, definition] of Object.entries(this.definitions)) {
+    for (const [name, definition] of Object.entries(options.definitions ?? METRIC_DEFINITIONS)) {
       this.createFamily(name, definition.type, definition.help);
     }
   }
