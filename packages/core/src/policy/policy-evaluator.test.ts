@@ -211,6 +211,7 @@ describe("evaluate", () => {
       expect(d.outcome).toBe("block");
       expect(d.reasons).toEqual(["Agent billing-agent is not declared for domain support"]);
       expect(d.trace).toEqual([
+        expect.objectContaining({ kind: "agent_status", matched: false }),
         expect.objectContaining({ kind: "declaration", matched: true, effect: "block" }),
       ]);
     });

@@ -42,13 +42,14 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
 
   if (agent.status !== "active") {
     const why = `Agent ${agent.id} is ${agent.status}`;
-    return precheckBlock(
-      intent,
-      agent,
+    const entry: TraceEntry = {
+      rule: "Agent status",
+      kind: "agent_status",
+      matched: true,
+      effect: "block",
       why,
-      { rule: "Agent status", kind: "agent_status", matched: true, effect: "block", why },
-      evaluatedAt,
-    );
+    };
+    return precheckBlock(intent, agent, why, [entry], evaluatedAt);
   }
   const undeclared = declarationProblem(agent, intent);
   if (undeclared !== null) {
@@ -59,7 +60,7 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
       effect: "block",
       why: undeclared,
     };
-    return precheckBlock(intent, agent, undeclared, entry, evaluatedAt);
+    return precheckBlock(intent, agent, undeclared, explain ? [ACTIVE_ENTRY, entry] : [entry], evaluatedAt);
   }
 
   const trace: TraceEntry[] = explain ? [ACTIVE_ENTRY, DECLARED_ENTRY] : [];
@@ -223,7 +224,7 @@ function precheckBlock(
   intent: EvaluationIntent,
   agent: EvaluationAgent,
   reason: string,
-  entry: TraceEntry,
+  trace: TraceEntry[],
   evaluatedAt: string,
 ): Decision {
   return {
@@ -234,7 +235,7 @@ function precheckBlock(
     matchedPolicies: [],
     shadow: [],
     intention: "ambient",
-    trace: [entry],
+    trace,
     evaluatedAt,
   };
 }
