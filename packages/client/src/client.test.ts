@@ -527,6 +527,7 @@ describe("IntendedOpsClient endpoints", () => {
       undefined,
       "status=approved",
     ],
+    ["getApproval", (c) => c.getApproval("apr_123"), "GET", "/v1/approvals/apr_123"],
     ["approveIntent", (c) => c.approveIntent("apr_123"), "POST", "/v1/approvals/apr_123/approve"],
     [
       "rejectIntent",

@@ -182,6 +182,11 @@ export class IntendedOpsClient {
     return this.#request({ method: "GET", path: "/v1/approvals", query: { ...query }, options });
   }
 
+  /** `GET /v1/approvals/:id`. */
+  getApproval(approvalId: string, options?: RequestOptions): Promise<ApprovalItem> {
+    return this.#request({ method: "GET", path: `/v1/approvals/${id(approvalId)}`, options });
+  }
+
   /** `POST /v1/approvals/:id/approve`. */
   approveIntent(approvalId: string, options?: RequestOptions): Promise<ApprovalDecisionResult> {
     return this.#request({ method: "POST", path: `/v1/approvals/${id(approvalId)}/approve`, options });

@@ -3,6 +3,20 @@
  */
 
 export {
+  buildSignatureHeader,
+  buildWebhookHeaders,
+  generateWebhookSecret,
+  type StandardWebhookMessage,
+  type StandardWebhookVerification,
+  signIntendedOps,
+  signStandardWebhook,
+  type VerifyStandardWebhookInput,
+  verifyIntendedOps,
+  verifyStandardWebhook,
+  type WebhookHeaders,
+  type WebhookHeadersInput,
+} from "@intendedops/core/webhooks";
+export {
   AgentNotFoundError,
   AlreadyResolvedError,
   type ApiErrorCode,
@@ -72,6 +86,7 @@ export type {
   Intention,
   IntentionInput,
   IntentStatus,
+  IntentSummary,
   IntentTokenClaims,
   IntentValue,
   JSONWebKeySet,
@@ -90,6 +105,7 @@ export type {
   SimulateIntentInput,
   SimulationResult,
   Stats,
+  SuggestedIntention,
   TokenVerification,
   TraceEntry,
   TrustChange,

@@ -93,11 +93,16 @@ describe("verifyIntentToken", () => {
     expect(result).toMatchObject({ valid: false, error: "invalid_claims" });
   });
 
-  it("refuses a token when another key signed it", async () => {
+  it("refuses a token when another key signed it under a known key id", async () => {
     const forged = await sign({}, stranger.privateKey);
-    expect(await verifyIntentToken(forged, { jwks })).toMatchObject({
+    expect(await verifyIntentToken(forged, { jwks })).toMatchObject({ valid: false, error: "bad_signature" });
+  });
+
+  it("refuses a token when its key id is not in the key set", async () => {
+    const rotatedAway = await sign({}, signer.privateKey, "k0");
+    expect(await verifyIntentToken(rotatedAway, { jwks })).toMatchObject({
       valid: false,
-      error: "invalid_signature",
+      error: "unknown_key",
     });
   });
 
@@ -107,12 +112,12 @@ describe("verifyIntentToken", () => {
       JSON.stringify({ tenant: "acme", purp: { label: "x", data_elements: [] } }),
     ).toString("base64url");
     const result = await verifyIntentToken(`${header}.${payload}.${signature}`, { jwks });
-    expect(result).toMatchObject({ valid: false, error: "invalid_signature" });
+    expect(result).toMatchObject({ valid: false, error: "bad_signature" });
   });
 
   it("refuses a token when the tenant differs from the expected one", async () => {
     const result = await verifyIntentToken(await sign({ tenant: "globex" }), { jwks, tenant: "acme" });
-    expect(result).toMatchObject({ valid: false, error: "tenant_mismatch" });
+    expect(result).toMatchObject({ valid: false, error: "other_tenant" });
   });
 
   it("refuses a token when the issuer differs from the expected one", async () => {
@@ -152,7 +157,7 @@ describe("verifyIntentToken", () => {
       .setSubject("s")
       .sign(secret);
     const result = await verifyIntentToken(hs, { jwks });
-    expect(result).toMatchObject({ valid: false, error: "invalid_signature" });
+    expect(result).toMatchObject({ valid: false, error: "bad_signature" });
   });
 
   it("fetches the key set when jwks is a URL", async () => {

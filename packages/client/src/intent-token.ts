@@ -31,14 +31,18 @@ export interface VerifyIntentTokenOptions extends IntentTokenVerifierOptions {
   requireElements?: readonly RequiredDataElement[];
 }
 
-/** Why a token was refused. */
+/**
+ * Why a token was refused. The first five are the strings `POST /v1/tokens/verify` answers with,
+ * so local and server-side checks read the same.
+ */
 export type IntentTokenError =
   | "malformed"
-  | "invalid_signature"
+  | "bad_signature"
+  | "unknown_key"
   | "expired"
+  | "other_tenant"
   | "not_yet_valid"
   | "issuer_mismatch"
-  | "tenant_mismatch"
   | "invalid_claims"
   | "missing_data_element"
   | "jwks_unavailable";
@@ -124,7 +128,7 @@ function checkClaims(
   if (tenant !== undefined && payload.tenant !== tenant) {
     return {
       valid: false,
-      error: "tenant_mismatch",
+      error: "other_tenant",
       message: `The token belongs to tenant ${payload.tenant}`,
     };
   }
@@ -170,12 +174,12 @@ function refusal(error: unknown): IntentTokenVerification {
     }
     return fail("invalid_claims");
   }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return fail("unknown_key");
   if (
     error instanceof joseErrors.JWSSignatureVerificationFailed ||
-    error instanceof joseErrors.JWKSNoMatchingKey ||
     error instanceof joseErrors.JOSEAlgNotAllowed
   ) {
-    return fail("invalid_signature");
+    return fail("bad_signature");
   }
   if (
     error instanceof joseErrors.JWSInvalid ||

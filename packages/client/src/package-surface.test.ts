@@ -49,6 +49,12 @@ describe("package surface", () => {
       "verifyIntentToken",
       "createIntentTokenVerifier",
       "remoteGovernance",
+      "signIntendedOps",
+      "verifyIntendedOps",
+      "signStandardWebhook",
+      "verifyStandardWebhook",
+      "generateWebhookSecret",
+      "buildWebhookHeaders",
     ];
     for (const name of names) expect(client, name).toHaveProperty(name);
   });

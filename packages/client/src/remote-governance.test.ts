@@ -39,6 +39,7 @@ const decision = {
 function approval(overrides: Partial<Approval> = {}): Approval {
   return {
     id: "apr_1",
+    tenantId: "acme",
     intentId: "int_1",
     status: "pending",
     reasons: [...decision.reasons],
@@ -58,6 +59,7 @@ function approval(overrides: Partial<Approval> = {}): Approval {
 function intent(status: Intent["status"], approvalRecord: Approval | null = approval()): Intent {
   return {
     id: "int_1",
+    tenantId: "acme",
     type: "ledger.send_invoice",
     domain: "ledger",
     agentId: "ledger-agent",
@@ -68,8 +70,15 @@ function intent(status: Intent["status"], approvalRecord: Approval | null = appr
     riskLevel: "medium",
     decision: { ...decision, reasons: [...decision.reasons], matchedPolicies: [], shadow: [], trace: [] },
     intention: "ambient",
+    dataElements: [],
+    idempotencyKey: null,
+    submittedBy: "key_agent",
+    error: null,
+    valueCents: null,
+    valueCategory: null,
     createdAt: "2024-01-15T10:30:00.000Z",
     updatedAt: "2024-01-15T10:30:00.000Z",
+    completedAt: null,
     approval: approvalRecord,
   };
 }

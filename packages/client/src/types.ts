@@ -1,34 +1,47 @@
 import type {
   AgentStatus,
   ApprovalStatus,
+  CompleteIntentInput,
   CreateIntentInput,
   DataElement,
+  FailIntentInput,
   IntentClass,
   IntentionInput,
   IntentStatus,
   Outcome,
   PolicyInput,
   PolicyMatch,
+  RegisterAgentInput,
   RiskLevel,
+  SetTrustInput,
+  SimulateInput,
   TrustTier,
   ValueCategory,
 } from "@intendedops/core";
 
-export type { RegisterAgentInput } from "@intendedops/core";
 export type {
   AgentStatus,
   ApprovalStatus,
+  CompleteIntentInput,
   CreateIntentInput,
   DataElement,
+  FailIntentInput,
   IntentClass,
   IntentionInput,
   IntentStatus,
   Outcome,
   PolicyInput,
+  RegisterAgentInput,
   RiskLevel,
   TrustTier,
   ValueCategory,
 };
+
+/** `PUT /v1/agents/:id/trust` (admin override): `tier` and/or `score`, with a `reason`. */
+export type SetAgentTrustInput = SetTrustInput;
+
+/** `POST /v1/policies/simulate`: an intent, optionally with what-if agent fields. */
+export type SimulateIntentInput = SimulateInput;
 
 /** One page of a list endpoint. */
 export interface ListResult<T> {
@@ -122,6 +135,7 @@ export interface ApprovalVote {
 /** The approval record of an intent. */
 export interface Approval {
   id: string;
+  tenantId: string;
   intentId: string;
   status: ApprovalStatus;
   reasons: string[];
@@ -138,6 +152,7 @@ export interface Approval {
 /** `GET /v1/intents/:id` (list items carry the same fields without `approval` and `history`). */
 export interface Intent {
   id: string;
+  tenantId: string;
   type: string;
   domain: string;
   agentId: string;
@@ -149,15 +164,19 @@ export interface Intent {
   decision: Decision;
   /** The matched intention's label, or "ambient". */
   intention: string;
-  dataElements?: DataElementRef[];
-  idempotencyKey?: string | null;
+  dataElements: DataElementRef[];
+  idempotencyKey: string | null;
+  /** The API key id that submitted it (that key cannot approve it). */
+  submittedBy: string;
   result?: unknown;
-  error?: string | null;
-  valueCents?: number | null;
-  valueCategory?: ValueCategory | null;
+  error: string | null;
+  valueCents: number | null;
+  valueCategory: ValueCategory | null;
+  /** The signed intent token, once an intent that matched an intention is approved. */
+  intentToken?: string | null;
   createdAt: string;
   updatedAt: string;
-  completedAt?: string | null;
+  completedAt: string | null;
   approval?: Approval | null;
   history?: AuditEvent[];
 }
@@ -169,37 +188,40 @@ export interface ListIntentsOptions extends PageOptions {
   domain?: string;
 }
 
-/** A pending (or, with `?status=`, decided) approval with its intent's summary. */
-export interface ApprovalItem {
-  id: string;
-  intentId: string;
-  status: ApprovalStatus;
-  intent: {
-    type: string;
-    domain: string;
-    agentId: string;
-    params: Record<string, unknown>;
-    riskLevel: RiskLevel;
-  };
-  /** Why a human is needed. */
-  reasons: string[];
-  requestedAt: string;
-  expiresAt: string | null;
+/** The intent an approval is about, as approval lists show it. */
+export type IntentSummary = Pick<
+  Intent,
+  | "id"
+  | "type"
+  | "domain"
+  | "agentId"
+  | "status"
+  | "riskLevel"
+  | "params"
+  | "description"
+  | "justification"
+  | "submittedBy"
+  | "createdAt"
+>;
+
+/** An approval with its intent's summary; its `reasons` say why a human is needed. */
+export interface ApprovalItem extends Approval {
+  intent: IntentSummary | null;
 }
 
 export interface ListApprovalsOptions extends PageOptions {
-  /** Default `pending`. */
-  status?: ApprovalStatus;
+  /** Default `pending`; `all` lists every status. */
+  status?: ApprovalStatus | "all";
 }
 
-/** `POST /v1/approvals/:id/approve|reject`. */
-export interface ApprovalDecisionResult {
+/** `POST /v1/approvals/:id/approve|reject`: the approval after the vote, with the whole intent. */
+export interface ApprovalDecisionResult extends Approval {
   intent: Intent;
-  approval: Approval;
 }
 
 export interface Agent {
   id: string;
+  tenantId: string;
   name: string;
   description: string | null;
   domains: string[];
@@ -208,12 +230,18 @@ export interface Agent {
   trustTier: TrustTier;
   /** 0–1000. */
   trustScore: number;
+  /** When the agent entered its current tier. */
+  tierSince: string;
+  /** Most recent outcomes, newest last. */
+  recentOutcomes: ("success" | "failure")[];
+  failureStreak: number;
   createdAt: string;
-  updatedAt?: string;
+  updatedAt: string;
 }
 
 export interface TrustChange {
   id: string;
+  tenantId: string;
   agentId: string;
   fromTier: TrustTier;
   toTier: TrustTier;
@@ -233,31 +261,16 @@ export interface AgentMetrics {
   successRate: number | null;
   trustScore: number;
   trustTier: TrustTier;
-  tierName?: string;
+  tierName: string;
+  /** Cents per value category. */
   valueByCategory: Partial<Record<ValueCategory, number>>;
   valueGeneratedCents: number;
-  recentTrustChanges?: TrustChange[];
-}
-
-/** `PUT /v1/agents/:id/trust` (admin override). */
-export interface SetAgentTrustInput {
-  tier?: TrustTier;
-  score?: number;
-  reason: string;
-}
-
-export interface CompleteIntentInput {
-  result?: unknown;
-  /** Without it the server uses the type's estimator. */
-  value?: IntentValue;
-}
-
-export interface FailIntentInput {
-  error: string;
+  recentTrustChanges: TrustChange[];
 }
 
 export interface AuditEvent {
   id: string;
+  tenantId: string;
   /** 1-based position in the tenant's chain. */
   seq: number;
   eventType: string;
@@ -289,6 +302,7 @@ export interface AuditVerification {
 
 export interface Policy {
   id: string;
+  tenantId: string;
   name: string;
   description?: string;
   enabled: boolean;
@@ -303,11 +317,6 @@ export interface Policy {
   updatedAt: string;
 }
 
-/** `POST /v1/policies/simulate`: an intent, optionally with a hypothetical agent. */
-export type SimulateIntentInput = CreateIntentInput & {
-  agent?: { trustTier: TrustTier; domains?: string[]; intentTypes?: string[] };
-};
-
 export interface SimulationResult {
   decision: Decision;
   riskLevel: RiskLevel;
@@ -318,11 +327,13 @@ export type ApiKeyScope = "read_only" | "agent" | "approver" | "policy_write" | 
 /** An API key as listed: never the secret. */
 export interface ApiKey {
   id: string;
+  tenantId: string;
   name: string;
   scopes: ApiKeyScope[];
   /** The first characters, for recognising a key. */
   keyPrefix: string;
-  rateLimitPerMinute?: number | null;
+  /** Requests per minute; null means the server's default. */
+  rateLimitPerMinute: number | null;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -345,6 +356,7 @@ export type WebhookEvent =
   | "intent.rejected"
   | "intent.completed"
   | "intent.failed"
+  | "intent.blocked"
   | "intent.expired"
   | "agent.registered"
   | "agent.trust.changed"
@@ -414,14 +426,30 @@ export interface Intention {
   updated_at: string;
 }
 
-/** Traffic that matched no active intention, grouped for review. */
-export interface AmbientCluster {
-  id: string;
+/** The draft intention an ambient cluster suggests (what `generalizeAmbientCluster` creates). */
+export interface SuggestedIntention {
+  label: string;
+  display_name?: string;
+  intent_class: IntentClass;
   intent_types: string[];
   data_elements: DataElement[];
+}
+
+/**
+ * Traffic that matched no active intention, grouped by domain, intent type and the set of data
+ * elements it touched (snake_case, like intentions).
+ */
+export interface AmbientCluster {
+  /** Stable across reads: derived from domain, type and elements. */
+  id: string;
+  domain: string;
+  intent_type: string;
+  data_elements: DataElement[];
   count: number;
+  agents: string[];
   first_seen_at: string;
   last_seen_at: string;
+  suggested: SuggestedIntention;
 }
 
 /** The claims of an intent token (snake_case, as signed). */
