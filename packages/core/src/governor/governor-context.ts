@@ -28,7 +28,12 @@ export interface GovernorContext {
 /** Build the shared context from the governor's options (defaults filled in). */
 export function createGovernorContext(options: GovernorOptions): GovernorContext {
   const ttl = options.defaultApprovalTtlSeconds ?? DEFAULT_APPROVAL_TTL_SECONDS;
-  if (!(ttl > 0)) throw new TypeError("defaultApprovalTtlSeconds must be a positive number of seconds");
+  if (!(ttl > 0 && Number.isFinite(ttl))) {
+    const message = "defaultApprovalTtlSeconds must be a positive number of seconds";
+    throw new IntendedOpsError("VALIDATION_ERROR", message, [
+      { path: ["defaultApprovalTtlSeconds"], message },
+    ]);
+  }
   const listener = options.onEvents;
   return {
     store: options.store,

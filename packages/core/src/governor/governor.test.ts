@@ -170,4 +170,12 @@ describe("createGovernor", () => {
     await governor.submit(agentKey, invoiceRequest);
     expect(await governor.stats(TENANT)).toMatchObject({ intentsToday: 1, pendingApprovals: 2 });
   });
+
+  it("refuses to start when the default approval lifetime is not a positive number", () => {
+    for (const ttl of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createHarness({ defaultApprovalTtlSeconds: ttl })).toThrow(
+        expect.objectContaining({ code: "VALIDATION_ERROR" }),
+      );
+    }
+  });
 });

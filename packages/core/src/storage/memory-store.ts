@@ -1,3 +1,4 @@
+import { IntendedOpsError } from "../errors";
 import { createMemoryRepos, createMemoryState } from "./memory-repos";
 import { Journal } from "./memory-tables";
 import { copyRow } from "./row-copy";
@@ -34,7 +35,7 @@ export function createMemoryStore(): MemoryStore {
   let closed = false;
 
   async function run<T>(writable: boolean, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (closed) throw new TypeError("The memory store is closed");
+    if (closed) throw new IntendedOpsError("SERVICE_UNAVAILABLE", "The memory store is closed");
     return enqueue(async () => {
       const journal = new Journal(writable);
       try {

@@ -1,3 +1,5 @@
+import { IntendedOpsError } from "../errors";
+
 /** Reverts one write; run in reverse order on rollback. */
 type Undo = () => void;
 
@@ -13,8 +15,13 @@ export class Journal {
 
   /** Throws unless writes are allowed now (read-only view, or transaction already finished). */
   assertWritable(): void {
-    if (!this.open) throw new TypeError("The transaction has already finished");
-    if (!this.writable) throw new TypeError("store.read() is read-only; use store.transaction() to write");
+    if (!this.open) throw new IntendedOpsError("INTERNAL_ERROR", "The transaction has already finished");
+    if (!this.writable) {
+      throw new IntendedOpsError(
+        "INTERNAL_ERROR",
+        "store.read() is read-only; use store.transaction() to write",
+      );
+    }
   }
 
   record(undo: Undo): void {
