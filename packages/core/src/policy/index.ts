@@ -1,8 +1,6 @@
 export {
   type CompiledCondition,
   compileCondition,
-  deepEqual,
-  hasNestedQuantifier,
   MAX_CONDITION_DEPTH,
   MAX_PATTERN_LENGTH,
 } from "./condition-compiler";
@@ -20,8 +18,6 @@ export {
   compilePolicies,
   compilePolicy,
   type PolicyTraceEntries,
-  RISK_BIT,
-  TIER_INDEX,
 } from "./policy-compiler";
 export { type EvaluationContext, evaluate } from "./policy-evaluator";
 export {
