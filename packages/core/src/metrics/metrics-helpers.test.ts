@@ -74,6 +74,13 @@ describe("metrics", () => {
     ]);
   });
 
+  it("adds the processed count when a job run reports how many items it handled", () => {
+    const c = install();
+    metrics.jobProcessed({ job: "expire-approvals" }, 7);
+    metrics.jobProcessed({ job: "expire-approvals" });
+    expect(valuesOf(c, M.JOBS_PROCESSED)).toEqual([{ labels: { job: "expire-approvals" }, value: 8 }]);
+  });
+
   it("uses the collector installed at call time when the global collector changes", () => {
     const first = install();
     metrics.intentSubmitted();

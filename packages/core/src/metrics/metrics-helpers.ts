@@ -61,11 +61,11 @@ export const metrics = {
   valueByType(cents: number, labels: LabelsOf<typeof M.VALUE_BY_TYPE> = {}): void {
     getMetricsCollector().increment(M.VALUE_BY_TYPE, labels, cents);
   },
-  /** Counts every finished run of a background job, successful or not. */
-  jobProcessed(labels: LabelsOf<typeof M.JOBS_PROCESSED> = {}): void {
-    getMetricsCollector().increment(M.JOBS_PROCESSED, labels);
+  /** Counts work done by a background job: 1 per run by default, or the number of items a run processed. */
+  jobProcessed(labels: LabelsOf<typeof M.JOBS_PROCESSED> = {}, count = 1): void {
+    getMetricsCollector().increment(M.JOBS_PROCESSED, labels, count);
   },
-  /** Counts the runs that failed (they are also counted by jobProcessed). */
+  /** Counts the runs of a background job that failed. */
   jobFailed(labels: LabelsOf<typeof M.JOBS_FAILED> = {}): void {
     getMetricsCollector().increment(M.JOBS_FAILED, labels);
   },
