@@ -61,7 +61,7 @@ async function approveWhenPending(signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     const { items } = await client.listApprovals({ status: "pending" });
     const approval = items.find(
-      (a) => a.intent.agentId === "billing-agent" && a.intent.type === "billing.send_invoice",
+      (a) => a.intent?.agentId === "billing-agent" && a.intent?.type === "billing.send_invoice",
     );
     if (approval) {
       console.log(`  pending approval ${approval.id}: ${approval.reasons.join("; ")}`);
