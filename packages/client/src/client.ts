@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from "jose";
 import { createTransport, type RequestOptions, type Transport } from "./http-transport";
+import { newIdempotencyKey } from "./idempotency-key";
 import { DEFAULT_RETRY, type RetryConfig } from "./retry-policy";
 import type {
   Agent,
@@ -120,11 +121,11 @@ export class IntendedOpsClient {
   }
 
   /**
-   * `POST /v1/intents`. Every retry sends the same `idempotencyKey` (the caller's, or a UUID
+   * `POST /v1/intents`. Every retry sends the same `idempotencyKey` (the caller's, or a UUID v4
    * drawn once per call), so a retried submission never creates a second intent.
    */
   createIntent(intent: CreateIntentInput, options?: RequestOptions): Promise<CreateIntentResult> {
-    const body = { ...intent, idempotencyKey: intent.idempotencyKey ?? globalThis.crypto.randomUUID() };
+    const body = { ...intent, idempotencyKey: intent.idempotencyKey ?? newIdempotencyKey() };
     return this.#request({ method: "POST", path: "/v1/intents", body, idempotent: true, options });
   }
 
