@@ -1,7 +1,6 @@
 export {
   ApprovalTimeoutError,
   CompletionReportError,
-  errorMessage,
   HandlerFailedError,
   IntentAlreadyHandledError,
   IntentBlockedError,
