@@ -26,7 +26,7 @@ export interface Catalog {
    * Throws VALIDATION_ERROR for an unknown type, a domain mismatch or bad params
    * (detail paths start with `params`).
    */
-  classify(typeName: string, domain: string, params: unknown): Classification;
+  classify(typeName: string, domain: string | undefined, params: unknown): Classification;
   /** The type's estimated value in cents, or 0 when it has none. */
   estimateValue(typeName: string, params: Record<string, unknown>): number;
 }
@@ -60,7 +60,7 @@ export function createCatalog(domains: readonly DomainDefinition[], options: Cat
         throw new IntendedOpsError("VALIDATION_ERROR", `type: Unknown intent type: ${typeName}`, details);
       }
       const typeDomain = typeName.slice(0, typeName.indexOf("."));
-      if (domain !== typeDomain) {
+      if (domain !== undefined && domain !== typeDomain) {
         const message = `Domain must be "${typeDomain}" for intent type ${typeName}`;
         throw new IntendedOpsError("VALIDATION_ERROR", `domain: ${message}`, [{ path: ["domain"], message }]);
       }

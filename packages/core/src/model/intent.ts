@@ -14,7 +14,8 @@ export const CreateIntentInputSchema = z.object({
   type: z
     .string({ error: "Intent type is required" })
     .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, "Intent type must look like domain.action"),
-  domain: z.string({ error: "Domain is required" }).min(1, "Domain is required"),
+  /** Optional: defaults to the type's prefix; when given it must equal it. */
+  domain: z.string().min(1, "Domain must not be empty").optional(),
   agentId: z.string({ error: "Agent ID is required" }).min(1, "Agent ID is required"),
   params: z.record(z.string(), z.unknown()).default({}),
   description: z.string().max(2000).optional(),
