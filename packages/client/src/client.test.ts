@@ -112,12 +112,25 @@ describe("IntendedOpsClient", () => {
     const { api, client } = await serve({
       "POST /v1/intents": () => ({ status: 201, body: { data: created } }),
     });
-    await expect(client.createIntent(invoice)).resolves.toEqual(created);
+    await expect(client.createIntent(invoice)).resolves.toEqual({ ...created, replayed: false });
     const request = api.requests[0];
     expect(request?.headers["content-type"]).toBe("application/json");
     const body = jsonOf(request);
     expect(body).toMatchObject(invoice);
     expect(body.idempotencyKey).toMatch(UUID);
+  });
+
+  it("reports replayed when the server answers with idempotent-replayed", async () => {
+    const { client } = await serve({
+      "POST /v1/intents": (_req, call) =>
+        call === 0
+          ? { status: 201, body: { data: created } }
+          : { status: 200, headers: { "idempotent-replayed": "true" }, body: { data: created } },
+    });
+    const first = await client.createIntent({ ...invoice, idempotencyKey: "invoice-1" });
+    const again = await client.createIntent({ ...invoice, idempotencyKey: "invoice-1" });
+    expect(first.replayed).toBe(false);
+    expect(again).toEqual({ ...created, replayed: true });
   });
 
   it("keeps the caller's idempotency key when createIntent is given one", async () => {
@@ -152,7 +165,7 @@ describe("IntendedOpsClient", () => {
       // A large base delay: only the server's Retry-After can make the second wait short.
       { retry: { baseDelayMs: 20_000, maxDelayMs: 60_000 } },
     );
-    await expect(client.createIntent(invoice)).resolves.toEqual(created);
+    await expect(client.createIntent(invoice)).resolves.toEqual({ ...created, replayed: false });
     expect(api.requests).toHaveLength(3);
     const keys = api.requests.map((r) => jsonOf(r).idempotencyKey);
     expect(new Set(keys).size).toBe(1);
@@ -170,7 +183,7 @@ describe("IntendedOpsClient", () => {
           ? { status: 500, body: errorBody("INTERNAL_ERROR", "boom") }
           : { status: 201, body: { data: created } },
     });
-    await expect(client.createIntent(invoice)).resolves.toEqual(created);
+    await expect(client.createIntent(invoice)).resolves.toEqual({ ...created, replayed: false });
     expect(api.requests).toHaveLength(2);
     expect(jsonOf(api.requests[0]).idempotencyKey).toBe(jsonOf(api.requests[1]).idempotencyKey);
   });
@@ -407,7 +420,7 @@ describe("IntendedOpsClient", () => {
       "POST /v1/intents": (_req, call) =>
         call === 0 ? { destroy: true } : { status: 201, body: { data: created } },
     });
-    await expect(client.createIntent(invoice)).resolves.toEqual(created);
+    await expect(client.createIntent(invoice)).resolves.toEqual({ ...created, replayed: false });
     expect(api.requests).toHaveLength(2);
     expect(jsonOf(api.requests[0]).idempotencyKey).toBe(jsonOf(api.requests[1]).idempotencyKey);
   });

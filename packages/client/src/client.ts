@@ -126,7 +126,17 @@ export class IntendedOpsClient {
    */
   createIntent(intent: CreateIntentInput, options?: RequestOptions): Promise<CreateIntentResult> {
     const body = { ...intent, idempotencyKey: intent.idempotencyKey ?? newIdempotencyKey() };
-    return this.#request({ method: "POST", path: "/v1/intents", body, idempotent: true, options });
+    return this.#request({
+      method: "POST",
+      path: "/v1/intents",
+      body,
+      idempotent: true,
+      map: (data, response) => ({
+        ...(data as CreateIntentResult),
+        replayed: response.headers.get("idempotent-replayed") === "true",
+      }),
+      options,
+    });
   }
 
   /** `GET /v1/intents/:id`, with its decision, approval and history. */

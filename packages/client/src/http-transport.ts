@@ -48,6 +48,8 @@ export interface ApiRequest {
   idempotent?: boolean;
   /** `data`: the envelope's `data`; `json`: the whole JSON body; `text`: the raw body; `none`: nothing. */
   read?: "data" | "json" | "text" | "none";
+  /** Shapes the result from the read body and the response (e.g. a header the caller needs). */
+  map?: (body: unknown, response: Response) => unknown;
   /** Non-2xx statuses whose body is a result rather than an error (a health check's 503). */
   resultStatuses?: readonly number[];
   /** False turns retrying off for this request whatever the configuration. */
@@ -98,7 +100,8 @@ export function createTransport(config: TransportConfig): Transport {
       });
       const bodyText = await response.text();
       if (response.ok || request.resultStatuses?.includes(response.status)) {
-        return { ok: true, value: readBody(bodyText, request.read ?? "data", response) };
+        const body = readBody(bodyText, request.read ?? "data", response);
+        return { ok: true, value: request.map ? request.map(body, response) : body };
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), config.now());
       const error = errorFromResponse({

@@ -2,6 +2,7 @@ import {
   createDomainAgent,
   defineDomain,
   defineIntentType,
+  IntentAlreadyHandledError,
   IntentBlockedError,
   IntentExpiredError,
   IntentRejectedError,
@@ -118,8 +119,31 @@ describe("remoteGovernance", () => {
       agentId: "ledger-agent",
       params: { customerId: "cust_123", amount: 99.99 },
     });
-    expect(submitted).toEqual({ intentId: "int_1", status: "pending", decision });
+    expect(submitted).toEqual({ intentId: "int_1", status: "pending", decision, replayed: false });
     expect(jsonOf(api.requests[0])).toMatchObject({ type: "ledger.send_invoice", agentId: "ledger-agent" });
+  });
+
+  it("reports the intent as it is now when the submission is a replay", async () => {
+    api = await startStubApi({
+      "POST /v1/intents": () => ({
+        headers: { "idempotent-replayed": "true" },
+        body: { data: { intentId: "int_1", status: "pending", createdAt: "t", decision } },
+      }),
+      "GET /v1/intents/int_1": () => ({ body: { data: intent("completed") } }),
+    });
+    const governance = remoteGovernance(new IntendedOpsClient({ apiKey: "k", baseUrl: api.url }));
+    const submitted = await governance.submit({
+      type: "ledger.send_invoice",
+      domain: "ledger",
+      agentId: "ledger-agent",
+      idempotencyKey: "invoice-1",
+    });
+    expect(submitted).toEqual({
+      intentId: "int_1",
+      status: "completed",
+      decision: { ...decision, reasons: [...decision.reasons], intention: "ambient" },
+      replayed: true,
+    });
   });
 
   it("reports status until a human approves when polled by the runtime's waitForDecision", async () => {
@@ -248,6 +272,31 @@ describe("remoteGovernance with createDomainAgent", () => {
     expect((error as IntentRejectedError).reasons).toEqual(["Not this month"]);
     expect(ran).toBe(false);
     expect(api.requests.some((r) => r.path.endsWith("/complete") || r.path.endsWith("/fail"))).toBe(false);
+  });
+
+  it("never runs the handler twice when an agent restarted after completing resubmits the same key", async () => {
+    api = await startStubApi({
+      "POST /v1/intents": () => ({
+        headers: { "idempotent-replayed": "true" },
+        body: { data: { intentId: "int_1", status: "approved", createdAt: "t", decision } },
+      }),
+      "GET /v1/intents/int_1": () => ({ body: { data: intent("completed") } }),
+    });
+    let runs = 0;
+    const agent = createDomainAgent(ledgerDomain, {
+      governance: remoteGovernance(new IntendedOpsClient({ apiKey: "k", baseUrl: api.url })),
+      agentId: "ledger-agent",
+      handlers: {
+        sendInvoice: () => {
+          runs++;
+        },
+      },
+    });
+    await expect(
+      agent.sendInvoice({ customerId: "cust_123", amount: 99.99 }, { idempotencyKey: "invoice-1" }),
+    ).rejects.toBeInstanceOf(IntentAlreadyHandledError);
+    expect(runs).toBe(0);
+    expect(api.requests.some((r) => r.path.endsWith("/complete"))).toBe(false);
   });
 
   it("throws IntentExpiredError when the approval expires while the agent waits", async () => {

@@ -17,8 +17,26 @@ export type GovernanceClient = Pick<
 export function remoteGovernance(client: GovernanceClient): GovernanceBackend {
   return {
     async submit(input, options) {
-      const { intentId, status, decision } = await client.createIntent(input, { signal: options?.signal });
-      return { intentId, status, decision };
+      const signal = options?.signal;
+      const submitted = await client.createIntent(input, { signal });
+      if (!submitted.replayed) {
+        return {
+          intentId: submitted.intentId,
+          status: submitted.status,
+          decision: submitted.decision,
+          replayed: false,
+        };
+      }
+      // A replay answers with the status as first decided; an agent restarted after its handler
+      // ran must see "completed", not "approved", or it would run the handler a second time.
+      const now = await client.getIntent(submitted.intentId, { signal });
+      const { outcome, reasons, riskLevel, trustTier, intention } = now.decision;
+      return {
+        intentId: now.id,
+        status: now.status,
+        decision: { outcome, reasons, riskLevel, trustTier, intention: intention ?? now.intention },
+        replayed: true,
+      };
     },
     async getStatus(intentId, options) {
       return statusOf(await client.getIntent(intentId, { signal: options?.signal }));

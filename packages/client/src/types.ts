@@ -124,6 +124,11 @@ export interface CreateIntentResult {
   status: IntentStatus;
   createdAt: string;
   decision: DecisionSummary;
+  /**
+   * True when the idempotency key replayed an earlier submission (header
+   * `idempotent-replayed: true`); status and decision are then as first decided, not as now.
+   */
+  replayed: boolean;
 }
 
 export interface ApprovalVote {
