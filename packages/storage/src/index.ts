@@ -22,3 +22,27 @@ export { MIGRATIONS, type StoreMigration } from "./migrations/index";
 export type { ApiKeyRecord, ApiKeyRepo } from "./repos/api-key-repo";
 export type { TenantRecord, TenantRepo } from "./repos/tenant-repo";
 export { DEFAULT_STORE_URL, parseStoreUrl, type StoreLocation } from "./store-url";
+export {
+  type ClaimOptions,
+  createWebhookRepos,
+  type InboundEndpointRecord,
+  type InboundEndpointRepo,
+  type InboundEndpointsTable,
+  type InboundMessagesTable,
+  type NewWebhookDelivery,
+  type OutboxQueueRepo,
+  type WebhookAttemptRecord,
+  type WebhookAttemptsTable,
+  type WebhookDatabase,
+  type WebhookDeliveriesTable,
+  type WebhookDeliveryOutcome,
+  type WebhookDeliveryRecord,
+  type WebhookDeliveryRepo,
+  type WebhookDeliveryStatus,
+  type WebhookDeliveryWithAttempts,
+  type WebhookEndpointRecord,
+  type WebhookEndpointRepo,
+  type WebhookEndpointsTable,
+  type WebhookRepos,
+  type WebhookTables,
+} from "./webhooks/index";

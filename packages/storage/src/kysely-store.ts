@@ -15,11 +15,13 @@ import { createPolicyRepo } from "./repos/policy-repo";
 import { createTenantRepo, type TenantRepo } from "./repos/tenant-repo";
 import { createTrustChangeRepo } from "./repos/trust-change-repo";
 import { createValueRepo } from "./repos/value-repo";
+import { createWebhookRepos, type WebhookRepos } from "./webhooks/index";
 
 /** The repositories of one transaction: the governance port plus tenants, API keys and the raw handle. */
 export interface KyselyTx extends StoreTx {
   tenants: TenantRepo;
   apiKeys: ApiKeyRepo;
+  webhooks: WebhookRepos;
   /** The transaction itself, for extension repos that must write in the same transaction. */
   db: Kysely<Database>;
 }
@@ -31,6 +33,7 @@ export interface KyselyStore extends StoragePort {
   readonly db: Kysely<Database>;
   readonly tenants: TenantRepo;
   readonly apiKeys: ApiKeyRepo;
+  readonly webhooks: WebhookRepos;
   /** Runs pending migrations; a no-op when the schema is current. */
   migrate(): Promise<void>;
   /**
@@ -57,6 +60,7 @@ function createRepos({ db, adapter }: OpenDatabase, clock: () => number): Kysely
     outbox: createOutboxRepo(db),
     tenants: createTenantRepo(db, clock),
     apiKeys: createApiKeyRepo(db, clock),
+    webhooks: createWebhookRepos(db, adapter),
     db,
   };
 }
@@ -69,6 +73,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
     db: open.db,
     tenants: root.tenants,
     apiKeys: root.apiKeys,
+    webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
     transaction: (fn) =>
       open.db.transaction().execute((trx) => fn(createRepos({ db: trx, adapter: open.adapter }, clock))),

@@ -23,6 +23,11 @@ export interface DialectAdapter {
   readonly migrationSchema: string | undefined;
   /** Locks the selected rows until commit where the database needs it for read-modify-write. */
   lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /**
+   * Locks the selected rows until commit and skips rows another transaction holds
+   * (`FOR UPDATE SKIP LOCKED`), so concurrent workers claim disjoint batches of a queue.
+   */
+  claimRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** True when `error` is the database's unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
 }

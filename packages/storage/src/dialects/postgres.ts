@@ -39,6 +39,7 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     columnTypes: { json: "jsonb", timestamp: "text" },
     migrationSchema,
     lockRows: (query) => query.forUpdate(),
+    claimRows: (query) => query.forUpdate().skipLocked(),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
   };
 }

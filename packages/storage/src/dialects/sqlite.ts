@@ -24,6 +24,8 @@ export const sqliteAdapter: DialectAdapter = {
   migrationSchema: undefined,
   // BEGIN IMMEDIATE makes every write transaction the only writer: rows need no lock of their own.
   lockRows: (query) => query,
+  // One writer at a time: a claimed batch is already exclusive until the transaction commits.
+  claimRows: (query) => query,
   isUniqueViolation(error) {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === "string" && SQLITE_UNIQUE_CODES.has(code);

@@ -1,6 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { ColumnTypes } from "../dialects/dialect-adapter";
 import * as governance from "./202611221300_governance";
+import * as webhooks from "./202611221400_webhooks";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -16,6 +17,7 @@ export interface StoreMigration {
  */
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202611221300_governance": governance,
+  "202611221400_webhooks": webhooks,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

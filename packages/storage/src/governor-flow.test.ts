@@ -1,0 +1,153 @@
+import {
+  type Actor,
+  createCatalog,
+  createGovernor,
+  defineDomain,
+  defineIntentType,
+  type Governor,
+} from "@intendedops/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { KyselyStore } from "./kysely-store";
+import { DIALECTS, randomSuffix, type TestStore } from "./test-fixtures";
+
+/** The governor's lifecycle over the real store: proves the store's semantics match what the engine expects. */
+
+const catalog = createCatalog([
+  defineDomain({
+    name: "billing",
+    description: "Invoices",
+    types: {
+      send_invoice: defineIntentType({
+        name: "billing.send_invoice",
+        description: "Generate and send invoice",
+        valueCategory: "efficiency",
+        intentClass: "write",
+        defaultRisk: "medium",
+        params: z.object({ customerId: z.string().min(1), amount: z.number().positive() }),
+        estimateValue: () => 1250,
+      }),
+    },
+  }),
+]);
+
+const START = Date.parse("2026-01-15T10:30:00.000Z");
+const invoice = (n = 1) => ({
+  type: "billing.send_invoice",
+  domain: "billing",
+  agentId: "billing-agent",
+  params: { customerId: `cust_${n}`, amount: 99.99 },
+});
+
+describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
+  let ctx: TestStore;
+  let store: KyselyStore;
+  let governor: Governor;
+  const clock = { now: START };
+
+  beforeAll(async () => {
+    ctx = await open();
+    store = ctx.store;
+    governor = createGovernor({ store, catalog, clock: () => clock.now, metrics: false });
+  });
+  afterAll(async () => {
+    await ctx?.dispose();
+  });
+
+  /** A tenant with the Billing Agent registered, and its actors. */
+  async function tenant() {
+    const tenantId = `tenant-${randomSuffix()}`;
+    const agentKey: Actor = { tenantId, id: "key_agent", name: "billing bot", kind: "key" };
+    const alice: Actor = { tenantId, id: "key_alice", name: "alice", kind: "key" };
+    const bob: Actor = { tenantId, id: "key_bob", name: "bob", kind: "key" };
+    await governor.registerAgent(agentKey, {
+      name: "Billing Agent",
+      domains: ["billing"],
+      intentTypes: ["billing.*"],
+    });
+    return { tenantId, agentKey, alice, bob };
+  }
+
+  it("runs submit, approve and complete with a valid audit chain when used end to end", async () => {
+    const { tenantId, agentKey, alice } = await tenant();
+    const agent = await governor.getAgent(tenantId, "billing-agent");
+    expect(agent.trustTier).toBe("T0");
+
+    const submitted = await governor.submit(agentKey, invoice());
+    expect(submitted.intent.status).toBe("pending");
+    const approvalId = submitted.approval?.id ?? "";
+    const approved = await governor.approve(alice, approvalId);
+    expect(approved.intent.status).toBe("approved");
+    const completed = await governor.complete(agentKey, submitted.intent.id, {
+      result: { invoiceId: "inv_1" },
+    });
+    expect(completed).toMatchObject({
+      status: "completed",
+      result: { invoiceId: "inv_1" },
+      valueCents: 1250,
+    });
+
+    const details = await governor.getIntent(tenantId, submitted.intent.id);
+    expect(details.intent).toStrictEqual(completed);
+    expect(details.history.length).toBeGreaterThanOrEqual(3);
+    expect((await governor.agentMetrics(tenantId, "billing-agent")).valueGeneratedCents).toBe(1250);
+    expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true });
+    await expect(governor.getIntent(`tenant-${randomSuffix()}`, submitted.intent.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+
+  it("creates one intent when the same idempotency key is submitted concurrently", async () => {
+    const { tenantId, agentKey } = await tenant();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        governor.submit(agentKey, { ...invoice(), idempotencyKey: "invoice-7" }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.intent.id)).size).toBe(1);
+    expect((await governor.listIntents(tenantId)).total).toBe(1);
+    await expect(
+      governor.submit(agentKey, { ...invoice(2), idempotencyKey: "invoice-7" }),
+    ).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+  });
+
+  it("lets exactly one of two concurrent decisions on an approval win", async () => {
+    const { agentKey, alice, bob } = await tenant();
+    const { approval } = await governor.submit(agentKey, invoice());
+    const outcomes = await Promise.allSettled([
+      governor.approve(alice, approval?.id ?? ""),
+      governor.reject(bob, approval?.id ?? "", "no"),
+    ]);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    const failed = outcomes.find((o) => o.status === "rejected");
+    expect(failed?.status === "rejected" && failed.reason).toMatchObject({ code: "ALREADY_RESOLVED" });
+  });
+
+  it("keeps the chain valid when many submissions run at once", async () => {
+    const { tenantId, agentKey } = await tenant();
+    await Promise.all(Array.from({ length: 30 }, (_, i) => governor.submit(agentKey, invoice(i))));
+    expect((await governor.listIntents(tenantId, { status: "pending" }, { pageSize: 100 })).total).toBe(30);
+    expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true });
+    expect((await governor.stats(tenantId)).pendingApprovals).toBe(30);
+  });
+
+  it("expires approvals whose time has passed", async () => {
+    const { tenantId, agentKey } = await tenant();
+    const { intent } = await governor.submit(agentKey, invoice());
+    const expired = await governor.expireDue(START + 100 * 3600 * 1000);
+    expect(expired).toBeGreaterThanOrEqual(1);
+    expect((await governor.getIntent(tenantId, intent.id)).intent.status).toBe("expired");
+  });
+
+  it("applies a new policy to the next submission when policies change", async () => {
+    const { agentKey } = await tenant();
+    const policy = await governor.createPolicy(agentKey, {
+      name: "No invoices",
+      effect: "block",
+      match: { types: ["billing.send_invoice"] },
+    });
+    expect((await governor.submit(agentKey, invoice())).intent.status).toBe("blocked");
+    await governor.deletePolicy(agentKey, policy.id);
+    expect((await governor.submit(agentKey, invoice())).intent.status).toBe("pending");
+  });
+});

@@ -1,0 +1,163 @@
+import type { Page, PageRequest } from "@intendedops/core";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import { fromJson, toJson } from "../repos/json-columns";
+import { pageWindow, toPage } from "../repos/pagination";
+import { conflict, inserted } from "../repos/write-results";
+import type { InboundEndpointsTable, WebhookDatabase } from "./webhook-tables";
+
+/** An endpoint external executors post outcomes to, verified with its own secret. */
+export interface InboundEndpointRecord {
+  /** `wh_…`. */
+  id: string;
+  tenantId: string;
+  description: string | null;
+  /** Intent types it may report on (`contracts.*` matches a domain); empty means any. */
+  intentTypes: string[];
+  /** The verification secret, as stored (possibly sealed by the caller). */
+  secret: string;
+  /** Still accepted until `previousSecretExpiresAt`, after a rotation. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InboundEndpointRepo {
+  /** Throws IntendedOpsError CONFLICT when the id exists. */
+  insert(record: InboundEndpointRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<InboundEndpointRecord | undefined>;
+  /** By id alone: an incoming request names its endpoint before anything says which tenant it is. */
+  find(id: string): Promise<InboundEndpointRecord | undefined>;
+  list(tenantId: string, page: PageRequest): Promise<Page<InboundEndpointRecord>>;
+  update(record: InboundEndpointRecord): Promise<boolean>;
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * Records a message id for the endpoint; false when it was recorded before (a replay).
+   * Callers keep ids at least as long as a signed timestamp stays acceptable.
+   */
+  remember(endpointId: string, messageId: string, at: string): Promise<boolean>;
+  /** Forgets a message id, so the sender may retry a message that could not be processed. */
+  forget(endpointId: string, messageId: string): Promise<void>;
+  /** Deletes message ids received before `cutoff`; returns how many. */
+  purgeMessages(cutoff: string): Promise<number>;
+}
+
+function toRow(record: InboundEndpointRecord): Insertable<InboundEndpointsTable> {
+  return {
+    id: record.id,
+    tenant_id: record.tenantId,
+    description: record.description,
+    intent_types: toJson(record.intentTypes),
+    secret: record.secret,
+    previous_secret: record.previousSecret,
+    previous_secret_expires_at: record.previousSecretExpiresAt,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function fromRow(row: Selectable<InboundEndpointsTable>): InboundEndpointRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    description: row.description,
+    intentTypes: fromJson(row.intent_types),
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Inbound endpoints and the message ids each has accepted. */
+export function createInboundEndpointRepo(db: Kysely<WebhookDatabase>): InboundEndpointRepo {
+  return {
+    async insert(record) {
+      const result = await db
+        .insertInto("inbound_endpoints")
+        .values(toRow(record))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      if (!inserted(result))
+        throw conflict(`Inbound endpoint already exists: ${record.id}`, { id: record.id });
+    },
+    async get(tenantId, id) {
+      const row = await db
+        .selectFrom("inbound_endpoints")
+        .selectAll()
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async find(id) {
+      const row = await db
+        .selectFrom("inbound_endpoints")
+        .selectAll()
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async list(tenantId, page) {
+      const { limit, offset } = pageWindow(page);
+      const [rows, counted] = await Promise.all([
+        db
+          .selectFrom("inbound_endpoints")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .orderBy("created_at")
+          .orderBy("id")
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+        db
+          .selectFrom("inbound_endpoints")
+          .select((eb) => eb.fn.countAll<number>().as("total"))
+          .where("tenant_id", "=", tenantId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return toPage(rows.map(fromRow), counted.total, page);
+    },
+    async update(record) {
+      const { id, tenant_id, created_at, ...changes } = toRow(record);
+      const result = await db
+        .updateTable("inbound_endpoints")
+        .set(changes)
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenant_id)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
+    },
+    async delete(tenantId, id) {
+      const result = await db
+        .deleteFrom("inbound_endpoints")
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirstOrThrow();
+      return result.numDeletedRows === 1n;
+    },
+    async remember(endpointId, messageId, at) {
+      const result = await db
+        .insertInto("inbound_messages")
+        .values({ endpoint_id: endpointId, message_id: messageId, received_at: at })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      return inserted(result);
+    },
+    async forget(endpointId, messageId) {
+      await db
+        .deleteFrom("inbound_messages")
+        .where("endpoint_id", "=", endpointId)
+        .where("message_id", "=", messageId)
+        .execute();
+    },
+    async purgeMessages(cutoff) {
+      const result = await db
+        .deleteFrom("inbound_messages")
+        .where("received_at", "<", cutoff)
+        .executeTakeFirstOrThrow();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { Page, PageRequest } from "@intendedops/core";
+import type { Insertable, Kysely, Selectable } from "kysely";
+import { fromJson, toJson } from "../repos/json-columns";
+import { pageWindow, toPage } from "../repos/pagination";
+import { conflict, inserted } from "../repos/write-results";
+import type { WebhookDatabase, WebhookEndpointsTable } from "./webhook-tables";
+
+/** An outgoing webhook endpoint of one tenant. */
+export interface WebhookEndpointRecord {
+  /** `wh_…`. */
+  id: string;
+  tenantId: string;
+  url: string;
+  description: string | null;
+  /** Event names the endpoint receives; `*` stands for every event. */
+  events: string[];
+  /** The current signing secret, as stored (possibly sealed by the caller). */
+  secret: string;
+  /** The secret before the last rotation; it keeps signing until `previousSecretExpiresAt`. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  /** Set while the endpoint is disabled (by an admin, or after the receiver answered 410). */
+  disabledAt: string | null;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookEndpointRepo {
+  /** Throws IntendedOpsError CONFLICT when the id exists. */
+  insert(record: WebhookEndpointRecord): Promise<void>;
+  get(tenantId: string, id: string): Promise<WebhookEndpointRecord | undefined>;
+  /** The tenant's endpoints, oldest first. */
+  list(tenantId: string, page: PageRequest): Promise<Page<WebhookEndpointRecord>>;
+  /** Rewrites every mutable field; false when the endpoint is not in the tenant. */
+  update(record: WebhookEndpointRecord): Promise<boolean>;
+  /** Deletes the endpoint and its deliveries; false when it is not in the tenant. */
+  delete(tenantId: string, id: string): Promise<boolean>;
+  /** Disables an enabled endpoint; false when it was already disabled or is gone. */
+  disable(tenantId: string, id: string, at: string, reason: string): Promise<boolean>;
+  /** Enabled endpoints of these tenants, across tenants (for fan-out). */
+  listEnabled(tenantIds: readonly string[]): Promise<WebhookEndpointRecord[]>;
+  /** Endpoints by id, across tenants (for deliveries already claimed). */
+  getMany(ids: readonly string[]): Promise<WebhookEndpointRecord[]>;
+}
+
+function toRow(record: WebhookEndpointRecord): Insertable<WebhookEndpointsTable> {
+  return {
+    id: record.id,
+    tenant_id: record.tenantId,
+    url: record.url,
+    description: record.description,
+    events: toJson(record.events),
+    secret: record.secret,
+    previous_secret: record.previousSecret,
+    previous_secret_expires_at: record.previousSecretExpiresAt,
+    disabled_at: record.disabledAt,
+    disabled_reason: record.disabledReason,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+function fromRow(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    url: row.url,
+    description: row.description,
+    events: fromJson(row.events),
+    secret: row.secret,
+    previousSecret: row.previous_secret,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
+    disabledAt: row.disabled_at,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Webhook endpoints; every tenant-facing method is scoped by tenant. */
+export function createWebhookEndpointRepo(db: Kysely<WebhookDatabase>): WebhookEndpointRepo {
+  return {
+    async insert(record) {
+      const result = await db
+        .insertInto("webhook_endpoints")
+        .values(toRow(record))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirstOrThrow();
+      if (!inserted(result))
+        throw conflict(`Webhook endpoint already exists: ${record.id}`, { id: record.id });
+    },
+    async get(tenantId, id) {
+      const row = await db
+        .selectFrom("webhook_endpoints")
+        .selectAll()
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirst();
+      return row && fromRow(row);
+    },
+    async list(tenantId, page) {
+      const { limit, offset } = pageWindow(page);
+      const [rows, counted] = await Promise.all([
+        db
+          .selectFrom("webhook_endpoints")
+          .selectAll()
+          .where("tenant_id", "=", tenantId)
+          .orderBy("created_at")
+          .orderBy("id")
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+        db
+          .selectFrom("webhook_endpoints")
+          .select((eb) => eb.fn.countAll<number>().as("total"))
+          .where("tenant_id", "=", tenantId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return toPage(rows.map(fromRow), counted.total, page);
+    },
+    async update(record) {
+      const { id, tenant_id, created_at, ...changes } = toRow(record);
+      const result = await db
+        .updateTable("webhook_endpoints")
+        .set(changes)
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenant_id)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
+    },
+    async delete(tenantId, id) {
+      const result = await db
+        .deleteFrom("webhook_endpoints")
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirstOrThrow();
+      return result.numDeletedRows === 1n;
+    },
+    async disable(tenantId, id, at, reason) {
+      const result = await db
+        .updateTable("webhook_endpoints")
+        .set({ disabled_at: at, disabled_reason: reason, updated_at: at })
+        .where("id", "=", id)
+        .where("tenant_id", "=", tenantId)
+        .where("disabled_at", "is", null)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
+    },
+    async listEnabled(tenantIds) {
+      if (tenantIds.length === 0) return [];
+      const rows = await db
+        .selectFrom("webhook_endpoints")
+        .selectAll()
+        .where("tenant_id", "in", [...tenantIds])
+        .where("disabled_at", "is", null)
+        .orderBy("created_at")
+        .orderBy("id")
+        .execute();
+      return rows.map(fromRow);
+    },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom("webhook_endpoints")
+        .selectAll()
+        .where("id", "in", [...ids])
+        .execute();
+      return rows.map(fromRow);
+    },
+  };
+}
