@@ -28,6 +28,20 @@ const expectedRisk: Record<BillingTypeName, RiskLevel> = {
   "billing.reconcile_payments": "low",
 };
 
+/** Value of each valid fixture in cents at the default hourly rate ($60) and default per-type values. */
+const expectedValueCents: Record<BillingTypeName, number> = {
+  "billing.send_invoice": 1_000,
+  "billing.collect_payment": 25_000,
+  "billing.process_refund": 0,
+  "billing.update_subscription": 12_000,
+  "billing.apply_credit": 0,
+  "billing.generate_statement": 1_500,
+  "billing.retry_payment": 9_999,
+  "billing.cancel_subscription": 0,
+  "billing.process_dunning": 42_000,
+  "billing.reconcile_payments": 4_500,
+};
+
 const classifyError = (type: string, params: unknown): IntendedOpsError => {
   try {
     catalog.classify(type, "billing", params);
@@ -79,6 +93,11 @@ describe("billingDomain", () => {
 
   describe.each(typeNames)("%s", (typeName) => {
     const fixture = billingFixtures[typeName];
+
+    it("estimates the expected value when the valid fixture completes", () => {
+      const { params } = catalog.classify(typeName, "billing", fixture.valid);
+      expect(catalog.estimateValue(typeName, params)).toBe(expectedValueCents[typeName]);
+    });
 
     it("accepts the valid fixture with the expected risk when classified", () => {
       expect(riskOf(typeName, fixture.valid)).toBe(expectedRisk[typeName]);

@@ -27,6 +27,20 @@ const expectedRisk: Record<ComplianceTypeName, RiskLevel> = {
   "compliance.train_employee": "low",
 };
 
+/** Value of each valid fixture in cents at the default hourly rate ($60) and default per-type values. */
+const expectedValueCents: Record<ComplianceTypeName, number> = {
+  "compliance.check_control": 10_000,
+  "compliance.record_evidence": 5_000,
+  "compliance.generate_report": 12_000,
+  "compliance.process_dsar": 50_000,
+  "compliance.update_risk_assessment": 10_000,
+  "compliance.schedule_audit": 5_000,
+  "compliance.track_remediation": 7_500,
+  "compliance.assess_vendor": 10_000,
+  "compliance.review_policy": 5_000,
+  "compliance.train_employee": 2_000,
+};
+
 const classifyError = (type: string, params: unknown): IntendedOpsError => {
   try {
     catalog.classify(type, "compliance", params);
@@ -76,6 +90,11 @@ describe("complianceDomain", () => {
 
   describe.each(typeNames)("%s", (typeName) => {
     const fixture = complianceFixtures[typeName];
+
+    it("estimates the expected value when the valid fixture completes", () => {
+      const { params } = catalog.classify(typeName, "compliance", fixture.valid);
+      expect(catalog.estimateValue(typeName, params)).toBe(expectedValueCents[typeName]);
+    });
 
     it("accepts the valid fixture with the expected risk when classified", () => {
       expect(riskOf(typeName, fixture.valid)).toBe(expectedRisk[typeName]);

@@ -28,6 +28,20 @@ const expectedRisk: Record<SalesTypeName, RiskLevel> = {
   "sales.log_activity": "low",
 };
 
+/** Value of each valid fixture in cents at the default hourly rate ($60) and default per-type values. */
+const expectedValueCents: Record<SalesTypeName, number> = {
+  "sales.create_lead": 0,
+  "sales.qualify_lead": 1_000,
+  "sales.create_opportunity": 5_000_000,
+  "sales.update_pipeline": 0,
+  "sales.schedule_call": 500,
+  "sales.send_proposal": 4_800_000,
+  "sales.create_quote": 4_560_000,
+  "sales.assign_territory": 1_500,
+  "sales.forecast_revenue": 0,
+  "sales.log_activity": 0,
+};
+
 const classifyError = (type: string, params: unknown): IntendedOpsError => {
   try {
     catalog.classify(type, "sales", params);
@@ -78,6 +92,11 @@ describe("salesDomain", () => {
 
   describe.each(typeNames)("%s", (typeName) => {
     const fixture = salesFixtures[typeName];
+
+    it("estimates the expected value when the valid fixture completes", () => {
+      const { params } = catalog.classify(typeName, "sales", fixture.valid);
+      expect(catalog.estimateValue(typeName, params)).toBe(expectedValueCents[typeName]);
+    });
 
     it("accepts the valid fixture with the expected risk when classified", () => {
       expect(riskOf(typeName, fixture.valid)).toBe(expectedRisk[typeName]);

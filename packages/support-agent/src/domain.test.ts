@@ -31,6 +31,20 @@ const expectedRisk: Record<SupportTypeName, RiskLevel> = {
   "support.auto_categorize": "low",
 };
 
+/** Value of each valid fixture in cents at the default hourly rate ($60) and default per-type values. */
+const expectedValueCents: Record<SupportTypeName, number> = {
+  "support.create_ticket": 500,
+  "support.assign_ticket": 300,
+  "support.escalate_ticket": 5_000,
+  "support.resolve_ticket": 1_000,
+  "support.send_response": 800,
+  "support.update_priority": 2_500,
+  "support.merge_tickets": 800,
+  "support.create_knowledge_article": 15_000,
+  "support.request_feedback": 0,
+  "support.auto_categorize": 200,
+};
+
 const classifyError = (type: string, params: unknown): IntendedOpsError => {
   try {
     catalog.classify(type, "support", params);
@@ -81,6 +95,11 @@ describe("supportDomain", () => {
 
   describe.each(typeNames)("%s", (typeName) => {
     const fixture = supportFixtures[typeName];
+
+    it("estimates the expected value when the valid fixture completes", () => {
+      const { params } = catalog.classify(typeName, "support", fixture.valid);
+      expect(catalog.estimateValue(typeName, params)).toBe(expectedValueCents[typeName]);
+    });
 
     it("accepts the valid fixture with the expected risk when classified", () => {
       expect(riskOf(typeName, fixture.valid)).toBe(expectedRisk[typeName]);
