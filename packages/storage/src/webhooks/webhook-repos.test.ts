@@ -1,0 +1,476 @@
+import { IntendedOpsError, newId } from "@intendedops/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KyselyStore } from "../kysely-store";
+import { DIALECTS, randomSuffix, type TestStore } from "../test-fixtures";
+import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
+import type { NewWebhookDelivery, WebhookAttemptRecord } from "./webhook-delivery-repo";
+import type { WebhookEndpointRecord } from "./webhook-endpoint-repo";
+
+const PAGE = { page: 1, pageSize: 50 };
+const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+
+function makeEndpoint(
+  tenantId: string,
+  overrides: Partial<WebhookEndpointRecord> = {},
+): WebhookEndpointRecord {
+  return {
+    id: newId("webhook"),
+    tenantId,
+    url: "https://hooks.example.com/intendedops",
+    description: "ops",
+    events: ["intent.submitted", "intent.approved"],
+    secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    disabledAt: null,
+    disabledReason: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+function makeDelivery(
+  endpoint: WebhookEndpointRecord,
+  overrides: Partial<NewWebhookDelivery> = {},
+): NewWebhookDelivery {
+  const eventId = overrides.eventId ?? newId("webhookEvent");
+  return {
+    id: newId("delivery"),
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.id,
+    eventId,
+    event: "intent.submitted",
+    body: `{"id":"${eventId}","event":"intent.submitted"}`,
+    createdAt: at(1),
+    nextAttemptAt: at(1),
+    ...overrides,
+  };
+}
+
+function attemptOf(
+  delivery: { id: string; tenantId: string; attempts: number },
+  overrides: Partial<WebhookAttemptRecord> = {},
+): WebhookAttemptRecord {
+  return {
+    deliveryId: delivery.id,
+    attempt: delivery.attempts,
+    tenantId: delivery.tenantId,
+    attemptedAt: at(2),
+    statusCode: 200,
+    latencyMs: 12,
+    error: null,
+    ...overrides,
+  };
+}
+
+function makeInbound(
+  tenantId: string,
+  overrides: Partial<InboundEndpointRecord> = {},
+): InboundEndpointRecord {
+  return {
+    id: newId("webhook"),
+    tenantId,
+    description: "e-signature provider",
+    intentTypes: ["contracts.*"],
+    secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
+  let ctx: TestStore;
+  let store: KyselyStore;
+  const newTenant = () => `tenant-${randomSuffix()}`;
+
+  beforeAll(async () => {
+    ctx = await open();
+    store = ctx.store;
+  });
+  afterAll(async () => {
+    await ctx?.dispose();
+  });
+
+  /** Clears the queue tables other tests share, so claims see only this test's rows. */
+  async function drainQueues(): Promise<void> {
+    await store.transaction(async (tx) => {
+      const events = await tx.webhooks.outbox.claim(10_000);
+      await tx.webhooks.outbox.remove(events.map((e) => e.id));
+    });
+    await store.db
+      .withTables<{ webhook_deliveries: { status: string } }>()
+      .deleteFrom("webhook_deliveries")
+      .execute();
+  }
+
+  describe("endpoints", () => {
+    it("reads back an equal endpoint when one is inserted", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      expect(await store.webhooks.endpoints.get(endpoint.tenantId, endpoint.id)).toStrictEqual(endpoint);
+    });
+
+    it("throws CONFLICT when the id exists", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const error = await store.webhooks.endpoints.insert(endpoint).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IntendedOpsError);
+      expect((error as IntendedOpsError).code).toBe("CONFLICT");
+    });
+
+    it("finds nothing when another tenant asks for the endpoint", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const other = newTenant();
+      expect(await store.webhooks.endpoints.get(other, endpoint.id)).toBeUndefined();
+      expect(
+        await store.webhooks.endpoints.update({ ...endpoint, tenantId: other, url: "https://x.test" }),
+      ).toBe(false);
+      expect(await store.webhooks.endpoints.delete(other, endpoint.id)).toBe(false);
+      expect(await store.webhooks.endpoints.disable(other, endpoint.id, at(3), "x")).toBe(false);
+      expect((await store.webhooks.endpoints.get(endpoint.tenantId, endpoint.id))?.url).toBe(endpoint.url);
+    });
+
+    it("lists the tenant's endpoints oldest first with a total when paged", async () => {
+      const tenantId = newTenant();
+      const first = makeEndpoint(tenantId, { createdAt: at(1) });
+      const second = makeEndpoint(tenantId, { createdAt: at(2) });
+      await store.webhooks.endpoints.insert(second);
+      await store.webhooks.endpoints.insert(first);
+      await store.webhooks.endpoints.insert(makeEndpoint(newTenant()));
+      const page = await store.webhooks.endpoints.list(tenantId, { page: 1, pageSize: 1 });
+      expect(page).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+      expect(page.items.map((e) => e.id)).toEqual([first.id]);
+    });
+
+    it("rewrites the mutable fields when updated", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const changed = {
+        ...endpoint,
+        url: "https://other.example.com/",
+        events: ["*"],
+        previousSecret: endpoint.secret,
+        previousSecretExpiresAt: at(9),
+        secret: "whsec_bmV3",
+        updatedAt: at(5),
+      };
+      expect(await store.webhooks.endpoints.update(changed)).toBe(true);
+      expect(await store.webhooks.endpoints.get(endpoint.tenantId, endpoint.id)).toStrictEqual(changed);
+    });
+
+    it("disables an endpoint once and leaves it out of fan-out when disabled", async () => {
+      const tenantId = newTenant();
+      const endpoint = makeEndpoint(tenantId);
+      const enabled = makeEndpoint(tenantId);
+      await store.webhooks.endpoints.insert(endpoint);
+      await store.webhooks.endpoints.insert(enabled);
+      expect(await store.webhooks.endpoints.disable(tenantId, endpoint.id, at(3), "gone")).toBe(true);
+      expect(await store.webhooks.endpoints.disable(tenantId, endpoint.id, at(4), "again")).toBe(false);
+      expect(await store.webhooks.endpoints.get(tenantId, endpoint.id)).toMatchObject({
+        disabledAt: at(3),
+        disabledReason: "gone",
+      });
+      const active = await store.webhooks.endpoints.listEnabled([tenantId]);
+      expect(active.map((e) => e.id)).toEqual([enabled.id]);
+      expect(await store.webhooks.endpoints.listEnabled([])).toEqual([]);
+    });
+
+    it("deletes the endpoint with its deliveries when deleted", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const delivery = makeDelivery(endpoint);
+      await store.webhooks.deliveries.insertMany([delivery]);
+      expect(await store.webhooks.endpoints.delete(endpoint.tenantId, endpoint.id)).toBe(true);
+      expect(await store.webhooks.endpoints.get(endpoint.tenantId, endpoint.id)).toBeUndefined();
+      expect(await store.webhooks.deliveries.get(endpoint.tenantId, delivery.id)).toBeUndefined();
+    });
+  });
+
+  describe("deliveries", () => {
+    it("creates one delivery per endpoint and event when the same fan-out runs twice", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const delivery = makeDelivery(endpoint);
+      expect(await store.webhooks.deliveries.insertMany([delivery])).toBe(1);
+      expect(await store.webhooks.deliveries.insertMany([{ ...delivery, id: newId("delivery") }])).toBe(0);
+      const page = await store.webhooks.deliveries.list(endpoint.tenantId, endpoint.id, PAGE);
+      expect(page.total).toBe(1);
+      expect(page.items[0]).toMatchObject({
+        id: delivery.id,
+        eventId: delivery.eventId,
+        body: delivery.body,
+        status: "pending",
+        attempts: 0,
+        attemptLog: [],
+      });
+    });
+
+    it("claims only due, unclaimed deliveries of enabled endpoints when claiming", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const endpoint = makeEndpoint(tenantId);
+      const disabled = makeEndpoint(tenantId, { disabledAt: at(0), disabledReason: "admin" });
+      await store.webhooks.endpoints.insert(endpoint);
+      await store.webhooks.endpoints.insert(disabled);
+      const due = makeDelivery(endpoint, { nextAttemptAt: at(5) });
+      const later = makeDelivery(endpoint, { nextAttemptAt: at(50) });
+      const ofDisabled = makeDelivery(disabled, { nextAttemptAt: at(5) });
+      await store.webhooks.deliveries.insertMany([due, later, ofDisabled]);
+
+      const claimed = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(10), claimUntil: at(70), limit: 10 }),
+      );
+      expect(claimed.map((d) => d.id)).toEqual([due.id]);
+      expect(claimed[0]).toMatchObject({ attempts: 1, claimedUntil: at(70) });
+
+      const again = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(60), claimUntil: at(120), limit: 10 }),
+      );
+      expect(again.map((d) => d.id)).toEqual([later.id]);
+
+      // A claim that was never settled (its worker died) is taken over once it lapses.
+      const lapsed = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(71), claimUntil: at(130), limit: 10 }),
+      );
+      expect(lapsed.map((d) => [d.id, d.attempts])).toEqual([[due.id, 2]]);
+    });
+
+    it("records the attempt and applies the outcome when settled at the current attempt", async () => {
+      await drainQueues();
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const delivery = makeDelivery(endpoint);
+      await store.webhooks.deliveries.insertMany([delivery]);
+      const [claimed] = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(1), claimUntil: at(60), limit: 1 }),
+      );
+      const failure = attemptOf(claimed!, { statusCode: 503, error: "HTTP 503" });
+      expect(
+        await store.webhooks.deliveries.settle(failure, {
+          status: "pending",
+          nextAttemptAt: at(7),
+          at: at(2),
+        }),
+      ).toBe(true);
+      const [retried] = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(7), claimUntil: at(60), limit: 1 }),
+      );
+      expect(retried?.attempts).toBe(2);
+      const success = attemptOf(retried!, { attemptedAt: at(8), latencyMs: 40 });
+      expect(
+        await store.webhooks.deliveries.settle(success, {
+          status: "succeeded",
+          nextAttemptAt: null,
+          at: at(8),
+        }),
+      ).toBe(true);
+
+      expect(await store.webhooks.deliveries.get(endpoint.tenantId, delivery.id)).toMatchObject({
+        status: "succeeded",
+        attempts: 2,
+        nextAttemptAt: null,
+        claimedUntil: null,
+        lastStatusCode: 200,
+        lastError: null,
+        completedAt: at(8),
+        attemptLog: [failure, success],
+      });
+    });
+
+    it("keeps the attempt but not its outcome when a later claim took the delivery over", async () => {
+      await drainQueues();
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const delivery = makeDelivery(endpoint);
+      await store.webhooks.deliveries.insertMany([delivery]);
+      const [first] = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(1), claimUntil: at(2), limit: 1 }),
+      );
+      const [second] = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(3), claimUntil: at(60), limit: 1 }),
+      );
+      expect(second?.attempts).toBe(2);
+      const stale = attemptOf(first!, { statusCode: 500, error: "HTTP 500" });
+      expect(
+        await store.webhooks.deliveries.settle(stale, { status: "failed", nextAttemptAt: null, at: at(4) }),
+      ).toBe(false);
+      const stored = await store.webhooks.deliveries.get(endpoint.tenantId, delivery.id);
+      expect(stored).toMatchObject({ status: "pending", attempts: 2, claimedUntil: at(60) });
+      expect(stored?.attemptLog).toEqual([stale]);
+    });
+
+    it("claims one delivery by id whatever its status unless a worker holds it", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const delivery = makeDelivery(endpoint);
+      await store.webhooks.deliveries.insertMany([delivery]);
+      const claimed = await store.webhooks.deliveries.claim(endpoint.tenantId, delivery.id, {
+        now: at(1),
+        claimUntil: at(30),
+      });
+      expect(claimed?.attempts).toBe(1);
+      await store.webhooks.deliveries.settle(attemptOf(claimed!, { statusCode: 500 }), {
+        status: "failed",
+        nextAttemptAt: null,
+        at: at(2),
+      });
+      const manual = await store.webhooks.deliveries.claim(endpoint.tenantId, delivery.id, {
+        now: at(3),
+        claimUntil: at(30),
+      });
+      expect(manual).toMatchObject({ status: "failed", attempts: 2 });
+      expect(
+        await store.webhooks.deliveries.claim(endpoint.tenantId, delivery.id, {
+          now: at(4),
+          claimUntil: at(30),
+        }),
+      ).toBeUndefined();
+      expect(
+        await store.webhooks.deliveries.claim(newTenant(), delivery.id, { now: at(40), claimUntil: at(50) }),
+      ).toBeUndefined();
+    });
+
+    it("lists an endpoint's deliveries newest first with their attempts when paged", async () => {
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const older = makeDelivery(endpoint, { createdAt: at(1) });
+      const newer = makeDelivery(endpoint, { createdAt: at(2) });
+      await store.webhooks.deliveries.insertMany([older, newer]);
+      const claimed = await store.webhooks.deliveries.claim(endpoint.tenantId, older.id, {
+        now: at(3),
+        claimUntil: at(30),
+      });
+      await store.webhooks.deliveries.settle(attemptOf(claimed!), {
+        status: "succeeded",
+        nextAttemptAt: null,
+        at: at(3),
+      });
+      const page = await store.webhooks.deliveries.list(endpoint.tenantId, endpoint.id, PAGE);
+      expect(page.items.map((d) => [d.id, d.attemptLog.length])).toEqual([
+        [newer.id, 0],
+        [older.id, 1],
+      ]);
+      expect((await store.webhooks.deliveries.list(newTenant(), endpoint.id, PAGE)).total).toBe(0);
+    });
+  });
+
+  describe("outbox queue", () => {
+    it("hands out events the governor enqueued, oldest first, and removes them when consumed", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const events = [2, 1].map((second) => ({
+        id: newId("webhookEvent"),
+        tenantId,
+        event: "intent.submitted",
+        data: { intentId: `int_${second}`, nested: { ok: true } },
+        createdAt: at(second),
+      }));
+      await store.transaction((tx) => tx.outbox.enqueue(events));
+      const claimed = await store.transaction((tx) => tx.webhooks.outbox.claim(10));
+      expect(claimed).toEqual([events[1], events[0]]);
+      expect(await store.transaction((tx) => tx.webhooks.outbox.remove(claimed.map((e) => e.id)))).toBe(2);
+      expect(await store.transaction((tx) => tx.webhooks.outbox.claim(10))).toEqual([]);
+    });
+  });
+
+  describe("inbound endpoints", () => {
+    it("finds the endpoint by id alone and by tenant only in its own tenant", async () => {
+      const endpoint = makeInbound(newTenant());
+      await store.webhooks.inbound.insert(endpoint);
+      expect(await store.webhooks.inbound.find(endpoint.id)).toStrictEqual(endpoint);
+      expect(await store.webhooks.inbound.get(endpoint.tenantId, endpoint.id)).toStrictEqual(endpoint);
+      expect(await store.webhooks.inbound.get(newTenant(), endpoint.id)).toBeUndefined();
+      expect(await store.webhooks.inbound.delete(newTenant(), endpoint.id)).toBe(false);
+      const list = await store.webhooks.inbound.list(endpoint.tenantId, PAGE);
+      expect(list.items).toStrictEqual([endpoint]);
+    });
+
+    it("updates and deletes the endpoint in its tenant", async () => {
+      const endpoint = makeInbound(newTenant());
+      await store.webhooks.inbound.insert(endpoint);
+      const rotated = {
+        ...endpoint,
+        secret: "whsec_bmV3",
+        previousSecret: endpoint.secret,
+        updatedAt: at(5),
+      };
+      expect(await store.webhooks.inbound.update(rotated)).toBe(true);
+      expect(await store.webhooks.inbound.find(endpoint.id)).toStrictEqual(rotated);
+      expect(await store.webhooks.inbound.delete(endpoint.tenantId, endpoint.id)).toBe(true);
+      expect(await store.webhooks.inbound.find(endpoint.id)).toBeUndefined();
+    });
+
+    it("refuses a message id the second time and accepts it again when forgotten or purged", async () => {
+      const endpoint = makeInbound(newTenant());
+      await store.webhooks.inbound.insert(endpoint);
+      expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(1))).toBe(true);
+      expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(2))).toBe(false);
+      await store.webhooks.inbound.forget(endpoint.id, "msg_1");
+      expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(3))).toBe(true);
+      expect(await store.webhooks.inbound.purgeMessages(at(4))).toBeGreaterThanOrEqual(1);
+      expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(5))).toBe(true);
+    });
+  });
+
+  describe.runIf(dialect === "postgres")("concurrent claims", () => {
+    it("gives two open transactions disjoint deliveries and events when both claim at once", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const endpoint = makeEndpoint(tenantId);
+      await store.webhooks.endpoints.insert(endpoint);
+      await store.webhooks.deliveries.insertMany(Array.from({ length: 6 }, () => makeDelivery(endpoint)));
+      await store.transaction((tx) =>
+        tx.outbox.enqueue(
+          Array.from({ length: 6 }, (_, i) => ({
+            id: newId("webhookEvent"),
+            tenantId,
+            event: "intent.submitted",
+            data: { i },
+            createdAt: at(i),
+          })),
+        ),
+      );
+
+      let releaseFirst!: () => void;
+      const firstMayCommit = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      let firstClaimed!: () => void;
+      const firstHasClaimed = new Promise<void>((resolve) => {
+        firstClaimed = resolve;
+      });
+      const first = store.transaction(async (tx) => {
+        const deliveries = await tx.webhooks.deliveries.claimDue({
+          now: at(10),
+          claimUntil: at(70),
+          limit: 4,
+        });
+        const events = await tx.webhooks.outbox.claim(4);
+        firstClaimed();
+        await firstMayCommit;
+        return { deliveries, events };
+      });
+      await firstHasClaimed;
+      const second = await store.transaction(async (tx) => ({
+        deliveries: await tx.webhooks.deliveries.claimDue({ now: at(10), claimUntil: at(70), limit: 4 }),
+        events: await tx.webhooks.outbox.claim(4),
+      }));
+      releaseFirst();
+      const firstResult = await first;
+
+      expect(firstResult.deliveries).toHaveLength(4);
+      expect(second.deliveries).toHaveLength(2);
+      expect(firstResult.events).toHaveLength(4);
+      expect(second.events).toHaveLength(2);
+      const deliveryIds = [...firstResult.deliveries, ...second.deliveries].map((d) => d.id);
+      const eventIds = [...firstResult.events, ...second.events].map((e) => e.id);
+      expect(new Set(deliveryIds).size).toBe(6);
+      expect(new Set(eventIds).size).toBe(6);
+    });
+  });
+});
