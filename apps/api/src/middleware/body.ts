@@ -35,6 +35,48 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
   return out;
 }
 
+/** The Node request @hono/node-server passes as `c.env.incoming`. */
+interface NodeIncoming {
+  readableEnded?: boolean;
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  on(event: "end" | "close", listener: () => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * Read the Node request directly. Touching `c.req.raw.body` would make @hono/node-server build a
+ * full web Request and a web stream over the socket, which costs more than the rest of a small
+ * request; the bytes are the same.
+ */
+function readIncoming(incoming: NodeIncoming, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    incoming.on("data", (chunk) => {
+      if (settled) return;
+      size += chunk.byteLength;
+      // The rest of an oversized body is drained and dropped by the server after the response.
+      if (size > limit) settle(payloadTooLarge(limit));
+      else chunks.push(chunk);
+    });
+    incoming.on("end", () => settle());
+    incoming.on("close", () => settle());
+    incoming.on("error", (error) => settle(error));
+  });
+}
+
+function nodeIncoming(env: unknown): NodeIncoming | undefined {
+  const incoming = (env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  return incoming && typeof incoming.on === "function" && !incoming.readableEnded ? incoming : undefined;
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -56,8 +98,13 @@ export function bodyParser() {
     const limit = c.get("config").bodyLimitBytes;
     const declared = c.req.header("content-length");
     if (declared !== undefined && Number(declared) > limit) throw payloadTooLarge(limit);
-    const stream = c.req.raw.body;
-    const bytes = stream ? await readLimited(stream, limit) : new Uint8Array(0);
+    const incoming = nodeIncoming(c.env);
+    const stream = incoming ? undefined : c.req.raw.body;
+    const bytes = incoming
+      ? await readIncoming(incoming, limit)
+      : stream
+        ? await readLimited(stream, limit)
+        : new Uint8Array(0);
     if (bytes.byteLength === 0) {
       // Routes built with zod-openapi's own validators read the cache: give them an empty object.
       cacheText(c.req, "{}");
