@@ -13,6 +13,7 @@ import {
 } from "./governor-context";
 import { RejectApprovalInputSchema } from "./governor-inputs";
 import type { Actor, ApprovalResult, ApprovalView, IntentSummary, PageInput } from "./governor-types";
+import { mintOnApproval } from "./intent-tokens";
 import { toPageRequest } from "./page-input";
 import { applyTrustEvent } from "./trust-effects";
 
@@ -53,6 +54,8 @@ export function createApprovalsService(ctx: GovernorContext) {
         status: assertTransition(intent.status, "approved"),
         updatedAt: scope.at,
       };
+      const token = await mintOnApproval(ctx, scope, approved);
+      if (token !== null) approved.intentToken = token;
       await saveDecision(scope.tx, decided, approved);
       scope.audit({
         eventType: "intent.approved",
@@ -63,6 +66,7 @@ export function createApprovalsService(ctx: GovernorContext) {
           approvedBy: actor.id,
           approvedByName: actor.name ?? null,
           approvers: votes.map((vote) => vote.by),
+          ...(token !== null && { tokenIssued: true }),
         },
       });
       scope.publish({
@@ -73,6 +77,7 @@ export function createApprovalsService(ctx: GovernorContext) {
           status: "approved",
           approvedBy: actor.name ?? actor.id,
           approvalId,
+          ...(token !== null && { intentToken: token }),
         },
       });
       scope.afterCommit(() => ctx.metrics.pendingApprovalsMoved(scope.tenantId, -1));

@@ -5,7 +5,7 @@ import type { OutboxEvent, StoragePort, StoreTx } from "../storage/storage-port"
 import type { TierMatrix } from "../trust/tier-matrix";
 import { DEFAULT_TRUST_CONFIG, type TrustConfig } from "../trust/trust-config";
 import { createGovernorMetrics, type GovernorMetrics } from "./governor-metrics";
-import type { Actor, GovernorOptions } from "./governor-types";
+import type { Actor, GovernorOptions, IntentTokenContext } from "./governor-types";
 import { type AuditDraft, type OutboxDraft, recordEvents } from "./record-events";
 import { createRulesCache, type RulesCache } from "./rules-cache";
 
@@ -21,6 +21,8 @@ export interface GovernorContext {
   approvalTtlSeconds: number;
   metrics: GovernorMetrics;
   rules: RulesCache;
+  /** Signs intent tokens on approval; absent when the embedder mints none. */
+  mintIntentToken: ((context: IntentTokenContext) => Promise<string>) | undefined;
   /** Hands committed outbox events to the in-process listener, if any. */
   notify(events: OutboxEvent[]): void;
 }
@@ -44,6 +46,7 @@ export function createGovernorContext(options: GovernorOptions): GovernorContext
     approvalTtlSeconds: ttl,
     metrics: createGovernorMetrics(options.metrics ?? true),
     rules: createRulesCache(),
+    mintIntentToken: options.mintIntentToken,
     notify(events) {
       if (!listener || events.length === 0) return;
       try {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IntentionInputSchema } from "../intentions/intention-schema";
 import { AgentStatusSchema } from "../model/agent";
 import { TrustTierSchema } from "../model/enums";
 import { CreateIntentInputSchema } from "../model/intent";
@@ -53,3 +54,21 @@ export const SimulateInputSchema = CreateIntentInputSchema.extend({
   agent: SimulatedAgentSchema.optional(),
 });
 export type SimulateInput = z.input<typeof SimulateInputSchema>;
+
+const intention = IntentionInputSchema.shape;
+
+/**
+ * The body of `PATCH /v1/intentions/:id` (drafts only): each field given replaces the stored one,
+ * with the create body's rules; `description: null` clears it. Nothing defaults here.
+ */
+export const IntentionPatchSchema = z.object({
+  label: intention.label.optional(),
+  display_name: intention.display_name,
+  description: intention.description.unwrap().nullable().optional(),
+  intent_class: intention.intent_class.optional(),
+  approval_required: intention.approval_required.unwrap().optional(),
+  ttl_minutes: intention.ttl_minutes.unwrap().optional(),
+  intent_types: intention.intent_types.unwrap().optional(),
+  data_elements: intention.data_elements.unwrap().optional(),
+});
+export type IntentionPatch = z.input<typeof IntentionPatchSchema>;

@@ -1,5 +1,6 @@
 import type { ChainVerification } from "../audit/chain-verifier";
 import type { Catalog } from "../catalog/catalog";
+import type { Intention, IntentionInput } from "../intentions/intention-schema";
 import type { Agent, RegisterAgentInput } from "../model/agent";
 import type { Approval, ApprovalStatus } from "../model/approval";
 import type { AuditEvent } from "../model/audit-event";
@@ -19,7 +20,13 @@ import type {
 } from "../storage/storage-port";
 import type { TierMatrix } from "../trust/tier-matrix";
 import type { TrustConfig } from "../trust/trust-config";
-import type { CompleteIntentInput, FailIntentInput, SetTrustInput, SimulateInput } from "./governor-inputs";
+import type {
+  CompleteIntentInput,
+  FailIntentInput,
+  IntentionPatch,
+  SetTrustInput,
+  SimulateInput,
+} from "./governor-inputs";
 
 /** Who acts: an API key, a user, or the system itself (expiry). */
 export interface Actor {
@@ -44,6 +51,26 @@ export interface GovernorOptions {
   defaultApprovalTtlSeconds?: number;
   /** Called after each commit with the outbox events it wrote (e.g. to wake the webhook dispatcher). */
   onEvents?: (events: OutboxEvent[]) => void;
+  /**
+   * Signs the intent token of an intent that matched an active intention and was just approved
+   * (by policy or by a human). Runs inside the approving transaction, so the token is stored on
+   * the intent and travels in its `intent.approved` event; a throw rolls the approval back.
+   */
+  mintIntentToken?: (context: IntentTokenContext) => Promise<string>;
+}
+
+/** What an intent token is minted from: the approved intent, its intention, the approval time. */
+export interface IntentTokenContext {
+  intent: Intent;
+  intention: Intention;
+  /** Epoch milliseconds of the approval. */
+  now: number;
+}
+
+/** Why an intention was created, when not by hand: recorded in its `intention.created` audit event. */
+export interface IntentionOrigin {
+  /** The ambient cluster it generalizes. */
+  ambientClusterId: string;
 }
 
 /** Page number from 1 and page size; both optional, defaults 1 and 20 (size capped at 500). */
@@ -150,6 +177,18 @@ export interface Governor {
   deletePolicy(actor: Actor, id: string): Promise<Policy>;
   listPolicies(tenantId: string): Promise<Policy[]>;
   getPolicy(tenantId: string, id: string): Promise<Policy>;
+
+  /** Created as a draft; a label the tenant already uses is a CONFLICT. */
+  createIntention(actor: Actor, input: IntentionInput, origin?: IntentionOrigin): Promise<Intention>;
+  /** Changes the fields given; only a draft may change (INVALID_STATE otherwise). */
+  updateIntention(actor: Actor, id: string, input: IntentionPatch): Promise<Intention>;
+  /** draft → active: the very next evaluation matches against it. */
+  publishIntention(actor: Actor, id: string): Promise<Intention>;
+  /** draft or active → archived: it stops matching. */
+  archiveIntention(actor: Actor, id: string): Promise<Intention>;
+  /** Oldest first. */
+  listIntentions(tenantId: string): Promise<Intention[]>;
+  getIntention(tenantId: string, id: string): Promise<Intention>;
 
   queryAudit(tenantId: string, filter?: AuditFilter, page?: PageInput): Promise<Page<AuditEvent>>;
   /** Recomputes every hash of the tenant's chain against the stored head. */

@@ -3,6 +3,7 @@ import { createApprovalsService } from "./approvals-service";
 import { createAuditService } from "./audit-service";
 import { createGovernorContext } from "./governor-context";
 import type { Governor, GovernorOptions } from "./governor-types";
+import { createIntentionsService } from "./intentions-service";
 import { createIntentsService } from "./intents-service";
 import { createOutcomesService } from "./outcomes-service";
 import { createPoliciesService } from "./policies-service";
@@ -24,6 +25,7 @@ export function createGovernor(options: GovernorOptions): Governor {
     ...createOutcomesService(ctx),
     ...createApprovalsService(ctx),
     ...createPoliciesService(ctx),
+    ...createIntentionsService(ctx),
     ...createAuditService(ctx),
     ...createStatsService(ctx),
   };

@@ -23,6 +23,7 @@ import {
 } from "./governor-context";
 import { SimulateInputSchema } from "./governor-inputs";
 import type { Actor, IntentDetails, PageInput, SimulateResult, SubmitResult } from "./governor-types";
+import { mintOnApproval } from "./intent-tokens";
 import { toPageRequest } from "./page-input";
 import { requestFingerprint } from "./request-fingerprint";
 import { applyTrustEvent } from "./trust-effects";
@@ -112,6 +113,10 @@ export function createIntentsService(ctx: GovernorContext) {
       completedAt: null,
     };
     const approval = intent.status === "pending" ? newApproval(intent, decision, now) : null;
+    if (intent.status === "approved") {
+      const token = await mintOnApproval(ctx, scope, intent);
+      if (token !== null) intent.intentToken = token;
+    }
 
     await tx.intents.insert(intent);
     if (approval) await tx.approvals.insert(approval);
@@ -272,6 +277,7 @@ function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval 
       matchedPolicies: decision.matchedPolicies,
       shadow: decision.shadow,
       intention: intent.intention,
+      ...(intent.intentToken && { tokenIssued: true }),
       ...(approval && {
         approvalId: approval.id,
         requiredApprovals: approval.requiredApprovals,
@@ -291,7 +297,14 @@ function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval 
     },
   });
   if (intent.status === "approved") {
-    scope.publish({ event: "intent.approved", data: { ...summary, approvedBy: "policy" } });
+    scope.publish({
+      event: "intent.approved",
+      data: {
+        ...summary,
+        approvedBy: "policy",
+        ...(intent.intentToken && { intentToken: intent.intentToken }),
+      },
+    });
   } else if (intent.status === "blocked") {
     scope.audit({ eventType: "intent.blocked", ...ids, data: { reasons: decision.reasons } });
     scope.publish({ event: "intent.blocked", data: { ...summary, reasons: decision.reasons } });

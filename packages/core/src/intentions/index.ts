@@ -1,3 +1,16 @@
+export {
+  AMBIENT,
+  type AmbientCluster,
+  type AmbientClusterStats,
+  type AmbientPlacement,
+  ambientClusterId,
+  ambientPlacement,
+  canonicalElements,
+  describeAmbientClusters,
+  displayNameOf,
+  type SuggestedIntention,
+  suggestLabel,
+} from "./ambient";
 export { compileIntentions } from "./intention-matcher";
 export {
   type DataElement,

@@ -51,6 +51,8 @@ export const IntentSchema = z.object({
   error: z.string().nullable(),
   valueCents: z.number().int().nullable(),
   valueCategory: ValueCategorySchema.nullable(),
+  /** Signed intent token (JWT), minted when an intent that matched an intention is approved. */
+  intentToken: z.string().nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().nullable(),

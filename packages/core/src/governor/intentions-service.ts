@@ -1,0 +1,143 @@
+import { IntendedOpsError } from "../errors";
+import { newId } from "../ids";
+import { displayNameOf } from "../intentions/ambient";
+import { type Intention, type IntentionInput, IntentionInputSchema } from "../intentions/intention-schema";
+import {
+  type GovernorContext,
+  notFound,
+  parseInput,
+  type WriteScope,
+  writeTransaction,
+} from "./governor-context";
+import { type IntentionPatch, IntentionPatchSchema } from "./governor-inputs";
+import type { Actor, IntentionOrigin } from "./governor-types";
+
+type IntentionStatus = Intention["status"];
+
+/**
+ * Intentions CRUD: draft → active → archived, each change audited in its transaction. Every
+ * write moves the store's intention revision, so the rules cache recompiles before the next
+ * decision: a publish or an archive applies to the very next evaluation.
+ */
+export function createIntentionsService(ctx: GovernorContext) {
+  async function createIntention(
+    actor: Actor,
+    input: IntentionInput,
+    origin?: IntentionOrigin,
+  ): Promise<Intention> {
+    const body = parseInput(IntentionInputSchema, input);
+    return writeTransaction(ctx, actor, async (scope) => {
+      const intention: Intention = {
+        id: newId("intention", scope.now),
+        tenant_id: scope.tenantId,
+        label: body.label,
+        display_name: body.display_name ?? displayNameOf(body.label),
+        description: body.description ?? null,
+        intent_class: body.intent_class,
+        status: "draft",
+        approval_required: body.approval_required,
+        ttl_minutes: body.ttl_minutes,
+        intent_types: body.intent_types,
+        data_elements: body.data_elements,
+        created_at: scope.at,
+        updated_at: scope.at,
+      };
+      // The repo raises CONFLICT for a label the tenant already uses.
+      await scope.tx.intentions.insert(intention);
+      const { tenant_id: _tenant, ...document } = intention;
+      scope.audit({
+        eventType: "intention.created",
+        data: { intentionId: intention.id, intention: document, ...(origin && { origin }) },
+      });
+      return intention;
+    });
+  }
+
+  async function updateIntention(actor: Actor, id: string, input: IntentionPatch): Promise<Intention> {
+    const patch = parseInput(IntentionPatchSchema, input);
+    return writeTransaction(ctx, actor, async (scope) => {
+      const existing = await load(scope, id);
+      if (existing.status !== "draft") {
+        throw invalidState(
+          existing,
+          `Only a draft intention can change; ${existing.label} is ${existing.status}`,
+        );
+      }
+      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      if (Object.keys(changes).length === 0) return existing;
+      const updated: Intention = { ...existing, ...changes, updated_at: scope.at };
+      await scope.tx.intentions.update(updated);
+      scope.audit({
+        eventType: "intention.updated",
+        data: { intentionId: id, label: updated.label, changes },
+      });
+      return updated;
+    });
+  }
+
+  function publishIntention(actor: Actor, id: string): Promise<Intention> {
+    return move(actor, id, "active", ["draft"], "intention.published");
+  }
+
+  function archiveIntention(actor: Actor, id: string): Promise<Intention> {
+    return move(actor, id, "archived", ["draft", "active"], "intention.archived");
+  }
+
+  function move(
+    actor: Actor,
+    id: string,
+    to: IntentionStatus,
+    from: readonly IntentionStatus[],
+    eventType: string,
+  ): Promise<Intention> {
+    return writeTransaction(ctx, actor, async (scope) => {
+      const existing = await load(scope, id);
+      if (!from.includes(existing.status)) {
+        const verb = to === "active" ? "published" : "archived";
+        throw invalidState(
+          existing,
+          `Intention ${existing.label} is ${existing.status} and cannot be ${verb}`,
+        );
+      }
+      const moved: Intention = { ...existing, status: to, updated_at: scope.at };
+      await scope.tx.intentions.update(moved);
+      scope.audit({
+        eventType,
+        data: { intentionId: id, label: moved.label, from: existing.status, to },
+      });
+      return moved;
+    });
+  }
+
+  async function load(scope: WriteScope, id: string): Promise<Intention> {
+    const intention = await scope.tx.intentions.get(scope.tenantId, id);
+    if (!intention) throw notFound("Intention", id);
+    return intention;
+  }
+
+  function listIntentions(tenantId: string): Promise<Intention[]> {
+    return ctx.store.read((tx) => tx.intentions.list(tenantId));
+  }
+
+  async function getIntention(tenantId: string, id: string): Promise<Intention> {
+    const intention = await ctx.store.read((tx) => tx.intentions.get(tenantId, id));
+    if (!intention) throw notFound("Intention", id);
+    return intention;
+  }
+
+  return {
+    createIntention,
+    updateIntention,
+    publishIntention,
+    archiveIntention,
+    listIntentions,
+    getIntention,
+  };
+}
+
+function invalidState(intention: Intention, message: string): IntendedOpsError {
+  return new IntendedOpsError("INVALID_STATE", message, {
+    intentionId: intention.id,
+    status: intention.status,
+  });
+}
