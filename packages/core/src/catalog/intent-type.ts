@@ -7,6 +7,8 @@ export interface ValueEstimatorSettings {
   hourlyRateCents: number;
   /** Value per intent type (cents) for risk-mitigation estimates; falls back to the type's own default. */
   riskMitigationCents: Readonly<Record<string, number>>;
+  /** Value per intent type (cents) for cost-savings estimates; falls back to the type's own default. */
+  costSavingsCents?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_ESTIMATOR_SETTINGS: ValueEstimatorSettings = {
