@@ -11,6 +11,8 @@ const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0
 
 export interface TestStore {
   store: KyselyStore;
+  /** Options that open another store on the same database (PostgreSQL schema). */
+  sameDatabase?: StoreOptions;
   /** Closes the store and, on PostgreSQL, drops its schema. */
   dispose(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export async function openPostgresTestStore(options: StoreOptions = {}): Promise
   const store = await createStore({ url: POSTGRES_URL, schema, ...options });
   return {
     store,
+    sameDatabase: { url: POSTGRES_URL, schema },
     async dispose() {
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
       await store.close();

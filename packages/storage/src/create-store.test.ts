@@ -1,0 +1,62 @@
+import { sql } from "kysely";
+import { describe, expect, it } from "vitest";
+import { createStore } from "./create-store";
+import { openPostgresTestStore } from "./test-fixtures";
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+describe("createStore", () => {
+  it("opens an already migrated PostgreSQL schema again without migrating twice", async () => {
+    const first = await openPostgresTestStore();
+    try {
+      if (!first.sameDatabase) throw new Error("the PostgreSQL test store names its schema");
+      const again = await createStore(first.sameDatabase);
+      const executed = await again.db
+        .withTables<{ kysely_migration: { name: string } }>()
+        .selectFrom("kysely_migration")
+        .select("name")
+        .execute();
+      expect(executed.map((m) => m.name)).toContain("202611221300_governance");
+      expect(new Set(executed.map((m) => m.name)).size).toBe(executed.length);
+      await again.close();
+    } finally {
+      await first.dispose();
+    }
+  });
+
+  it("creates no tables when migrate is false, and all of them on migrate()", async () => {
+    const store = await createStore({ url: ":memory:", migrate: false });
+    const tables = async () =>
+      (
+        await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.db)
+      ).rows.map((r) => r.name);
+    expect(await tables()).not.toContain("intents");
+    await store.migrate();
+    expect(await tables()).toEqual(
+      expect.arrayContaining(["intents", "audit_events", "audit_heads", "api_keys"]),
+    );
+    await store.close();
+  });
+
+  it("logs slow queries with their SQL but never their parameters", async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const store = await createStore({
+      url: ":memory:",
+      slowQueryMs: 0,
+      logger: { warn: (details) => warnings.push(details), debug: () => undefined },
+    });
+    await store.apiKeys.findByHash("secret-hash-value");
+    const logged = warnings.find((w) => String(w.sql).includes("api_keys"));
+    expect(logged).toMatchObject({ sql: expect.stringContaining("key_hash") });
+    expect(JSON.stringify(warnings)).not.toContain("secret-hash-value");
+    await store.close();
+  });
+
+  it("throws VALIDATION_ERROR when the PostgreSQL schema name is unsafe", async () => {
+    await expect(
+      createStore({ url: POSTGRES_URL, schema: 'x"; drop schema public; --' }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
+  });
+});
