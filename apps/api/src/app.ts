@@ -22,6 +22,7 @@ const SERVICE_KEYS = [
   "clock",
   "keys",
   "rateLimiter",
+  "webhooks",
 ] as const satisfies readonly (keyof Services)[];
 
 /**

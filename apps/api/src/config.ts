@@ -35,6 +35,10 @@ export interface AppConfig {
   /** How long shutdown waits for in-flight requests before closing sockets. */
   shutdownTimeoutMs: number;
   bodyLimitBytes: number;
+  /** `INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS`: webhooks may target loopback and private addresses (on-premises, tests). */
+  allowPrivateWebhooks: boolean;
+  /** `INTENDEDOPS_SECRET_KEY`: when set, webhook secrets are encrypted at rest (AES-256-GCM). */
+  secretKey: string | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = "file:./data/intendedops.db";
@@ -87,6 +91,16 @@ const VARIABLES = {
   KEY_CACHE_TTL_MS: { schema: integer(0, 600_000), fallback: "5000" },
   JOB_INTERVAL_MS: { schema: integer(100, 3_600_000), fallback: "5000" },
   SHUTDOWN_TIMEOUT_MS: { schema: integer(0, 600_000), fallback: "10000" },
+  INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS: {
+    schema: z
+      .enum(["0", "1", "false", "true"], { error: "must be 0, 1, false or true" })
+      .transform((v) => v === "1" || v === "true"),
+    fallback: "0",
+  },
+  INTENDEDOPS_SECRET_KEY: {
+    schema: z.string().min(32, "must be at least 32 characters").optional(),
+    fallback: undefined,
+  },
 } as const;
 
 type Variables = typeof VARIABLES;
@@ -120,5 +134,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     jobIntervalMs: readVariable(env, "JOB_INTERVAL_MS"),
     shutdownTimeoutMs: readVariable(env, "SHUTDOWN_TIMEOUT_MS"),
     bodyLimitBytes: BODY_LIMIT_BYTES,
+    allowPrivateWebhooks: readVariable(env, "INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS"),
+    secretKey: readVariable(env, "INTENDEDOPS_SECRET_KEY"),
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AppConfig } from "./config";
 import type { Caller, KeyResolver } from "./key-resolver";
 import type { RateLimiter } from "./rate-limiter";
+import type { WebhookService } from "./webhooks/webhook-service";
 
 /** The long-lived services one app instance runs on. */
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   clock: () => number;
   keys: KeyResolver;
   rateLimiter: RateLimiter;
+  webhooks: WebhookService;
 }
 
 /** What travels on the Hono context: the services plus per-request facts. */

@@ -8,6 +8,7 @@ import type { AppConfig } from "./config";
 import type { AppEnv, Services } from "./context";
 import { createExpiryJob } from "./jobs/expire-approvals";
 import { createJobRegistry, type JobRegistry } from "./jobs/job-registry";
+import { registerWebhookJobs } from "./jobs/webhook-jobs";
 import { createServices, type ServiceOptions } from "./services";
 
 export interface RunningServer {
@@ -86,8 +87,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       metrics.jobFailed({ job });
       logger.error({ err: error, job }, "background job failed");
     },
+    // Items that failed inside a successful run (a webhook attempt the receiver refused).
+    itemsFailed: (job, count) =>
+      getMetricsCollector().increment(IntendedOps_METRICS.JOBS_FAILED, { job }, count),
   });
   jobs.register(createExpiryJob(services.governor, config.jobIntervalMs, services.clock));
+  registerWebhookJobs(jobs, services);
   jobs.start();
 
   const address = server.address() as AddressInfo;

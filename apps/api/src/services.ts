@@ -6,6 +6,7 @@ import type { Services } from "./context";
 import { createDomainCatalog } from "./domain-catalog";
 import { createKeyResolver } from "./key-resolver";
 import { createRateLimiter } from "./rate-limiter";
+import { createWebhookService, type WebhookServiceOptions } from "./webhooks/webhook-service";
 
 export interface ServiceOptions {
   /** An already open store (tests share one); otherwise one is opened from `config.databaseUrl`. */
@@ -14,6 +15,8 @@ export interface ServiceOptions {
   schema?: string;
   logger?: Logger;
   clock?: () => number;
+  /** Webhook sender, resolver and dispatcher settings (tests use a schedule in milliseconds). */
+  webhooks?: Pick<WebhookServiceOptions, "sender" | "resolve" | "dispatcher">;
 }
 
 /**
@@ -35,12 +38,30 @@ export async function createServices(config: AppConfig, options: ServiceOptions 
     options.store ??
     (await createStore({ url: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) }));
   const catalog = createDomainCatalog();
-  const governor = createGovernor({ store, catalog, clock });
+  const webhooks = createWebhookService({
+    ...options.webhooks,
+    store,
+    clock,
+    allowPrivate: config.allowPrivateWebhooks,
+    secretKey: config.secretKey,
+    dispatcher: { logger, ...options.webhooks?.dispatcher },
+  });
+  const governor = createGovernor({ store, catalog, clock, onEvents: webhooks.notify });
   const keys = createKeyResolver({
     keys: store.apiKeys,
     ttlMs: config.keyCacheTtlMs,
     clock,
     onTouchError: (error) => logger.warn({ err: error }, "could not record API key use"),
   });
-  return { config, store, governor, catalog, logger, clock, keys, rateLimiter: createRateLimiter() };
+  return {
+    config,
+    store,
+    governor,
+    catalog,
+    logger,
+    clock,
+    keys,
+    rateLimiter: createRateLimiter(),
+    webhooks,
+  };
 }

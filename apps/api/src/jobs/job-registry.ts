@@ -1,13 +1,26 @@
+/** What a run did, when a count alone does not say it. */
+export interface JobOutcome {
+  /** Items handled (deliveries attempted, approvals expired, …). */
+  processed: number;
+  /** Items among them that failed (a delivery the receiver refused); the run itself succeeded. */
+  failed?: number;
+  /** Work is left over: the next run starts at once instead of after the interval. */
+  more?: boolean;
+}
+
 /** A background task run every `intervalMs`; returns how many items it processed. */
 export interface PeriodicJob {
   name: string;
   intervalMs: number;
-  run(): Promise<number>;
+  run(): Promise<number | JobOutcome>;
 }
 
 export interface JobObserver {
   processed?(job: string, count: number): void;
+  /** A run threw. */
   failed?(job: string, error: unknown): void;
+  /** A run finished but some of its items failed. */
+  itemsFailed?(job: string, count: number): void;
 }
 
 export interface JobRegistry {
@@ -18,6 +31,17 @@ export interface JobRegistry {
   stop(): Promise<void>;
   /** Run one job now (tests, CLI). */
   runOnce(name: string): Promise<number>;
+  /**
+   * Run a started job as soon as possible instead of at its next tick: at once when idle, right
+   * after the current run when one is in progress. Wakes arriving meanwhile fold into one run.
+   */
+  wake(name: string): void;
+}
+
+function normalize(result: number | JobOutcome): Required<JobOutcome> {
+  return typeof result === "number"
+    ? { processed: result, failed: 0, more: false }
+    : { processed: result.processed, failed: result.failed ?? 0, more: result.more ?? false };
 }
 
 /**
@@ -27,29 +51,39 @@ export interface JobRegistry {
 export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
   const jobs = new Map<string, PeriodicJob>();
   const timers = new Map<string, NodeJS.Timeout>();
-  const running = new Set<Promise<unknown>>();
+  const active = new Map<string, Promise<unknown>>();
+  const woken = new Set<string>();
   let started = false;
 
-  const execute = async (job: PeriodicJob): Promise<number> => {
+  const execute = async (job: PeriodicJob): Promise<Required<JobOutcome>> => {
     try {
-      const count = await job.run();
-      observer.processed?.(job.name, count);
-      return count;
+      const outcome = normalize(await job.run());
+      observer.processed?.(job.name, outcome.processed);
+      if (outcome.failed > 0) observer.itemsFailed?.(job.name, outcome.failed);
+      return outcome;
     } catch (error) {
       observer.failed?.(job.name, error);
-      return 0;
+      return { processed: 0, failed: 0, more: false };
     }
   };
 
-  const schedule = (job: PeriodicJob) => {
-    const timer = setTimeout(() => {
-      timers.delete(job.name);
-      const run = execute(job).finally(() => {
-        running.delete(run);
-        if (started) schedule(job);
+  const launch = (job: PeriodicJob) => {
+    timers.delete(job.name);
+    woken.delete(job.name);
+    let again = false;
+    const run = execute(job)
+      .then((outcome) => {
+        again = outcome.more;
+      })
+      .finally(() => {
+        active.delete(job.name);
+        if (started) schedule(job, again || woken.has(job.name) ? 0 : job.intervalMs);
       });
-      running.add(run);
-    }, job.intervalMs);
+    active.set(job.name, run);
+  };
+
+  const schedule = (job: PeriodicJob, delayMs: number) => {
+    const timer = setTimeout(() => launch(job), delayMs);
     timer.unref();
     timers.set(job.name, timer);
   };
@@ -58,23 +92,34 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
     register(job) {
       if (jobs.has(job.name)) throw new TypeError(`Job ${job.name} is already registered`);
       jobs.set(job.name, job);
-      if (started) schedule(job);
+      if (started) schedule(job, job.intervalMs);
     },
     start() {
       if (started) return;
       started = true;
-      for (const job of jobs.values()) schedule(job);
+      for (const job of jobs.values()) schedule(job, job.intervalMs);
     },
     async stop() {
       started = false;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...active.values()]);
     },
     async runOnce(name) {
       const job = jobs.get(name);
       if (!job) throw new TypeError(`Unknown job ${name}`);
-      return execute(job);
+      return (await execute(job)).processed;
+    },
+    wake(name) {
+      const job = jobs.get(name);
+      if (!job || !started) return;
+      if (active.has(name)) {
+        woken.add(name);
+        return;
+      }
+      const timer = timers.get(name);
+      if (timer) clearTimeout(timer);
+      schedule(job, 0);
     },
   };
 }

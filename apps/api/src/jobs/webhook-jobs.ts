@@ -1,0 +1,60 @@
+import type { KyselyStore } from "@intendedops/storage";
+import type { WebhookService } from "../webhooks/webhook-service";
+import type { JobRegistry, PeriodicJob } from "./job-registry";
+
+export const WEBHOOK_DELIVERY_JOB = "webhook-delivery";
+export const WEBHOOK_MAINTENANCE_JOB = "webhook-maintenance";
+
+/** The delivery job polls at most this far apart, so a restart picks up its backlog promptly. */
+export const WEBHOOK_POLL_MS = 1000;
+
+/**
+ * Inbound message ids are kept this long: a signed timestamp stays acceptable for 5 minutes
+ * either way, so a replay can only arrive within 10 minutes of the original.
+ */
+export const INBOUND_REPLAY_WINDOW_MS = 15 * 60 * 1000;
+
+/** Fan out the outbox and attempt due deliveries; woken by each commit that wrote events. */
+export function createWebhookDeliveryJob(webhooks: WebhookService, intervalMs: number): PeriodicJob {
+  return { name: WEBHOOK_DELIVERY_JOB, intervalMs, run: () => webhooks.dispatcher.run() };
+}
+
+/** Forget inbound message ids once a replay of them would be refused as stale anyway. */
+export function createWebhookMaintenanceJob(
+  store: KyselyStore,
+  intervalMs: number,
+  clock: () => number,
+): PeriodicJob {
+  return {
+    name: WEBHOOK_MAINTENANCE_JOB,
+    intervalMs,
+    run: () =>
+      store.webhooks.inbound.purgeMessages(new Date(clock() - INBOUND_REPLAY_WINDOW_MS).toISOString()),
+  };
+}
+
+/**
+ * Registers the webhook jobs and lets committed outbox events wake the delivery job.
+ * @example registerWebhookJobs(jobs, services)
+ */
+export function registerWebhookJobs(
+  jobs: JobRegistry,
+  services: {
+    store: KyselyStore;
+    webhooks: WebhookService;
+    clock: () => number;
+    config: { jobIntervalMs: number };
+  },
+): void {
+  jobs.register(
+    createWebhookDeliveryJob(services.webhooks, Math.min(WEBHOOK_POLL_MS, services.config.jobIntervalMs)),
+  );
+  jobs.register(
+    createWebhookMaintenanceJob(
+      services.store,
+      Math.max(60_000, services.config.jobIntervalMs),
+      services.clock,
+    ),
+  );
+  services.webhooks.onWake(() => jobs.wake(WEBHOOK_DELIVERY_JOB));
+}

@@ -1,0 +1,102 @@
+import http from "node:http";
+import https from "node:https";
+import { performance } from "node:perf_hooks";
+import { ForbiddenTargetError, guardedLookup, literalTargetError, type SsrfOptions } from "./ssrf-guard";
+
+/** One POST of a webhook body. */
+export interface WebhookRequest {
+  url: string;
+  body: string;
+  headers: Readonly<Record<string, string>>;
+  timeoutMs: number;
+}
+
+/** What an attempt learned: a status code, or why there was none. */
+export interface WebhookResponse {
+  /** Null when no response arrived (timeout, refused target, network failure). */
+  statusCode: number | null;
+  /** The raw `Retry-After` header, if the receiver sent one. */
+  retryAfter: string | null;
+  /** Time until the response headers arrived (or the failure), in ms. */
+  latencyMs: number;
+  /** Null for a 2xx; otherwise a short reason (`HTTP 503`, `timeout after 10000 ms`, …). */
+  error: string | null;
+}
+
+export type WebhookSender = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+export const USER_AGENT = "IntendedOps-Webhooks/1.0";
+
+class TimeoutError extends Error {}
+
+function describe(error: unknown): string {
+  if (error instanceof TimeoutError || error instanceof ForbiddenTargetError) return error.message;
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code ? `${code}: ${message}` : String(message ?? error);
+}
+
+/**
+ * Sends webhooks with node:http(s): never follows redirects (a 3xx is a failed attempt), connects
+ * only to addresses the SSRF guard accepted, gives up after `timeoutMs`, and opens a fresh
+ * connection each time so no socket outlives its attempt.
+ */
+export function createHttpSender(guard: SsrfOptions): WebhookSender {
+  const lookup = guardedLookup(guard);
+  return (request) =>
+    new Promise<WebhookResponse>((resolve) => {
+      const started = performance.now();
+      let settled = false;
+      const finish = (statusCode: number | null, retryAfter: string | null, error: string | null) => {
+        if (settled) return;
+        settled = true;
+        resolve({ statusCode, retryAfter, latencyMs: Math.round(performance.now() - started), error });
+      };
+
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        return finish(null, null, "invalid URL");
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") {
+        return finish(null, null, "refused: only http and https targets");
+      }
+      const refused = literalTargetError(url, guard);
+      if (refused) return finish(null, null, refused.message);
+
+      const transport = url.protocol === "https:" ? https : http;
+      const req = transport.request(
+        url,
+        {
+          method: "POST",
+          agent: false,
+          lookup,
+          headers: {
+            ...request.headers,
+            "content-type": "application/json",
+            "content-length": String(Buffer.byteLength(request.body)),
+            "user-agent": USER_AGENT,
+          },
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          const retryAfter = res.headers["retry-after"];
+          // The body is not needed: drain it so the socket can close; the timer still bounds it.
+          res.resume();
+          res.on("error", () => undefined);
+          finish(
+            status,
+            typeof retryAfter === "string" ? retryAfter : null,
+            status >= 200 && status < 300 ? null : `HTTP ${status}`,
+          );
+        },
+      );
+      const timer = setTimeout(
+        () => req.destroy(new TimeoutError(`timeout after ${request.timeoutMs} ms`)),
+        request.timeoutMs,
+      );
+      req.on("close", () => clearTimeout(timer));
+      req.on("error", (error) => finish(null, null, describe(error)));
+      req.end(request.body);
+    });
+}

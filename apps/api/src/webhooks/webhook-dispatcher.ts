@@ -1,0 +1,303 @@
+import { buildWebhookHeaders, IntendedOpsError, newId, type OutboxEvent } from "@intendedops/core";
+import type {
+  KyselyStore,
+  NewWebhookDelivery,
+  WebhookDeliveryOutcome,
+  WebhookDeliveryRecord,
+  WebhookDeliveryWithAttempts,
+  WebhookEndpointRecord,
+} from "@intendedops/storage";
+import type { WebhookResponse, WebhookSender } from "./http-sender";
+import { parseRetryAfter, retryDelayMs, STANDARD_RETRY_SCHEDULE_MS } from "./retry-schedule";
+import type { SecretBox } from "./secret-box";
+import { PING_EVENT, payloadBody, subscribes } from "./webhook-events";
+
+export interface DispatcherOptions {
+  store: KyselyStore;
+  sender: WebhookSender;
+  secrets: SecretBox;
+  /** Epoch ms (default Date.now). */
+  clock?: () => number;
+  /** In [0, 1), for the retry jitter (default Math.random). */
+  random?: () => number;
+  /** Delay before each attempt (default Standard Webhooks'); tests pass milliseconds. */
+  schedule?: readonly number[];
+  /** Per-attempt timeout (default 10 s). */
+  timeoutMs?: number;
+  /** How much longer than the timeout a claim lasts, in case its worker dies (default 30 s). */
+  claimMarginMs?: number;
+  /** Deliveries claimed and sent at once (default 16). */
+  batchSize?: number;
+  /** Outbox events fanned out per transaction (default 100). */
+  fanOutBatchSize?: number;
+  /** Batches one run handles before yielding to the next run (default 10). */
+  maxRounds?: number;
+  logger?: { warn(details: Record<string, unknown>, message: string): void };
+}
+
+/** What one run did: attempts made, attempts that failed, and whether work is left. */
+export interface DispatchOutcome {
+  processed: number;
+  failed: number;
+  more: boolean;
+}
+
+export interface WebhookDispatcher {
+  /** Turns outbox events into one delivery per subscribed enabled endpoint; returns events consumed. */
+  fanOut(): Promise<number>;
+  /** Claims and attempts one batch of due deliveries. */
+  deliverDue(): Promise<DispatchOutcome>;
+  /** One job run: fan out everything waiting, then attempt the due deliveries. */
+  run(): Promise<DispatchOutcome>;
+  /** Attempts a delivery again now, whatever its status; the same payload id and bytes. */
+  redeliver(tenantId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts>;
+  /** Sends a `webhook.ping` event to the endpoint now (one attempt, no retries). */
+  ping(tenantId: string, endpointId: string): Promise<WebhookDeliveryWithAttempts>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+const isSuccess = (status: number | null): boolean => status !== null && status >= 200 && status < 300;
+
+const GONE_REASON = "The receiver answered 410 Gone";
+
+function notFound(what: string, id: string): IntendedOpsError {
+  return new IntendedOpsError("NOT_FOUND", `${what} not found: ${id}`, { id });
+}
+
+/**
+ * The webhook dispatcher: transactional fan-out of the outbox, then at-least-once delivery with
+ * the retry schedule. Every attempt sends the body stored at fan-out with the same payload id;
+ * claims keep concurrent dispatchers (several servers on one PostgreSQL) off each other's work.
+ */
+export function createWebhookDispatcher(options: DispatcherOptions): WebhookDispatcher {
+  const { store, sender, secrets } = options;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const schedule = options.schedule ?? STANDARD_RETRY_SCHEDULE_MS;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const claimMs = timeoutMs + (options.claimMarginMs ?? 30_000);
+  const batchSize = options.batchSize ?? 16;
+  const fanOutBatchSize = options.fanOutBatchSize ?? 100;
+  const maxRounds = options.maxRounds ?? 10;
+
+  async function signedHeaders(
+    delivery: WebhookDeliveryRecord,
+    endpoint: WebhookEndpointRecord,
+    now: number,
+  ) {
+    const secret = secrets.open(endpoint.secret, endpoint.id);
+    const rotating =
+      endpoint.previousSecret !== null &&
+      endpoint.previousSecretExpiresAt !== null &&
+      endpoint.previousSecretExpiresAt > iso(now);
+    const headers = await buildWebhookHeaders({
+      id: delivery.eventId,
+      timestamp: Math.floor(now / 1000),
+      body: delivery.body,
+      secret,
+      ...(rotating ? { previousSecret: secrets.open(endpoint.previousSecret!, endpoint.id) } : {}),
+    });
+    return { ...headers };
+  }
+
+  async function send(
+    delivery: WebhookDeliveryRecord,
+    endpoint: WebhookEndpointRecord,
+    now: number,
+  ): Promise<WebhookResponse> {
+    try {
+      const headers = await signedHeaders(delivery, endpoint, now);
+      return await sender({ url: endpoint.url, body: delivery.body, headers, timeoutMs });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { statusCode: null, retryAfter: null, latencyMs: 0, error: message };
+    }
+  }
+
+  /** One attempt of a claimed delivery; resolves true when the receiver took it (2xx). */
+  async function attempt(
+    delivery: WebhookDeliveryRecord,
+    endpoint: WebhookEndpointRecord,
+    retry: boolean,
+  ): Promise<boolean> {
+    const startedAt = clock();
+    const response = await send(delivery, endpoint, startedAt);
+    const at = clock();
+    const gone = response.statusCode === 410;
+    let outcome: WebhookDeliveryOutcome;
+    if (isSuccess(response.statusCode)) {
+      outcome = { status: "succeeded", nextAttemptAt: null, at: iso(at) };
+    } else {
+      const delay =
+        retry && !gone
+          ? retryDelayMs(schedule, delivery.attempts, random, parseRetryAfter(response.retryAfter, at))
+          : undefined;
+      outcome =
+        delay === undefined
+          ? { status: "failed", nextAttemptAt: null, at: iso(at) }
+          : { status: "pending", nextAttemptAt: iso(at + delay), at: iso(at) };
+    }
+    const record = {
+      deliveryId: delivery.id,
+      attempt: delivery.attempts,
+      tenantId: delivery.tenantId,
+      attemptedAt: iso(startedAt),
+      statusCode: response.statusCode,
+      latencyMs: response.latencyMs,
+      error: response.error,
+    };
+    await store.transaction(async (tx) => {
+      await tx.webhooks.deliveries.settle(record, outcome);
+      if (
+        gone &&
+        (await tx.webhooks.endpoints.disable(endpoint.tenantId, endpoint.id, iso(at), GONE_REASON))
+      ) {
+        options.logger?.warn(
+          { tenantId: endpoint.tenantId, webhookId: endpoint.id },
+          "webhook endpoint disabled: the receiver answered 410 Gone",
+        );
+      }
+    });
+    return outcome.status === "succeeded";
+  }
+
+  async function fanOut(): Promise<number> {
+    return store.transaction(async (tx) => {
+      const events = await tx.webhooks.outbox.claim(fanOutBatchSize);
+      if (events.length === 0) return 0;
+      const tenants = [...new Set(events.map((event) => event.tenantId))];
+      const endpoints = await tx.webhooks.endpoints.listEnabled(tenants);
+      const now = iso(clock());
+      const deliveries: NewWebhookDelivery[] = [];
+      for (const event of events) {
+        const targets = endpoints.filter(
+          (e) => e.tenantId === event.tenantId && subscribes(e.events, event.event),
+        );
+        if (targets.length === 0) continue;
+        const body = payloadBody(event);
+        for (const endpoint of targets) {
+          deliveries.push({
+            id: newId("delivery"),
+            tenantId: event.tenantId,
+            endpointId: endpoint.id,
+            eventId: event.id,
+            event: event.event,
+            body,
+            createdAt: now,
+            nextAttemptAt: iso(clock() + (schedule[0] ?? 0)),
+          });
+        }
+      }
+      await tx.webhooks.deliveries.insertMany(deliveries);
+      await tx.webhooks.outbox.remove(events.map((event) => event.id));
+      return events.length;
+    });
+  }
+
+  async function deliverDue(): Promise<DispatchOutcome> {
+    const now = clock();
+    const claimed = await store.transaction((tx) =>
+      tx.webhooks.deliveries.claimDue({ now: iso(now), claimUntil: iso(now + claimMs), limit: batchSize }),
+    );
+    if (claimed.length === 0) return { processed: 0, failed: 0, more: false };
+    const endpoints = new Map(
+      (await store.webhooks.endpoints.getMany([...new Set(claimed.map((d) => d.endpointId))])).map((e) => [
+        e.id,
+        e,
+      ]),
+    );
+    // Endpoints deleted since the claim took their deliveries with them: nothing to send.
+    const work = claimed.flatMap((delivery) => {
+      const endpoint = endpoints.get(delivery.endpointId);
+      return endpoint ? [attempt(delivery, endpoint, true)] : [];
+    });
+    const results = await Promise.allSettled(work);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (rejected) throw rejected.reason;
+    const failed = results.filter((r) => r.status === "fulfilled" && !r.value).length;
+    return { processed: work.length, failed, more: claimed.length === batchSize };
+  }
+
+  async function run(): Promise<DispatchOutcome> {
+    for (let round = 0; round < maxRounds; round++) {
+      if ((await fanOut()) < fanOutBatchSize) break;
+    }
+    const total: DispatchOutcome = { processed: 0, failed: 0, more: false };
+    for (let round = 0; round < maxRounds; round++) {
+      const outcome = await deliverDue();
+      total.processed += outcome.processed;
+      total.failed += outcome.failed;
+      total.more = outcome.more;
+      if (!outcome.more) break;
+    }
+    return total;
+  }
+
+  async function reload(tenantId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts> {
+    const delivery = await store.webhooks.deliveries.get(tenantId, deliveryId);
+    if (!delivery) throw notFound("Delivery", deliveryId);
+    return delivery;
+  }
+
+  async function redeliver(tenantId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts> {
+    const existing = await reload(tenantId, deliveryId);
+    const endpoint = await store.webhooks.endpoints.get(tenantId, existing.endpointId);
+    if (!endpoint) throw notFound("Delivery", deliveryId);
+    const now = clock();
+    const claimed = await store.webhooks.deliveries.claim(tenantId, deliveryId, {
+      now: iso(now),
+      claimUntil: iso(now + claimMs),
+    });
+    if (!claimed) {
+      throw new IntendedOpsError(
+        "CONFLICT",
+        `Delivery ${deliveryId} is being attempted right now; try again shortly`,
+        {
+          id: deliveryId,
+        },
+      );
+    }
+    // A delivery still in its schedule keeps it; a settled one gets this single attempt.
+    await attempt(claimed, endpoint, existing.status === "pending");
+    return reload(tenantId, deliveryId);
+  }
+
+  async function ping(tenantId: string, endpointId: string): Promise<WebhookDeliveryWithAttempts> {
+    const endpoint = await store.webhooks.endpoints.get(tenantId, endpointId);
+    if (!endpoint) throw notFound("Webhook", endpointId);
+    const now = clock();
+    const event: OutboxEvent = {
+      id: newId("webhookEvent", now),
+      tenantId,
+      event: PING_EVENT,
+      data: { webhookId: endpoint.id, message: "Test event from IntendedOps" },
+      createdAt: iso(now),
+    };
+    const deliveryId = newId("delivery", now);
+    // Created and claimed in one transaction, so no dispatcher can take it first.
+    const claimed = await store.transaction(async (tx) => {
+      await tx.webhooks.deliveries.insertMany([
+        {
+          id: deliveryId,
+          tenantId,
+          endpointId,
+          eventId: event.id,
+          event: event.event,
+          body: payloadBody(event),
+          createdAt: event.createdAt,
+          nextAttemptAt: event.createdAt,
+        },
+      ]);
+      return tx.webhooks.deliveries.claim(tenantId, deliveryId, {
+        now: iso(now),
+        claimUntil: iso(now + claimMs),
+      });
+    });
+    if (!claimed) throw new Error(`Ping delivery ${deliveryId} could not be claimed`);
+    await attempt(claimed, endpoint, false);
+    return reload(tenantId, deliveryId);
+  }
+
+  return { fanOut, deliverDue, run, redeliver, ping };
+}
