@@ -65,6 +65,12 @@ export interface IntentsTable {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The signed intent token once minted (migration 202611221500_intentions). */
+  intent_token: string | null;
+  /** `amb_…` cluster id of an ambient intent; NULL when it matched an intention. */
+  ambient_cluster: string | null;
+  /** Canonical JSON of an ambient intent's sorted data-element set; NULL when it matched. */
+  ambient_elements: string | null;
 }
 
 export interface ApprovalsTable {

@@ -17,6 +17,16 @@ export type {
   ValueRecordsTable,
 } from "./database";
 export type { ColumnTypes, StoreDialect, StoreLogger } from "./dialects/dialect-adapter";
+export {
+  type AmbientClusterRepo,
+  createAmbientClusterRepo,
+  createSigningKeyRepo,
+  type IntentionDatabase,
+  type IntentionTables,
+  type SigningKeyRecord,
+  type SigningKeyRepo,
+  type SigningKeysTable,
+} from "./intentions/index";
 export type { KyselyStore, KyselyTx } from "./kysely-store";
 export { MIGRATIONS, type StoreMigration } from "./migrations/index";
 export type { ApiKeyRecord, ApiKeyRepo } from "./repos/api-key-repo";

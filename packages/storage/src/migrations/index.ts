@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from "kysely";
 import type { ColumnTypes } from "../dialects/dialect-adapter";
 import * as governance from "./202611221300_governance";
 import * as webhooks from "./202611221400_webhooks";
+import * as intentions from "./202611221500_intentions";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -18,6 +19,7 @@ export interface StoreMigration {
 export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202611221300_governance": governance,
   "202611221400_webhooks": webhooks,
+  "202611221500_intentions": intentions,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

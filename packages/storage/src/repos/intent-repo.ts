@@ -1,4 +1,10 @@
-import type { Intent, IntentFilter, IntentRepo, IntentStatus } from "@intendedops/core";
+import {
+  ambientPlacement,
+  type Intent,
+  type IntentFilter,
+  type IntentRepo,
+  type IntentStatus,
+} from "@intendedops/core";
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, IntentsTable } from "../database";
 import { fromJson, toJson } from "./json-columns";
@@ -6,6 +12,7 @@ import { pageWindow, toPage } from "./pagination";
 import { conflict, inserted } from "./write-results";
 
 function toRow(intent: Intent): Insertable<IntentsTable> {
+  const ambient = ambientPlacement(intent);
   return {
     id: intent.id,
     tenant_id: intent.tenantId,
@@ -29,6 +36,9 @@ function toRow(intent: Intent): Insertable<IntentsTable> {
     created_at: intent.createdAt,
     updated_at: intent.updatedAt,
     completed_at: intent.completedAt,
+    intent_token: intent.intentToken ?? null,
+    ambient_cluster: ambient?.clusterId ?? null,
+    ambient_elements: ambient?.elementsKey ?? null,
   };
 }
 
@@ -57,6 +67,7 @@ function fromRow(row: Selectable<IntentsTable>): Intent {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     completedAt: row.completed_at,
+    ...(row.intent_token === null ? {} : { intentToken: row.intent_token }),
   };
 }
 
