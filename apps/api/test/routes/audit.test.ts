@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BILLING_AGENT, createTestApp, DIALECTS, SEND_INVOICE, type TestApp } from "../support/test-app";
+
+describe.each(DIALECTS)("audit routes on %s", (dialect) => {
+  let t: TestApp;
+  let intentId: string;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    await t.data("POST", "/v1/agents", { body: BILLING_AGENT, key: t.keys.agent });
+    intentId = (await t.data("POST", "/v1/intents", { key: t.keys.agent, body: SEND_INVOICE })).intentId;
+    t.clock.advance(60_000);
+    const intent = await t.data("GET", `/v1/intents/${intentId}`);
+    await t.data("POST", `/v1/approvals/${intent.approval.id}/approve`, { key: t.keys.approver });
+    await t.data("POST", "/v1/agents", {
+      key: t.keys.other,
+      body: { name: "Other Agent", domains: ["sales"] },
+    });
+  });
+  afterAll(() => t.close());
+
+  it("lists the tenant's events in chain order with the list envelope", async () => {
+    const page = await t.data("GET", "/v1/audit?pageSize=100", { key: t.keys.read_only });
+    expect(page.total).toBe(page.items.length);
+    expect(page.items.map((e: { seq: number }) => e.seq)).toEqual(
+      page.items.map((_: unknown, i: number) => i + 1),
+    );
+    expect(page.items.every((e: { tenantId: string }) => e.tenantId === "acme")).toBe(true);
+  });
+
+  it("filters by event type, agent and intent", async () => {
+    const registered = await t.data("GET", "/v1/audit?eventType=agent.registered");
+    expect(registered.items).toHaveLength(1);
+    expect(registered.items[0]).toMatchObject({ eventType: "agent.registered", agentId: "billing-agent" });
+    const byIntent = await t.data("GET", `/v1/audit?intentId=${intentId}`);
+    expect(byIntent.items.length).toBeGreaterThanOrEqual(2);
+    expect(byIntent.items.every((e: { intentId: string }) => e.intentId === intentId)).toBe(true);
+    const byAgent = await t.data("GET", "/v1/audit?agentId=billing-agent&pageSize=100");
+    expect(byAgent.total).toBeGreaterThanOrEqual(byIntent.total);
+  });
+
+  it("filters by date range, a bare date covering its whole UTC day", async () => {
+    const all = await t.data("GET", "/v1/audit?pageSize=100");
+    const last = all.items[all.items.length - 1];
+    const later = await t.data(
+      "GET",
+      `/v1/audit?fromDate=${encodeURIComponent(last.timestamp)}&pageSize=100`,
+    );
+    expect(later.items.every((e: { timestamp: string }) => e.timestamp >= last.timestamp)).toBe(true);
+    const day = last.timestamp.slice(0, 10);
+    expect((await t.data("GET", `/v1/audit?fromDate=${day}&toDate=${day}&pageSize=100`)).total).toBe(
+      all.total,
+    );
+    const before = await t.data("GET", "/v1/audit?toDate=2000-01-01");
+    expect(before.total).toBe(0);
+  });
+
+  it("answers 400 when a date is not ISO 8601", async () => {
+    const response = await t.request("GET", "/v1/audit?fromDate=yesterday");
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.details[0].path).toEqual(["fromDate"]);
+  });
+
+  it("verifies the whole chain when asked", async () => {
+    const all = await t.data("GET", "/v1/audit?pageSize=100");
+    expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.read_only })).toEqual({
+      valid: true,
+      eventCount: all.total,
+    });
+  });
+
+  it("keeps each tenant's chain to itself", async () => {
+    const other = await t.data("GET", "/v1/audit", { key: t.keys.other });
+    expect(other.items.map((e: { eventType: string }) => e.eventType)).toEqual(["agent.registered"]);
+    expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.other })).toEqual({
+      valid: true,
+      eventCount: 1,
+    });
+    expect((await t.data("GET", `/v1/audit?intentId=${intentId}`, { key: t.keys.other })).total).toBe(0);
+  });
+
+  it("reports the first broken link when a stored event is tampered with", async () => {
+    const scratch = await createTestApp(dialect);
+    try {
+      await scratch.data("POST", "/v1/agents", { body: BILLING_AGENT, key: scratch.keys.agent });
+      await scratch.data("POST", "/v1/intents", { key: scratch.keys.agent, body: SEND_INVOICE });
+      await scratch.store.db
+        .updateTable("audit_events")
+        .set({ actor: "someone else" })
+        .where("tenant_id", "=", "acme")
+        .where("seq", "=", 2)
+        .execute();
+      const result = await scratch.data("GET", "/v1/audit/verify");
+      expect(result).toMatchObject({ valid: false, firstInvalidSeq: 2 });
+    } finally {
+      await scratch.close();
+    }
+  });
+});
