@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createStore } from "./create-store";
-import { openPostgresTestStore } from "./test-fixtures";
+import { openPostgresTestStore, randomSuffix } from "./test-fixtures";
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -21,6 +21,20 @@ describe("createStore", () => {
       await again.close();
     } finally {
       await first.dispose();
+    }
+  });
+
+  it("opens one new PostgreSQL schema from several stores at once", async () => {
+    const schema = `t_${randomSuffix()}`;
+    const stores = await Promise.all(
+      Array.from({ length: 3 }, () => createStore({ url: POSTGRES_URL, schema, poolSize: 2 })),
+    );
+    try {
+      for (const store of stores) expect(await store.ping()).toBe(true);
+    } finally {
+      const [first] = stores;
+      if (first) await sql`drop schema ${sql.id(schema)} cascade`.execute(first.db);
+      await Promise.all(stores.map((store) => store.close()));
     }
   });
 

@@ -44,6 +44,17 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
   };
 }
 
+/** `create schema if not exists`, tolerating the race in which another process creates it first. */
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (error) {
+    // IF NOT EXISTS does not cover a concurrent CREATE (unique violation on pg_namespace).
+    const { rows } = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(db);
+    if (rows.length === 0) throw error;
+  }
+}
+
 /**
  * Opens a pg pool. With `schema`, the schema is created if missing and put first on every
  * connection's search_path (set at connection start-up, so no query can run before it).
@@ -69,7 +80,7 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     ...(options.log ? { log: options.log } : {}),
   });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    if (schema !== undefined) await createSchema(db, schema);
     const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(db);
     const current = rows[0]?.name;
     if (!current) throw new Error("PostgreSQL search_path names no existing schema");
