@@ -1,9 +1,15 @@
 import {
+  AgentSchema,
+  ApprovalSchema,
   type AuditEvent,
+  AuditEventSchema,
   buildAuditEvents,
   GENESIS_HASH,
   IntendedOpsError,
+  IntentSchema,
   type OutboxEvent,
+  TrustChangeSchema,
+  ValueRecordSchema,
   verifyChain,
 } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -584,6 +590,54 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
         ["whk_1", { intentId: "int_1", nested: { ok: true } }],
         ["whk_2", { intentId: "int_1", nested: { ok: true } }],
       ]);
+    });
+  });
+
+  describe("model coverage", () => {
+    it("round-trips every field of the core models, optional ones included", async () => {
+      const tenantId = await seed("a1");
+      const intent = makeIntent(tenantId, `int_full_${tenantId}`, "a1", {
+        result: { ok: true },
+        intentToken: "eyJhbGciOiJFZERTQSJ9.e30.sig",
+      });
+      const approval = makeApproval(tenantId, `apr_full_${tenantId}`, intent.id, { decidedByName: "Ann" });
+      const change = { ...makeTrustChange(tenantId, `trc_full_${tenantId}`, "a1", 1), intentId: intent.id };
+      const value = makeValueRecord(tenantId, `val_full_${tenantId}`, intent.id, "a1");
+      const agent = makeAgent(tenantId, "a1");
+      const written = await store.transaction(async (tx) => {
+        await tx.intents.insert(intent);
+        await tx.approvals.insert(approval);
+        await tx.trustChanges.insert(change);
+        await tx.values.insert(value);
+        const head = await tx.audit.lockHead(tenantId);
+        const events = buildAuditEvents(
+          head,
+          [{ eventType: "x", actor: "a", agentId: "a1", intentId: intent.id, data: { k: [1] } }],
+          { tenantId, now: 0 },
+        );
+        await tx.audit.append(tenantId, events);
+        return events[0];
+      });
+      // When core adds a field to a model, this fails until the store maps it.
+      const cases: [{ shape: object }, object][] = [
+        [AgentSchema, agent],
+        [IntentSchema, intent],
+        [ApprovalSchema, approval],
+        [TrustChangeSchema, change],
+        [ValueRecordSchema, value],
+        [AuditEventSchema, written ?? {}],
+      ];
+      for (const [schema, sample] of cases)
+        expect(Object.keys(sample).sort()).toEqual(Object.keys(schema.shape).sort());
+
+      const read = await store.read(async (tx) => ({
+        agent: await tx.agents.get(tenantId, "a1"),
+        intent: await tx.intents.get(tenantId, intent.id),
+        approval: await tx.approvals.get(tenantId, approval.id),
+        change: (await tx.trustChanges.list(tenantId, "a1", 1))[0],
+        event: (await tx.audit.list(tenantId, {}, PAGE)).items[0],
+      }));
+      expect(read).toStrictEqual({ agent, intent, approval, change, event: written });
     });
   });
 
