@@ -1,0 +1,44 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { generateWebhookSecret, newId } from "@intendedops/core";
+import type { AppEnv } from "../../../context";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { callerOf } from "../actor";
+import { toInboundView } from "./inbound-view";
+import { CreateInboundEndpointBodySchema, InboundEndpointWithSecretSchema } from "./schema";
+
+export const createInboundEndpointRoute = defineRoute({
+  method: "post",
+  path: "/v1/inbound",
+  permission: "admin",
+  summary: "Create an inbound endpoint for an external executor (its secret is returned once)",
+  tags: ["Inbound webhooks"],
+  body: CreateInboundEndpointBodySchema,
+  bodyRequired: false,
+  success: {
+    status: 201,
+    description: "The endpoint and its secret",
+    schema: envelope(InboundEndpointWithSecretSchema),
+  },
+});
+
+export function registerCreateInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, createInboundEndpointRoute, async (c, { body }) => {
+    const now = c.get("clock")();
+    const at = new Date(now).toISOString();
+    const id = newId("webhook", now);
+    const secret = generateWebhookSecret();
+    const record = {
+      id,
+      tenantId: callerOf(c).tenantId,
+      description: body.description || null,
+      intentTypes: body.intentTypes ?? [],
+      secret: c.get("webhooks").secrets.seal(secret, id),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await c.get("store").webhooks.inbound.insert(record);
+    return c.json({ data: { ...toInboundView(record, now), secret } }, 201);
+  });
+}

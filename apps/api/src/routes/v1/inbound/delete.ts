@@ -1,0 +1,25 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { IdParamsSchema } from "../pagination";
+import { findInboundEndpoint, toInboundView } from "./inbound-view";
+import { InboundEndpointViewSchema } from "./schema";
+
+export const deleteInboundEndpointRoute = defineRoute({
+  method: "delete",
+  path: "/v1/inbound/{id}",
+  permission: "admin",
+  summary: "Delete an inbound endpoint; reports sent to it are refused from now on",
+  tags: ["Inbound webhooks"],
+  params: IdParamsSchema,
+  success: { status: 200, description: "The deleted endpoint", schema: envelope(InboundEndpointViewSchema) },
+  errors: [404],
+});
+
+export function registerDeleteInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, deleteInboundEndpointRoute, async (c, { params }) => {
+    const endpoint = await findInboundEndpoint(c, params.id);
+    await c.get("store").webhooks.inbound.delete(endpoint.tenantId, endpoint.id);
+    return c.json({ data: toInboundView(endpoint, c.get("clock")()) });
+  });
+}

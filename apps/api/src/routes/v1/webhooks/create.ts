@@ -1,0 +1,50 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { generateWebhookSecret, newId } from "@intendedops/core";
+import type { AppEnv } from "../../../context";
+import { assertWebhookUrl } from "../../../webhooks/ssrf-guard";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { callerOf } from "../actor";
+import { CreateWebhookBodySchema, WebhookWithSecretSchema } from "./schema";
+import { toWebhookView } from "./webhook-view";
+
+export const createWebhookRoute = defineRoute({
+  method: "post",
+  path: "/v1/webhooks",
+  permission: "admin",
+  summary: "Register a webhook endpoint (its signing secret is returned once)",
+  tags: ["Webhooks"],
+  body: CreateWebhookBodySchema,
+  success: {
+    status: 201,
+    description: "The endpoint and its secret",
+    schema: envelope(WebhookWithSecretSchema),
+  },
+});
+
+export function registerCreateWebhook(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, createWebhookRoute, async (c, { body }) => {
+    const { tenantId } = callerOf(c);
+    const webhooks = c.get("webhooks");
+    const url = await assertWebhookUrl(body.url, webhooks.guard);
+    const now = c.get("clock")();
+    const at = new Date(now).toISOString();
+    const id = newId("webhook", now);
+    const secret = generateWebhookSecret();
+    const record = {
+      id,
+      tenantId,
+      url: url.href,
+      description: body.description || null,
+      events: body.events,
+      secret: webhooks.secrets.seal(secret, id),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      disabledAt: null,
+      disabledReason: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await c.get("store").webhooks.endpoints.insert(record);
+    return c.json({ data: { ...toWebhookView(record, now), secret } }, 201);
+  });
+}

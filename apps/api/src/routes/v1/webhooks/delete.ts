@@ -1,0 +1,26 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { IdParamsSchema } from "../pagination";
+import { findWebhook } from "./find-webhook";
+import { WebhookViewSchema } from "./schema";
+import { toWebhookView } from "./webhook-view";
+
+export const deleteWebhookRoute = defineRoute({
+  method: "delete",
+  path: "/v1/webhooks/{id}",
+  permission: "admin",
+  summary: "Delete a webhook endpoint and its delivery log; pending deliveries are dropped",
+  tags: ["Webhooks"],
+  params: IdParamsSchema,
+  success: { status: 200, description: "The deleted endpoint", schema: envelope(WebhookViewSchema) },
+  errors: [404],
+});
+
+export function registerDeleteWebhook(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, deleteWebhookRoute, async (c, { params }) => {
+    const endpoint = await findWebhook(c, params.id);
+    await c.get("store").webhooks.endpoints.delete(endpoint.tenantId, endpoint.id);
+    return c.json({ data: toWebhookView(endpoint, c.get("clock")()) });
+  });
+}

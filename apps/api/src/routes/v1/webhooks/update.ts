@@ -1,0 +1,53 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../context";
+import { assertWebhookUrl } from "../../../webhooks/ssrf-guard";
+import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { IdParamsSchema } from "../pagination";
+import { findWebhook } from "./find-webhook";
+import { UpdateWebhookBodySchema, WebhookViewSchema } from "./schema";
+import { toWebhookView } from "./webhook-view";
+
+export const DISABLED_BY_ADMIN = "Disabled through the API";
+
+export const updateWebhookRoute = defineRoute({
+  method: "patch",
+  path: "/v1/webhooks/{id}",
+  permission: "admin",
+  summary: "Change a webhook endpoint's URL, events or description, or enable / disable it",
+  tags: ["Webhooks"],
+  params: IdParamsSchema,
+  body: UpdateWebhookBodySchema,
+  success: { status: 200, description: "The updated endpoint", schema: envelope(WebhookViewSchema) },
+  errors: [404],
+});
+
+export function registerUpdateWebhook(app: OpenAPIHono<AppEnv>): void {
+  mountRoute(app, updateWebhookRoute, async (c, { params, body }) => {
+    const endpoint = await findWebhook(c, params.id);
+    const now = c.get("clock")();
+    const at = new Date(now).toISOString();
+    const url =
+      body.url === undefined
+        ? endpoint.url
+        : (await assertWebhookUrl(body.url, c.get("webhooks").guard)).href;
+    let { disabledAt, disabledReason } = endpoint;
+    if (body.enabled === true) {
+      disabledAt = null;
+      disabledReason = null;
+    } else if (body.enabled === false && disabledAt === null) {
+      disabledAt = at;
+      disabledReason = DISABLED_BY_ADMIN;
+    }
+    const updated = {
+      ...endpoint,
+      url,
+      events: body.events ?? endpoint.events,
+      description: body.description === undefined ? endpoint.description : body.description || null,
+      disabledAt,
+      disabledReason,
+      updatedAt: at,
+    };
+    await c.get("store").webhooks.endpoints.update(updated);
+    return c.json({ data: toWebhookView(updated, now) });
+  });
+}
