@@ -602,11 +602,11 @@ describe("IntendedOpsClient endpoints", () => {
     ["rotateWebhookSecret", (c) => c.rotateWebhookSecret("wh_1"), "POST", "/v1/webhooks/wh_1/rotate-secret"],
     [
       "listWebhookDeliveries",
-      (c) => c.listWebhookDeliveries("wh_1", { status: "failed" }),
+      (c) => c.listWebhookDeliveries("wh_1", { page: 2 }),
       "GET",
       "/v1/webhooks/wh_1/deliveries",
       undefined,
-      "status=failed",
+      "page=2",
     ],
     [
       "redeliverWebhook",
@@ -616,6 +616,14 @@ describe("IntendedOpsClient endpoints", () => {
     ],
     ["testWebhook", (c) => c.testWebhook("wh_1"), "POST", "/v1/webhooks/wh_1/test"],
     ["getIntention", (c) => c.getIntention("intention_1"), "GET", "/v1/intentions/intention_1"],
+    [
+      "listAmbientClusters",
+      (c) => c.listAmbientClusters({ limit: 10 }),
+      "GET",
+      "/v1/intentions/ambient",
+      undefined,
+      "limit=10",
+    ],
     ["createIntention", (c) => c.createIntention(intention), "POST", "/v1/intentions", intention],
     [
       "updateIntention",

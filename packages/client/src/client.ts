@@ -22,10 +22,11 @@ import type {
   Intent,
   Intention,
   IntentionInput,
+  IntentionPatch,
+  ListAmbientClustersOptions,
   ListApprovalsOptions,
   ListIntentsOptions,
   ListResult,
-  ListWebhookDeliveriesOptions,
   PageOptions,
   Policy,
   PolicyInput,
@@ -308,7 +309,7 @@ export class IntendedOpsClient {
   /** `GET /v1/webhooks/:id/deliveries`. */
   listWebhookDeliveries(
     webhookId: string,
-    query?: ListWebhookDeliveriesOptions,
+    query?: PageOptions,
     options?: RequestOptions,
   ): Promise<ListResult<WebhookDelivery>> {
     const path = `/v1/webhooks/${id(webhookId)}/deliveries`;
@@ -346,12 +347,8 @@ export class IntendedOpsClient {
     return this.#request({ method: "POST", path: "/v1/intentions", body: input, options });
   }
 
-  /** `PATCH /v1/intentions/:id`: changes only the fields given. */
-  updateIntention(
-    intentionId: string,
-    input: Partial<IntentionInput>,
-    options?: RequestOptions,
-  ): Promise<Intention> {
+  /** `PATCH /v1/intentions/:id`: changes only the fields given, while the intention is a draft. */
+  updateIntention(intentionId: string, input: IntentionPatch, options?: RequestOptions): Promise<Intention> {
     return this.#request({
       method: "PATCH",
       path: `/v1/intentions/${id(intentionId)}`,
@@ -371,10 +368,14 @@ export class IntendedOpsClient {
   }
 
   /** `GET /v1/intentions/ambient`: traffic no intention matched, grouped. */
-  async listAmbientClusters(options?: RequestOptions): Promise<AmbientCluster[]> {
+  async listAmbientClusters(
+    query?: ListAmbientClustersOptions,
+    options?: RequestOptions,
+  ): Promise<AmbientCluster[]> {
     const data = await this.#request<AmbientCluster[] | ListResult<AmbientCluster>>({
       method: "GET",
       path: "/v1/intentions/ambient",
+      query: { ...query },
       options,
     });
     return itemsOf(data);

@@ -7,6 +7,7 @@ import type {
   FailIntentInput,
   IntentClass,
   IntentionInput,
+  IntentionPatch,
   IntentStatus,
   Outcome,
   PolicyInput,
@@ -28,6 +29,7 @@ export type {
   FailIntentInput,
   IntentClass,
   IntentionInput,
+  IntentionPatch,
   IntentStatus,
   Outcome,
   PolicyInput,
@@ -355,7 +357,9 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 
+/** An event a webhook endpoint subscribes to; `*` means every event. */
 export type WebhookEvent =
+  | "*"
   | "intent.submitted"
   | "intent.approved"
   | "intent.rejected"
@@ -373,6 +377,11 @@ export interface Webhook {
   events: WebhookEvent[];
   description: string | null;
   enabled: boolean;
+  disabledAt: string | null;
+  /** Why the server disabled it, e.g. the receiver answered 410 Gone. */
+  disabledReason: string | null;
+  /** Until then the previous secret still signs too (after a rotation). */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -383,10 +392,11 @@ export interface CreateWebhookInput {
   description?: string;
 }
 
+/** At least one field; `description: null` clears it. */
 export interface UpdateWebhookInput {
   url?: string;
   events?: WebhookEvent[];
-  description?: string;
+  description?: string | null;
   enabled?: boolean;
 }
 
@@ -396,23 +406,31 @@ export interface WebhookWithSecret extends Webhook {
   secret: string;
 }
 
+/** One try at delivering a webhook. */
+export interface WebhookAttempt {
+  attempt: number;
+  attemptedAt: string;
+  /** Null when no response arrived. */
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+}
+
 export interface WebhookDelivery {
   id: string;
   webhookId: string;
-  /** The payload id (`whk_…`), stable across retries. */
+  /** The payload id (`whk_…`), the same on every attempt. */
   eventId: string;
   event: WebhookEvent;
-  status: "pending" | "succeeded" | "failed" | (string & {});
-  attempts: number;
-  responseStatus: number | null;
-  lastError: string | null;
+  status: "pending" | "succeeded" | "failed";
   nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  /** The exact body every attempt sends. */
+  payload: string;
   createdAt: string;
-  updatedAt: string;
-}
-
-export interface ListWebhookDeliveriesOptions extends PageOptions {
-  status?: WebhookDelivery["status"];
+  completedAt: string | null;
+  attempts: WebhookAttempt[];
 }
 
 /** An intention (snake_case fields, as its contract writes them). */
@@ -434,7 +452,8 @@ export interface Intention {
 /** The draft intention an ambient cluster suggests (what `generalizeAmbientCluster` creates). */
 export interface SuggestedIntention {
   label: string;
-  display_name?: string;
+  display_name: string;
+  description: string;
   intent_class: IntentClass;
   intent_types: string[];
   data_elements: DataElement[];
@@ -454,7 +473,14 @@ export interface AmbientCluster {
   agents: string[];
   first_seen_at: string;
   last_seen_at: string;
+  /** The active intention that would match this traffic now, or null. */
+  covered_by: string | null;
   suggested: SuggestedIntention;
+}
+
+export interface ListAmbientClustersOptions {
+  /** At most 1000; default 100. */
+  limit?: number;
 }
 
 /** The claims of an intent token (snake_case, as signed). */
@@ -472,7 +498,16 @@ export interface IntentTokenClaims {
 /** `POST /v1/tokens/verify` and the local `verifyIntentToken`. */
 export type TokenVerification =
   | { valid: true; claims: IntentTokenClaims }
-  | { valid: false; error: string; message?: string };
+  | { valid: false; error: TokenError; message: string };
+
+/** Why `POST /v1/tokens/verify` refused a token. */
+export type TokenError =
+  | "malformed"
+  | "bad_signature"
+  | "unknown_key"
+  | "expired"
+  | "other_tenant"
+  | (string & {});
 
 /** A JSON Web Key Set (`GET /.well-known/jwks.json`). */
 export type { JSONWebKeySet } from "jose";
