@@ -12,6 +12,7 @@ import { registerHealthRoute } from "./routes/health";
 import { registerMetricsRoute } from "./routes/metrics";
 import { registerOpenApiRoute } from "./routes/openapi";
 import { registerV1Routes } from "./routes/v1/index";
+import { registerWellKnownRoutes } from "./routes/well-known/index";
 
 const SERVICE_KEYS = [
   "config",
@@ -23,6 +24,7 @@ const SERVICE_KEYS = [
   "keys",
   "rateLimiter",
   "webhooks",
+  "tokens",
 ] as const satisfies readonly (keyof Services)[];
 
 /**
@@ -49,6 +51,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
 
   registerHealthRoute(app);
   registerMetricsRoute(app);
+  registerWellKnownRoutes(app);
   registerV1Routes(app);
   registerOpenApiRoute(app);
 

@@ -37,8 +37,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** `INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS`: webhooks may target loopback and private addresses (on-premises, tests). */
   allowPrivateWebhooks: boolean;
-  /** `INTENDEDOPS_SECRET_KEY`: when set, webhook secrets are encrypted at rest (AES-256-GCM). */
+  /** `INTENDEDOPS_SECRET_KEY`: when set, webhook secrets and the token signing key are encrypted at rest (AES-256-GCM). */
   secretKey: string | undefined;
+  /** `INTENDEDOPS_TOKEN_ISSUER`: the `iss` claim of intent tokens. */
+  tokenIssuer: string;
 }
 
 export const DEFAULT_DATABASE_URL = "file:./data/intendedops.db";
@@ -101,6 +103,7 @@ const VARIABLES = {
     schema: z.string().min(32, "must be at least 32 characters").optional(),
     fallback: undefined,
   },
+  INTENDEDOPS_TOKEN_ISSUER: { schema: z.string().trim().min(1).max(200), fallback: "intendedops" },
 } as const;
 
 type Variables = typeof VARIABLES;
@@ -136,5 +139,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     bodyLimitBytes: BODY_LIMIT_BYTES,
     allowPrivateWebhooks: readVariable(env, "INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS"),
     secretKey: readVariable(env, "INTENDEDOPS_SECRET_KEY"),
+    tokenIssuer: readVariable(env, "INTENDEDOPS_TOKEN_ISSUER"),
   };
 }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AppConfig } from "./config";
 import type { Caller, KeyResolver } from "./key-resolver";
 import type { RateLimiter } from "./rate-limiter";
+import type { IntentTokenService } from "./tokens/index";
 import type { WebhookService } from "./webhooks/webhook-service";
 
 /** The long-lived services one app instance runs on. */
@@ -18,6 +19,8 @@ export interface Services {
   keys: KeyResolver;
   rateLimiter: RateLimiter;
   webhooks: WebhookService;
+  /** Signs, verifies and publishes intent tokens. */
+  tokens: IntentTokenService;
 }
 
 /** What travels on the Hono context: the services plus per-request facts. */

@@ -1,11 +1,12 @@
 import { createGovernor } from "@intendedops/core";
-import { createStore, type KyselyStore } from "@intendedops/storage";
+import { createSigningKeyRepo, createStore, type KyselyStore } from "@intendedops/storage";
 import pino, { type Logger } from "pino";
 import type { AppConfig } from "./config";
 import type { Services } from "./context";
 import { createDomainCatalog } from "./domain-catalog";
 import { createKeyResolver } from "./key-resolver";
 import { createRateLimiter } from "./rate-limiter";
+import { createIntentTokenService } from "./tokens/index";
 import { createWebhookService, type WebhookServiceOptions } from "./webhooks/webhook-service";
 
 export interface ServiceOptions {
@@ -46,7 +47,19 @@ export async function createServices(config: AppConfig, options: ServiceOptions 
     secretKey: config.secretKey,
     dispatcher: { logger, ...options.webhooks?.dispatcher },
   });
-  const governor = createGovernor({ store, catalog, clock, onEvents: webhooks.notify });
+  const tokens = await createIntentTokenService({
+    keys: createSigningKeyRepo(store.db),
+    sealer: webhooks.secrets,
+    issuer: config.tokenIssuer,
+    clock,
+  });
+  const governor = createGovernor({
+    store,
+    catalog,
+    clock,
+    onEvents: webhooks.notify,
+    mintIntentToken: tokens.mint,
+  });
   const keys = createKeyResolver({
     keys: store.apiKeys,
     ttlMs: config.keyCacheTtlMs,
@@ -63,5 +76,6 @@ export async function createServices(config: AppConfig, options: ServiceOptions 
     keys,
     rateLimiter: createRateLimiter(),
     webhooks,
+    tokens,
   };
 }

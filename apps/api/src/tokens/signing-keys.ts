@@ -1,0 +1,86 @@
+import type { SigningKeyRecord, SigningKeyRepo } from "@intendedops/storage";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+
+/** Intent tokens are signed with Ed25519 under the JOSE name every verifier knows. */
+export const TOKEN_ALGORITHM = "EdDSA";
+
+/** Encrypts private keys at rest (the server's SecretBox); a pass-through one stores them as-is. */
+export interface KeySealer {
+  seal(secret: string, context: string): string;
+  open(stored: string, context: string): string;
+}
+
+/** A key as the token service uses it: the signing half only for the active key. */
+export interface LoadedKeys {
+  /** The oldest stored key: every instance picks the same one. */
+  active: { kid: string; privateKey: CryptoKey };
+  /** Every stored key's public half, by kid. */
+  publicKeys: Map<string, { jwk: JWK; key: CryptoKey }>;
+}
+
+/**
+ * A fresh Ed25519 key pair as a storable record; its kid is the RFC 7638 thumbprint and its
+ * private half is sealed under that kid, so a sealed key cannot be swapped onto another row.
+ */
+export async function generateSigningKey(now: number, sealer: KeySealer): Promise<SigningKeyRecord> {
+  const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALGORITHM, {
+    crv: "Ed25519",
+    extractable: true,
+  });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    kid,
+    algorithm: TOKEN_ALGORITHM,
+    publicJwk: JSON.stringify(publicJwk),
+    privateJwk: sealer.seal(JSON.stringify(await exportJWK(privateKey)), kid),
+    createdAt: new Date(now).toISOString(),
+  };
+}
+
+/**
+ * The stored keys, generating and storing the first one on an empty database. Two instances
+ * starting together may each store one; both then sign with the oldest, and both keys stay in
+ * the JWKS, so every token either of them minted verifies.
+ */
+export async function loadSigningKeys(
+  repo: SigningKeyRepo,
+  sealer: KeySealer,
+  now: number,
+): Promise<LoadedKeys> {
+  let records = await repo.list();
+  if (records.length === 0) {
+    await repo.insert(await generateSigningKey(now, sealer));
+    records = await repo.list();
+  }
+  const [oldest] = records;
+  if (!oldest) throw new Error("No intent-token signing key could be stored");
+  return {
+    active: { kid: oldest.kid, privateKey: await importPrivate(oldest, sealer) },
+    publicKeys: await importPublicKeys(records),
+  };
+}
+
+/** Only the public halves of `records`, by kid (for a refresh that must not touch the signer). */
+export async function importPublicKeys(
+  records: readonly SigningKeyRecord[],
+): Promise<Map<string, { jwk: JWK; key: CryptoKey }>> {
+  const keys = new Map<string, { jwk: JWK; key: CryptoKey }>();
+  for (const record of records) {
+    const jwk = JSON.parse(record.publicJwk) as JWK;
+    keys.set(record.kid, { jwk, key: (await importJWK(jwk, record.algorithm)) as CryptoKey });
+  }
+  return keys;
+}
+
+async function importPrivate(record: SigningKeyRecord, sealer: KeySealer): Promise<CryptoKey> {
+  let json: string;
+  try {
+    json = sealer.open(record.privateJwk, record.kid);
+  } catch {
+    throw new Error(
+      `The intent-token signing key ${record.kid} cannot be decrypted: INTENDEDOPS_SECRET_KEY is missing or differs from the one that sealed it`,
+    );
+  }
+  return (await importJWK(JSON.parse(json) as JWK, record.algorithm)) as CryptoKey;
+}
