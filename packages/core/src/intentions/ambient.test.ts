@@ -107,6 +107,12 @@ describe("ambientPlacement", () => {
     );
   });
 
+  it("gives the same id after many distinct clusters have been seen", () => {
+    const first = ambientClusterId("support", "support.send_response", "[]");
+    for (let i = 0; i < 5000; i++) ambientClusterId("support", `support.type_${i}`, "[]");
+    expect(ambientClusterId("support", "support.send_response", "[]")).toBe(first);
+  });
+
   it("returns null when the intent matched an intention", () => {
     expect(ambientPlacement({ ...intent, intention: "customer_support_lookup" })).toBeNull();
   });

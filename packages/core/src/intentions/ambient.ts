@@ -74,11 +74,23 @@ export function canonicalElements(refs: readonly DataElementRef[]): Element[] {
   );
 }
 
+/**
+ * Recently computed cluster ids. Every ambient submission needs its id and traffic repeats the
+ * same few combinations, so a hash per submission is mostly avoidable; cleared when full.
+ */
+const recentIds = new Map<string, string>();
+const RECENT_IDS_MAX = 4096;
+
 /** The cluster id of a domain, type and canonical elements key: `amb_` + 16 hex of a SHA-256. */
 export function ambientClusterId(domain: string, type: string, elementsKey: string): string {
   // Domain and type are restricted to [a-z0-9_.], so "|" cannot occur inside them.
-  const digest = createHash("sha256").update(`${domain}|${type}|${elementsKey}`, "utf8").digest("hex");
-  return `amb_${digest.slice(0, 16)}`;
+  const input = `${domain}|${type}|${elementsKey}`;
+  const known = recentIds.get(input);
+  if (known !== undefined) return known;
+  const id = `amb_${createHash("sha256").update(input, "utf8").digest("hex").slice(0, 16)}`;
+  if (recentIds.size >= RECENT_IDS_MAX) recentIds.clear();
+  recentIds.set(input, id);
+  return id;
 }
 
 /**
