@@ -51,6 +51,8 @@ export function parseRetryAfter(header: string | null | undefined, now: number):
   if (header === null || header === undefined) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * SECOND;
+  // Every HTTP-date form starts with the day's name; anything else ("-5", "soon") is unreadable.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
