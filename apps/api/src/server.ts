@@ -34,29 +34,6 @@ function listen(fetch: OpenAPIHono<AppEnv>["fetch"], config: AppConfig): Promise
   });
 }
 
-/** Count requests in flight, so shutdown knows when the last one has answered. */
-function trackInFlight(app: OpenAPIHono<AppEnv>) {
-  let inFlight = 0;
-  let onIdle: (() => void) | undefined;
-  const fetch = app.fetch;
-  const tracked = async (...args: Parameters<typeof fetch>) => {
-    inFlight += 1;
-    try {
-      return await fetch(...args);
-    } finally {
-      inFlight -= 1;
-      if (inFlight === 0) onIdle?.();
-    }
-  };
-  const idle = () =>
-    inFlight === 0
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          onIdle = resolve;
-        });
-  return { fetch: tracked, idle };
-}
-
 /**
  * Open the database (migrations run), create missing bootstrap keys, start HTTP and the jobs.
  * @example const server = await startServer(loadConfig()); await server.stop();
@@ -76,8 +53,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   }
 
   const app = createApp(services);
-  const tracker = trackInFlight(app);
-  const server = await listen(tracker.fetch, config);
+  const server = await listen(app.fetch, config);
 
   const jobs = createJobRegistry({
     processed: (job, count) => {
@@ -105,25 +81,28 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     stopping ??= (async () => {
       logger.info("shutting down: no new connections, finishing in-flight requests");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets with no request in flight would hold close() open forever.
+      // close() waits for every open socket. A keep-alive socket with no request in flight would
+      // hold it forever, so idle sockets are closed now and whenever a request in flight finishes;
+      // sockets still busy at the deadline are cut.
       const http = server as ServerType & {
         closeIdleConnections?: () => void;
         closeAllConnections?: () => void;
       };
       http.closeIdleConnections?.();
+      const sweep = setInterval(() => http.closeIdleConnections?.(), 25);
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, config.shutdownTimeoutMs);
       });
-      await Promise.race([tracker.idle(), deadline]);
-      http.closeIdleConnections?.();
       await Promise.race([closed, deadline]);
+      clearInterval(sweep);
       clearTimeout(timer);
       http.closeAllConnections?.();
       await jobs.stop();
       await store.close();
       logger.info("stopped");
-      logger.flush();
+      // The destination is asynchronous: let the last lines reach stdout before the process exits.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })();
     return stopping;
   };
