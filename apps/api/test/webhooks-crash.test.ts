@@ -119,7 +119,8 @@ describe("webhook delivery across a crash", () => {
     receiver = await startReceiver(port);
     const second = await startServerProcess(database);
     running.push(second);
-    // Due at once if the first server never tried, or ~5 s later if its one attempt was refused.
+    // Due at once if the first server never tried, ~5 s later if its one attempt was refused, or
+    // once its claim lapses (15 s) if it was killed in the middle of that attempt.
     const [request] = await receiver.waitFor(1, 60_000);
     const payload = JSON.parse(request!.body);
     expect(payload).toMatchObject({

@@ -1,7 +1,11 @@
 import crypto from "node:crypto";
+import { newId } from "@intendedops/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createJobRegistry, type JobRegistry } from "../src/jobs/job-registry";
 import { registerWebhookJobs } from "../src/jobs/webhook-jobs";
+import { createHttpSender } from "../src/webhooks/http-sender";
+import { createSecretBox } from "../src/webhooks/secret-box";
+import { createWebhookDispatcher } from "../src/webhooks/webhook-dispatcher";
 import { BILLING_AGENT, DIALECTS, TENANT } from "./support/test-app";
 import {
   eventually,
@@ -252,6 +256,49 @@ describe.each(DIALECTS)("webhook delivery on %s", (dialect) => {
     expect(
       (await h.request("POST", `/v1/webhooks/deliveries/${first.id}/redeliver`, { key: h.other })).status,
     ).toBe(404);
+  });
+
+  it("keeps delivering to other endpoints while one receiver hangs until the timeout", async () => {
+    const hanging = await endpoint(["agent.trust.changed"]);
+    const hangingReceiver = receiver;
+    hangingReceiver.respond(() => ({ status: 200, hang: true }));
+    const healthy = await endpoint(["agent.trust.changed"]);
+    const start = Date.now();
+    const make = (webhookId: string, offsetMs: number) => {
+      const eventId = newId("webhookEvent");
+      return {
+        id: newId("delivery"),
+        tenantId: TENANT,
+        endpointId: webhookId,
+        eventId,
+        event: "webhook.never",
+        body: `{"id":"${eventId}"}`,
+        createdAt: new Date(start).toISOString(),
+        nextAttemptAt: new Date(start - 1000 + offsetMs).toISOString(),
+      };
+    };
+    await h.store.webhooks.deliveries.insertMany([
+      make(hanging.id, 0),
+      make(healthy.id, 1),
+      make(healthy.id, 2),
+      make(healthy.id, 3),
+    ]);
+    // Two slots: the hanging attempt holds one, the other serves the healthy endpoint meanwhile.
+    const dispatcher = createWebhookDispatcher({
+      store: h.store,
+      sender: createHttpSender({ allowPrivate: true }),
+      secrets: createSecretBox(),
+      batchSize: 2,
+      timeoutMs: 2000,
+    });
+    const running = dispatcher.run();
+    await receiver.waitFor(3);
+    const [stuck] = await deliveries(hanging.id);
+    expect(stuck.attempts).toHaveLength(0);
+    const outcome = await running;
+    expect(outcome).toMatchObject({ processed: 4, failed: 1 });
+    expect((await deliveries(hanging.id))[0].attempts[0].error).toBe("timeout after 2000 ms");
+    await hangingReceiver.close();
   });
 
   it("delivers an event promptly when the server's job runs and a commit wakes it", async () => {

@@ -24,7 +24,11 @@ export interface DispatcherOptions {
   schedule?: readonly number[];
   /** Per-attempt timeout (default 10 s). */
   timeoutMs?: number;
-  /** How much longer than the timeout a claim lasts, in case its worker dies (default 30 s). */
+  /**
+   * How much longer than the timeout a claim lasts (default 5 s). A worker that dies mid-attempt
+   * leaves its deliveries to others after that; one stalled longer may cause a duplicate, which
+   * at-least-once delivery allows (receivers deduplicate on the payload id).
+   */
   claimMarginMs?: number;
   /** Deliveries claimed and sent at once (default 16). */
   batchSize?: number;
@@ -76,7 +80,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   const random = options.random ?? Math.random;
   const schedule = options.schedule ?? STANDARD_RETRY_SCHEDULE_MS;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const claimMs = timeoutMs + (options.claimMarginMs ?? 30_000);
+  const claimMs = timeoutMs + (options.claimMarginMs ?? 5_000);
   const batchSize = options.batchSize ?? 16;
   const fanOutBatchSize = options.fanOutBatchSize ?? 100;
   const maxRounds = options.maxRounds ?? 10;
@@ -195,42 +199,75 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     });
   }
 
-  async function deliverDue(): Promise<DispatchOutcome> {
+  /** Claims up to `limit` due deliveries with their endpoints; `claimed` counts them all. */
+  async function claim(limit: number) {
     const now = clock();
     const claimed = await store.transaction((tx) =>
-      tx.webhooks.deliveries.claimDue({ now: iso(now), claimUntil: iso(now + claimMs), limit: batchSize }),
+      tx.webhooks.deliveries.claimDue({ now: iso(now), claimUntil: iso(now + claimMs), limit }),
     );
-    if (claimed.length === 0) return { processed: 0, failed: 0, more: false };
-    const endpoints = new Map(
-      (await store.webhooks.endpoints.getMany([...new Set(claimed.map((d) => d.endpointId))])).map((e) => [
-        e.id,
-        e,
-      ]),
-    );
+    if (claimed.length === 0) return { claimed: 0, work: [] };
+    const ids = [...new Set(claimed.map((d) => d.endpointId))];
+    const endpoints = new Map((await store.webhooks.endpoints.getMany(ids)).map((e) => [e.id, e]));
     // Endpoints deleted since the claim took their deliveries with them: nothing to send.
     const work = claimed.flatMap((delivery) => {
       const endpoint = endpoints.get(delivery.endpointId);
-      return endpoint ? [attempt(delivery, endpoint, true)] : [];
+      return endpoint ? [{ delivery, endpoint }] : [];
     });
-    const results = await Promise.allSettled(work);
+    return { claimed: claimed.length, work };
+  }
+
+  async function deliverDue(): Promise<DispatchOutcome> {
+    const { claimed, work } = await claim(batchSize);
+    const results = await Promise.allSettled(
+      work.map(({ delivery, endpoint }) => attempt(delivery, endpoint, true)),
+    );
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (rejected) throw rejected.reason;
     const failed = results.filter((r) => r.status === "fulfilled" && !r.value).length;
-    return { processed: work.length, failed, more: claimed.length === batchSize };
+    return { processed: work.length, failed, more: claimed === batchSize };
   }
 
+  /**
+   * Fans out, then keeps up to `batchSize` attempts in flight, claiming more as each one ends, so
+   * a receiver that hangs until the timeout holds one slot rather than a whole batch. Stops when
+   * nothing is due or after `batchSize × maxRounds` attempts (then `more` asks for another run).
+   */
   async function run(): Promise<DispatchOutcome> {
     for (let round = 0; round < maxRounds; round++) {
       if ((await fanOut()) < fanOutBatchSize) break;
     }
     const total: DispatchOutcome = { processed: 0, failed: 0, more: false };
-    for (let round = 0; round < maxRounds; round++) {
-      const outcome = await deliverDue();
-      total.processed += outcome.processed;
-      total.failed += outcome.failed;
-      total.more = outcome.more;
-      if (!outcome.more) break;
+    const budget = batchSize * maxRounds;
+    const inFlight = new Set<Promise<void>>();
+    let started = 0;
+    let drained = false;
+    let failure: { error: unknown } | undefined;
+    for (;;) {
+      const free = Math.min(batchSize - inFlight.size, budget - started);
+      if (!drained && !failure && free > 0) {
+        const batch = await claim(free);
+        if (batch.claimed < free) drained = true;
+        for (const { delivery, endpoint } of batch.work) {
+          started += 1;
+          const running: Promise<void> = attempt(delivery, endpoint, true)
+            .then(
+              (succeeded) => {
+                total.processed += 1;
+                if (!succeeded) total.failed += 1;
+              },
+              (error: unknown) => {
+                failure ??= { error };
+              },
+            )
+            .finally(() => inFlight.delete(running));
+          inFlight.add(running);
+        }
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
     }
+    if (failure) throw failure.error;
+    total.more = !drained;
     return total;
   }
 
