@@ -133,5 +133,10 @@ describe("webhook delivery across a crash", () => {
     ).toEqual(payload);
     const expected = crypto.createHmac("sha256", webhook.secret!).update(request!.body).digest("hex");
     expect(request!.headers["x-intendedops-signature"]).toBe(expected);
+
+    // The delivery ran as the server's background job, and the job metric counted it.
+    const metricsText = await (await fetch(`${second.url}/metrics`)).text();
+    const processed = /intendedops_jobs_processed_total\{job="webhook-delivery"\} (\d+)/.exec(metricsText);
+    expect(Number(processed?.[1])).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

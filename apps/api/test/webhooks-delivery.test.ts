@@ -258,6 +258,47 @@ describe.each(DIALECTS)("webhook delivery on %s", (dialect) => {
     ).toBe(404);
   });
 
+  it("delivers intent.blocked and intent.expired when policy blocks one intent and another's approval lapses", async () => {
+    await endpoint(["intent.blocked", "intent.expired"]);
+    const policy = await h.data("POST", "/v1/policies", {
+      body: {
+        name: "Huge invoices are blocked",
+        effect: "block",
+        match: { types: ["billing.send_invoice"], params: { field: "amount", op: "gt", value: 100_000 } },
+        reason: "Invoices above $100,000 go through finance",
+      },
+    });
+    try {
+      const blocked = await h.data("POST", "/v1/intents", {
+        key: h.agent,
+        body: {
+          type: "billing.send_invoice",
+          agentId: "billing-agent",
+          params: { customerId: "c_big", amount: 500_000 },
+        },
+      });
+      expect(blocked.status).toBe("blocked");
+      const { intentId } = await submitPendingInvoice(h, `cust_${++customer}`);
+      // The expiry job's own call, a week ahead: every pending approval is overdue by then.
+      expect(await h.services.governor.expireDue(Date.now() + 7 * 24 * 3600 * 1000)).toBeGreaterThanOrEqual(
+        1,
+      );
+      await dispatchUntil(() => receiver.requests.length >= 2);
+      const payloads = receiver.requests.map((r) => JSON.parse(r.body) as Payload);
+      expect(payloads.find((p) => p.event === "intent.blocked")?.data).toMatchObject({
+        intentId: blocked.intentId,
+        status: "blocked",
+      });
+      expect(
+        payloads.find((p) => p.event === "intent.expired" && p.data.intentId === intentId)?.data,
+      ).toMatchObject({
+        status: "expired",
+      });
+    } finally {
+      await h.data("DELETE", `/v1/policies/${policy.id}`);
+    }
+  });
+
   it("keeps delivering to other endpoints while one receiver hangs until the timeout", async () => {
     const hanging = await endpoint(["agent.trust.changed"]);
     const hangingReceiver = receiver;
