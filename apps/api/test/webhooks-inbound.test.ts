@@ -218,6 +218,18 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
     ).toBe(200);
   });
 
+  it("answers 413 when the report is larger than the body limit", async () => {
+    const intentId = await approvedIntent();
+    const huge = sign(
+      endpoint.secret,
+      { intentId, outcome: "completed", result: "x".repeat(1024 * 1024) },
+      t.clock(),
+    );
+    const response = await post(endpoint.path, huge);
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
   it("refuses every report when the endpoint was deleted", async () => {
     const own = await t.data("POST", "/v1/inbound");
     await t.data("DELETE", `/v1/inbound/${own.id}`);
