@@ -188,6 +188,11 @@ async function benchApi(
     const memory = memorySampler(server.child.pid!);
     const result = await drive(server.url, encoded, { "x-api-key": agentKey }, DURATION);
     const rssMb = memory.stop();
+    if (server.child.exitCode !== null) {
+      throw new Error(
+        `The API server exited during the run (code ${server.child.exitCode}):\n${server.stderr()}`,
+      );
+    }
     return { ...figures(result), rssMb, statuses };
   } finally {
     await server.stop("SIGTERM");

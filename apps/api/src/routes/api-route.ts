@@ -156,8 +156,8 @@ export function mountRoute<P extends Schema, Q extends Schema, B extends Schema>
   const reader = route.body ? [bodyParser()] : [];
   const handlers: MiddlewareHandler<AppEnv>[] = [...guard, ...reader];
   handlers.push(async (c) => {
-    const params = parsePart(route.params as P, c.req.param(), []);
-    const query = parsePart(route.query as Q, c.req.query(), []);
+    const params = route.params ? parsePart(route.params as P, c.req.param(), []) : (undefined as Out<P>);
+    const query = route.query ? parsePart(route.query as Q, c.req.query(), []) : (undefined as Out<Q>);
     // A missing body validates as `{}`, so the caller learns which fields are required.
     const body = route.body ? parsePart(route.body as B, c.get("body") ?? {}, []) : (undefined as Out<B>);
     return handler(c, { params, query, body });
