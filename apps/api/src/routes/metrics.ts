@@ -1,22 +1,31 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import { getMetricsCollector, IntendedOpsError, renderPrometheusText } from "@intendedops/core";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  getMetricsCollector,
+  IntendedOpsError,
+  PROMETHEUS_CONTENT_TYPE,
+  renderPrometheusText,
+} from "@intendedops/core";
 import { hashApiKey, hashesEqual } from "../api-key-format";
 import type { AppEnv } from "../context";
 
-const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
 /** The current collector's samples as Prometheus text 0.0.4 (all 17 metrics, HELP/TYPE even when empty). */
 export function renderMetrics(): string {
-  const collector = getMetricsCollector() as ReturnType<typeof getMetricsCollector> & {
-    renderPrometheus?: () => string;
-  };
-  return collector.renderPrometheus
-    ? collector.renderPrometheus()
-    : renderPrometheusText(collector.getMetrics());
+  const collector = getMetricsCollector();
+  // A custom collector (e.g. prom-client behind the interface) may render itself; otherwise format its samples.
+  return collector.render?.() ?? renderPrometheusText(collector.getMetrics());
 }
 
 /** `GET /metrics`: open by default (scrapers sit inside the network); METRICS_TOKEN makes it a bearer secret. */
 export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics (text format 0.0.4); a bearer token when METRICS_TOKEN is set",
+    tags: ["System"],
+    responses: {
+      200: { description: "All 17 metrics of the guide", content: { "text/plain": { schema: z.string() } } },
+    },
+  });
   app.get("/metrics", (c) => {
     const token = c.get("config").metricsToken;
     if (token !== undefined) {
@@ -26,6 +35,6 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
         throw new IntendedOpsError("UNAUTHORIZED", "Metrics token missing or invalid");
       }
     }
-    return c.body(renderMetrics(), 200, { "content-type": CONTENT_TYPE });
+    return c.body(renderMetrics(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
 }
