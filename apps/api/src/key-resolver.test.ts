@@ -1,0 +1,86 @@
+import { createStore, type KyselyStore } from "@intendedops/storage";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateApiKey } from "./api-key-format";
+import { issueApiKey } from "./api-key-service";
+import { createKeyResolver } from "./key-resolver";
+
+describe("createKeyResolver", () => {
+  let store: KyselyStore;
+  let now: number;
+  const clock = () => now;
+  beforeEach(async () => {
+    store = await createStore({ url: "file::memory:" });
+    now = Date.parse("2026-03-02T10:00:00.000Z");
+  });
+  afterEach(() => store.close());
+
+  it("resolves a stored key to its tenant, id, name, scopes and limit", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"], rateLimitPerMinute: 50 },
+      now,
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
+    expect(await resolver.resolve(key)).toEqual({
+      tenantId: "acme",
+      keyId: record.id,
+      keyName: "bot",
+      scopes: ["agent"],
+      rateLimitPerMinute: 50,
+    });
+  });
+
+  it("returns undefined when the key is unknown or malformed", async () => {
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
+    expect(await resolver.resolve(generateApiKey("acme"))).toBeUndefined();
+    expect(await resolver.resolve("not a key")).toBeUndefined();
+  });
+
+  it("keeps answering from the cache until the TTL passes, then sees a revocation", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
+    await resolver.resolve(key);
+    await store.apiKeys.revoke("acme", record.id);
+    expect(await resolver.resolve(key)).toBeDefined();
+    now += 5001;
+    expect(await resolver.resolve(key)).toBeUndefined();
+  });
+
+  it("forgets a key at once when it is invalidated", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 60_000, clock });
+    await resolver.resolve(key);
+    await store.apiKeys.revoke("acme", record.id);
+    resolver.invalidate(record.id);
+    expect(await resolver.resolve(key)).toBeUndefined();
+  });
+
+  it("records lastUsedAt at most once per interval when a key is used repeatedly", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 0, clock, touchIntervalMs: 60_000 });
+    await resolver.resolve(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    const first = (await store.apiKeys.get("acme", record.id))?.lastUsedAt;
+    expect(first).toBe(new Date(now).toISOString());
+    now += 1000;
+    await resolver.resolve(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.apiKeys.get("acme", record.id))?.lastUsedAt).toBe(first);
+    now += 60_000;
+    await resolver.resolve(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.apiKeys.get("acme", record.id))?.lastUsedAt).toBe(new Date(now).toISOString());
+  });
+});
