@@ -43,6 +43,8 @@ export interface KeyResolverOptions {
   onTouchError?: (error: unknown) => void;
 }
 
+const MAX_CACHED_KEYS = 10_000;
+
 interface CacheEntry {
   caller: Caller;
   expiresAt: number;
@@ -88,7 +90,11 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
         scopes: [...record.scopes],
         rateLimitPerMinute: record.rateLimitPerMinute,
       };
-      if (ttlMs > 0) cache.set(hash, { caller, expiresAt: now + ttlMs });
+      if (ttlMs > 0) {
+        // Bounded: the oldest entry goes first, so a flood of distinct keys cannot grow memory.
+        if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value as string);
+        cache.set(hash, { caller, expiresAt: now + ttlMs });
+      }
       touch(record.id, now);
       return caller;
     },
