@@ -11,6 +11,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+# Importing the guide's module must not leave __pycache__ in the source tree.
+sys.dont_write_bytecode = True
 
 import requests  # noqa: E402  (a missing package must fail the test, not skip it)
 from guide_client import IntendedOpsClient  # noqa: E402
