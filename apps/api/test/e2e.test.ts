@@ -242,6 +242,16 @@ describe("the real server process", () => {
   });
 
   it("(b) runs the guide's TypeScript client unchanged, its usage code included", async () => {
+    // The usage code submits for `billing-agent`, which the guide's curl example registers.
+    await curl(server.url, "/v1/agents", {
+      method: "POST",
+      headers: { "x-api-key": agentKey, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        name: "Billing Agent",
+        domains: ["billing"],
+        intentTypes: ["billing.send_invoice"],
+      }),
+    });
     const usage = run(
       process.execPath,
       ["--import", "tsx", "--import", "./test/support/guide-fetch-redirect.ts", "test/guide-client.ts"],

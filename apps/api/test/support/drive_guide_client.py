@@ -71,6 +71,13 @@ except Exception as error:  # the guide's client raises a plain Exception "CODE:
     results["error"] = str(error)
 print("RESULTS " + json.dumps(results), flush=True)
 
+# The guide's usage block submits for `billing-agent` (the guide's curl example registers it).
+try:
+    agent.register_agent("Billing Agent", domains=["billing"], intent_types=["billing.send_invoice"])
+except Exception as error:
+    if not str(error).startswith("CONFLICT"):
+        raise
+
 # The guide's usage block, unchanged, with its origin pointed at the server under test.
 original_request = requests.Session.request
 
