@@ -26,6 +26,11 @@ export interface StoreOptions {
   slowQueryMs?: number;
   /** Epoch milliseconds, for the timestamps the store writes itself (tenant creation, revocation). */
   clock?: () => number;
+  /**
+   * SQLite: write transactions waiting together share one COMMIT, each in its own savepoint.
+   * `maxTransactions` (default 64; 1 turns sharing off) and `maxMs` (default 5) bound a batch.
+   */
+  groupCommit?: { maxTransactions?: number; maxMs?: number };
 }
 
 function slowQueryLog(logger: StoreLogger | undefined, slowQueryMs: number): KyselyConfig["log"] {
@@ -61,6 +66,10 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
           filename: location.filename,
           busyTimeoutMs: options.busyTimeoutMs ?? 5000,
           ...(log ? { log } : {}),
+          ...(options.groupCommit?.maxTransactions === undefined
+            ? {}
+            : { groupCommitMax: options.groupCommit.maxTransactions }),
+          ...(options.groupCommit?.maxMs === undefined ? {} : { groupCommitMs: options.groupCommit.maxMs }),
         });
   if (options.migrate !== false) {
     try {

@@ -1,7 +1,12 @@
 import type { StoragePort, StoreTx } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "./database";
-import type { OpenDatabase, StoreDialect } from "./dialects/dialect-adapter";
+import type {
+  OpenDatabase,
+  StoreDialect,
+  TransactionHooks,
+  TransactionRunner,
+} from "./dialects/dialect-adapter";
 import { migrateToLatest } from "./migrate";
 import { createAgentRepo } from "./repos/agent-repo";
 import { type ApiKeyRepo, createApiKeyRepo } from "./repos/api-key-repo";
@@ -37,22 +42,31 @@ export interface KyselyStore extends StoragePort {
   /** Runs pending migrations; a no-op when the schema is current. */
   migrate(): Promise<void>;
   /**
-   * Runs `fn` in one database transaction (BEGIN IMMEDIATE on SQLite). A throw rolls back and
-   * propagates unchanged. Do not open another transaction from inside `fn` on SQLite: its one
-   * connection is taken, so the inner call would wait forever.
+   * Runs `fn` in one database transaction: all of its writes commit together or not at all, and
+   * the promise settles only after the commit. A throw rolls back `fn`'s writes and propagates
+   * unchanged. On SQLite, transactions waiting for the one connection share a `BEGIN IMMEDIATE …
+   * COMMIT`, each in its own savepoint (group commit); if that COMMIT fails, all of them reject.
+   * Do not open another transaction from inside `fn` on SQLite: its one connection is taken, so
+   * the inner call would wait forever.
    */
   transaction<T>(fn: (tx: KyselyTx) => Promise<T>): Promise<T>;
   /** Runs `fn` with repos outside a transaction (each statement sees committed data). */
   read<T>(fn: (tx: KyselyTx) => Promise<T>): Promise<T>;
 }
 
-function createRepos({ db, adapter }: OpenDatabase, clock: () => number): KyselyTx {
+const NO_HOOKS: TransactionHooks = { sealBatch: () => {} };
+
+function createRepos(
+  { db, adapter }: OpenDatabase,
+  clock: () => number,
+  hooks: TransactionHooks = NO_HOOKS,
+): KyselyTx {
   return {
     agents: createAgentRepo(db, adapter),
     intents: createIntentRepo(db),
     approvals: createApprovalRepo(db, adapter),
-    policies: createPolicyRepo(db),
-    intentions: createIntentionRepo(db, adapter),
+    policies: createPolicyRepo(db, hooks.sealBatch),
+    intentions: createIntentionRepo(db, adapter, hooks.sealBatch),
     audit: createAuditRepo(db, adapter),
     idempotency: createIdempotencyRepo(db),
     trustChanges: createTrustChangeRepo(db),
@@ -65,9 +79,15 @@ function createRepos({ db, adapter }: OpenDatabase, clock: () => number): Kysely
   };
 }
 
+/** Kysely's own transaction: one BEGIN … COMMIT per call (PostgreSQL). */
+function kyselyTransactions(db: OpenDatabase["db"]): TransactionRunner {
+  return (fn) => db.transaction().execute((trx) => fn(trx, NO_HOOKS));
+}
+
 /** Wraps an open database as a KyselyStore. */
 export function createKyselyStore(open: OpenDatabase, clock: () => number): KyselyStore {
   const root = createRepos(open, clock);
+  const runTransaction = open.transactions ?? kyselyTransactions(open.db);
   return {
     dialect: open.adapter.dialect,
     db: open.db,
@@ -76,7 +96,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
     transaction: (fn) =>
-      open.db.transaction().execute((trx) => fn(createRepos({ db: trx, adapter: open.adapter }, clock))),
+      runTransaction((db, hooks) => fn(createRepos({ db, adapter: open.adapter }, clock, hooks))),
     read: (fn) => fn(root),
     async ping() {
       try {

@@ -32,10 +32,30 @@ export interface DialectAdapter {
   isUniqueViolation(error: unknown): boolean;
 }
 
+/** What a write transaction may tell the runner that executes it. */
+export interface TransactionHooks {
+  /**
+   * Commit right after this transaction, before any other runs: called when it changes state
+   * that later transactions cache in-process (policy and intention revisions), so no cache can
+   * hold what a failed shared COMMIT then discards.
+   */
+  sealBatch(): void;
+}
+
+/**
+ * Runs `fn` as one write transaction on a handle bound to the transaction's connection; resolves
+ * only once its writes are committed. A throw undoes exactly `fn`'s writes and propagates unchanged.
+ */
+export type TransactionRunner = <T>(
+  fn: (db: Kysely<Database>, hooks: TransactionHooks) => Promise<T>,
+) => Promise<T>;
+
 /** An open connection (or pool) plus the adapter describing its dialect. */
 export interface OpenDatabase {
   db: Kysely<Database>;
   adapter: DialectAdapter;
+  /** The dialect's own write-transaction runner (SQLite: group commit); Kysely's transaction otherwise. */
+  transactions?: TransactionRunner;
 }
 
 /** The subset of a pino-style logger the store writes to. */

@@ -5,6 +5,7 @@ import { Kysely, type KyselyConfig } from "kysely";
 import type { Database } from "../database";
 import type { DialectAdapter, OpenDatabase } from "./dialect-adapter";
 import { ImmediateSqliteDialect } from "./sqlite-driver";
+import { createGroupCommit } from "./sqlite-group-commit";
 
 /** The filename better-sqlite3 reads as a private in-memory database. */
 export const SQLITE_MEMORY = ":memory:";
@@ -14,7 +15,14 @@ export interface SqliteOpenOptions {
   filename: string;
   busyTimeoutMs: number;
   log?: KyselyConfig["log"];
+  /** Most write transactions one COMMIT covers (default 64; 1 turns group commit off). */
+  groupCommitMax?: number;
+  /** A group-commit batch admits no further transaction after this long (default 5 ms). */
+  groupCommitMs?: number;
 }
+
+const GROUP_COMMIT_MAX = 64;
+const GROUP_COMMIT_MS = 5;
 
 const SQLITE_UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
 
@@ -34,7 +42,7 @@ export const sqliteAdapter: DialectAdapter = {
 
 /**
  * Opens (creating its directory if needed) an SQLite database in WAL mode with
- * `synchronous = NORMAL` and foreign keys on.
+ * `synchronous = NORMAL` and foreign keys on; write transactions share COMMITs (group commit).
  */
 export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
   if (options.filename !== SQLITE_MEMORY) {
@@ -58,5 +66,10 @@ export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
     dialect: new ImmediateSqliteDialect({ database, busyTimeoutMs: options.busyTimeoutMs }),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { db, adapter: sqliteAdapter };
+  const transactions = createGroupCommit(db, {
+    maxBatch: Math.max(1, options.groupCommitMax ?? GROUP_COMMIT_MAX),
+    maxBatchMs: options.groupCommitMs ?? GROUP_COMMIT_MS,
+    inTransaction: () => database.inTransaction,
+  });
+  return { db, adapter: sqliteAdapter, transactions };
 }

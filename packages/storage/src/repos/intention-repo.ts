@@ -12,7 +12,11 @@ const labelTaken = (label: string) => conflict(`Intention label already exists: 
  * Intentions, stored as whole documents with the label as a unique (tenant, label) column;
  * every write moves the tenant's intention revision in the same transaction.
  */
-export function createIntentionRepo(db: Kysely<Database>, adapter: DialectAdapter): IntentionRepo {
+export function createIntentionRepo(
+  db: Kysely<Database>,
+  adapter: DialectAdapter,
+  changed: () => void = () => {},
+): IntentionRepo {
   return {
     async list(tenantId) {
       const rows = await db
@@ -55,7 +59,7 @@ export function createIntentionRepo(db: Kysely<Database>, adapter: DialectAdapte
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirstOrThrow();
       if (!inserted(result)) throw labelTaken(intention.label);
-      await bumpRevision(db, intention.tenant_id, "intentions");
+      await bumpRevision(db, intention.tenant_id, "intentions", changed);
     },
     async update(intention) {
       let updated: boolean;
@@ -71,7 +75,7 @@ export function createIntentionRepo(db: Kysely<Database>, adapter: DialectAdapte
         if (adapter.isUniqueViolation(error)) throw labelTaken(intention.label);
         throw error;
       }
-      if (updated) await bumpRevision(db, intention.tenant_id, "intentions");
+      if (updated) await bumpRevision(db, intention.tenant_id, "intentions", changed);
     },
     revision: (tenantId) => readRevision(db, tenantId, "intentions"),
   };

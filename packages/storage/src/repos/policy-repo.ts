@@ -9,7 +9,7 @@ import { conflict, inserted } from "./write-results";
  * Policies, stored as whole documents (their shape follows the policy schema, which grows
  * with the engine); every write moves the tenant's policy revision in the same transaction.
  */
-export function createPolicyRepo(db: Kysely<Database>): PolicyRepo {
+export function createPolicyRepo(db: Kysely<Database>, changed: () => void = () => {}): PolicyRepo {
   return {
     async list(tenantId) {
       const rows = await db
@@ -42,7 +42,7 @@ export function createPolicyRepo(db: Kysely<Database>): PolicyRepo {
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirstOrThrow();
       if (!inserted(result)) throw conflict(`Policy already exists: ${policy.id}`);
-      await bumpRevision(db, policy.tenantId, "policies");
+      await bumpRevision(db, policy.tenantId, "policies", changed);
     },
     async update(policy) {
       const result = await db
@@ -51,7 +51,7 @@ export function createPolicyRepo(db: Kysely<Database>): PolicyRepo {
         .where("id", "=", policy.id)
         .where("tenant_id", "=", policy.tenantId)
         .executeTakeFirstOrThrow();
-      if (result.numUpdatedRows === 1n) await bumpRevision(db, policy.tenantId, "policies");
+      if (result.numUpdatedRows === 1n) await bumpRevision(db, policy.tenantId, "policies", changed);
     },
     async delete(tenantId, id) {
       const result = await db
@@ -60,7 +60,7 @@ export function createPolicyRepo(db: Kysely<Database>): PolicyRepo {
         .where("tenant_id", "=", tenantId)
         .executeTakeFirstOrThrow();
       const deleted = result.numDeletedRows === 1n;
-      if (deleted) await bumpRevision(db, tenantId, "policies");
+      if (deleted) await bumpRevision(db, tenantId, "policies", changed);
       return deleted;
     },
     revision: (tenantId) => readRevision(db, tenantId, "policies"),

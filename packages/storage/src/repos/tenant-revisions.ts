@@ -3,12 +3,17 @@ import type { Database } from "../database";
 
 export type RevisionKind = "policies" | "intentions";
 
-/** Moves the tenant's counter for `kind` by one, in the caller's transaction. */
+/**
+ * Moves the tenant's counter for `kind` by one, in the caller's transaction; `changed` tells the
+ * transaction runner (group commit seals its batch after this transaction).
+ */
 export async function bumpRevision(
   db: Kysely<Database>,
   tenantId: string,
   kind: RevisionKind,
+  changed: () => void,
 ): Promise<void> {
+  changed();
   await db
     .insertInto("tenant_revisions")
     .values({ tenant_id: tenantId, kind, revision: 1 })
