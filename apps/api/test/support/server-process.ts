@@ -39,12 +39,18 @@ export interface SpawnOptions {
   startTimeoutMs?: number;
 }
 
+/**
+ * The Node flags `pnpm start` runs the server with (root and apps/api package.json): a bounded old
+ * generation makes V8 collect before the heap balloons under load (the live set is about 30 MB).
+ */
+export const SERVER_NODE_FLAGS = ["--max-old-space-size=128"];
+
 /** The command line that runs the real `intendedops serve`. */
 export function serveCommand(mode: "source" | "dist"): string[] {
   if (mode === "dist") {
     const cli = `${API_ROOT}dist/cli.js`;
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (pnpm build)`);
-    return [process.execPath, cli, "serve"];
+    return [process.execPath, ...SERVER_NODE_FLAGS, cli, "serve"];
   }
   return [process.execPath, "--import", "tsx", "--conditions=@intendedops/source", "src/cli.ts", "serve"];
 }
