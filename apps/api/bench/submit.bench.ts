@@ -2,7 +2,7 @@
  * `npx tsx --conditions=@intendedops/source bench/submit.bench.ts` (from apps/api): `governor.submit` in-process on the real server's
  * services (SQLite file, jobs running, no HTTP), so storage and governor changes can be measured
  * without autocannon sharing the CPU. Prints submissions per second and CPU µs per submission.
- * Flags: --count <n>, --concurrency <n>, --postgres.
+ * Flags: --count <n>, --concurrency <n>, --postgres, --keep (leave the SQLite file for inspection).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ const { values: flags } = parseArgs({
     count: { type: "string", default: "20000" },
     concurrency: { type: "string", default: "50" },
     postgres: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
   },
 });
 const COUNT = Number(flags.count);
@@ -98,4 +99,5 @@ if (schema) {
   await client.query(`drop schema ${schema} cascade`);
   await client.end();
 }
-rmSync(dir, { recursive: true, force: true });
+if (flags.keep && !flags.postgres) console.log(`database kept: ${join(dir, "bench.db")}`);
+else rmSync(dir, { recursive: true, force: true });

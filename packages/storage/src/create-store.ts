@@ -31,6 +31,11 @@ export interface StoreOptions {
    * `maxTransactions` (default 64; 1 turns sharing off) and `maxMs` (default 5) bound a batch.
    */
   groupCommit?: { maxTransactions?: number; maxMs?: number };
+  /**
+   * SQLite file: how often a worker thread copies the WAL into the database file (default 50 ms;
+   * 0 leaves it to SQLite's automatic checkpoint, which runs inside a COMMIT on the event loop).
+   */
+  checkpointIntervalMs?: number;
 }
 
 function slowQueryLog(logger: StoreLogger | undefined, slowQueryMs: number): KyselyConfig["log"] {
@@ -70,11 +75,15 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
             ? {}
             : { groupCommitMax: options.groupCommit.maxTransactions }),
           ...(options.groupCommit?.maxMs === undefined ? {} : { groupCommitMs: options.groupCommit.maxMs }),
+          ...(options.checkpointIntervalMs === undefined
+            ? {}
+            : { checkpointIntervalMs: options.checkpointIntervalMs }),
         });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(open);
     } catch (error) {
+      await open.beforeClose?.();
       await open.db.destroy();
       throw error;
     }

@@ -7,17 +7,19 @@ import type {
   TransactionHooks,
   TransactionRunner,
 } from "./dialects/dialect-adapter";
+import { kyselySqlRunner } from "./dialects/sql-runner";
 import { migrateToLatest } from "./migrate";
-import { createAgentRepo } from "./repos/agent-repo";
+import { createAgentRepo, prepareAgentSql } from "./repos/agent-repo";
 import { type ApiKeyRepo, createApiKeyRepo } from "./repos/api-key-repo";
-import { createApprovalRepo } from "./repos/approval-repo";
-import { createAuditRepo } from "./repos/audit-repo";
-import { createIdempotencyRepo } from "./repos/idempotency-repo";
-import { createIntentRepo } from "./repos/intent-repo";
-import { createIntentionRepo } from "./repos/intention-repo";
-import { createOutboxRepo } from "./repos/outbox-repo";
+import { createApprovalRepo, prepareApprovalSql } from "./repos/approval-repo";
+import { createAuditRepo, prepareAuditSql } from "./repos/audit-repo";
+import { createIdempotencyRepo, prepareIdempotencySql } from "./repos/idempotency-repo";
+import { createIntentRepo, prepareIntentSql } from "./repos/intent-repo";
+import { createIntentionRepo, prepareIntentionSql } from "./repos/intention-repo";
+import { createOutboxRepo, prepareOutboxSql } from "./repos/outbox-repo";
 import { createPolicyRepo } from "./repos/policy-repo";
 import { createTenantRepo, type TenantRepo } from "./repos/tenant-repo";
+import { prepareRevisionSql } from "./repos/tenant-revisions";
 import { createTrustChangeRepo } from "./repos/trust-change-repo";
 import { createValueRepo } from "./repos/value-repo";
 import { createWebhookRepos, type WebhookRepos } from "./webhooks/index";
@@ -56,22 +58,45 @@ export interface KyselyStore extends StoragePort {
 
 const NO_HOOKS: TransactionHooks = { sealBatch: () => {} };
 
+/** Every hot statement of the store, compiled once for its dialect (repos/prepared-sql.ts). */
+function prepareStatements({ db, adapter }: OpenDatabase) {
+  return {
+    agents: prepareAgentSql(db, adapter),
+    intents: prepareIntentSql(db),
+    approvals: prepareApprovalSql(db),
+    intentions: prepareIntentionSql(db),
+    revisions: prepareRevisionSql(db),
+    audit: prepareAuditSql(db, adapter),
+    idempotency: prepareIdempotencySql(db),
+    outbox: prepareOutboxSql(db),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 function createRepos(
   { db, adapter }: OpenDatabase,
   clock: () => number,
+  statements: Statements,
   hooks: TransactionHooks = NO_HOOKS,
 ): KyselyTx {
+  const runner = hooks.sql ?? kyselySqlRunner(db);
   return {
-    agents: createAgentRepo(db, adapter),
-    intents: createIntentRepo(db),
-    approvals: createApprovalRepo(db, adapter),
-    policies: createPolicyRepo(db, hooks.sealBatch),
-    intentions: createIntentionRepo(db, adapter, hooks.sealBatch),
-    audit: createAuditRepo(db, adapter),
-    idempotency: createIdempotencyRepo(db),
+    agents: createAgentRepo(db, statements.agents, runner),
+    intents: createIntentRepo(db, statements.intents, runner),
+    approvals: createApprovalRepo(db, adapter, statements.approvals, runner),
+    policies: createPolicyRepo(db, { prepared: statements.revisions, runner }, hooks.sealBatch),
+    intentions: createIntentionRepo(
+      db,
+      adapter,
+      { prepared: statements.intentions, revisions: statements.revisions, runner },
+      hooks.sealBatch,
+    ),
+    audit: createAuditRepo(db, statements.audit, runner),
+    idempotency: createIdempotencyRepo(statements.idempotency, runner),
     trustChanges: createTrustChangeRepo(db),
     values: createValueRepo(db),
-    outbox: createOutboxRepo(db),
+    outbox: createOutboxRepo(statements.outbox, runner),
     tenants: createTenantRepo(db, clock),
     apiKeys: createApiKeyRepo(db, clock),
     webhooks: createWebhookRepos(db, adapter),
@@ -86,7 +111,8 @@ function kyselyTransactions(db: OpenDatabase["db"]): TransactionRunner {
 
 /** Wraps an open database as a KyselyStore. */
 export function createKyselyStore(open: OpenDatabase, clock: () => number): KyselyStore {
-  const root = createRepos(open, clock);
+  const statements = prepareStatements(open);
+  const root = createRepos(open, clock, statements);
   const runTransaction = open.transactions ?? kyselyTransactions(open.db);
   return {
     dialect: open.adapter.dialect,
@@ -96,7 +122,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
     transaction: (fn) =>
-      runTransaction((db, hooks) => fn(createRepos({ db, adapter: open.adapter }, clock, hooks))),
+      runTransaction((db, hooks) => fn(createRepos({ db, adapter: open.adapter }, clock, statements, hooks))),
     read: (fn) => fn(root),
     async ping() {
       try {
@@ -106,6 +132,9 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
         return false;
       }
     },
-    close: () => open.db.destroy(),
+    async close() {
+      await open.beforeClose?.();
+      await open.db.destroy();
+    },
   };
 }

@@ -32,8 +32,17 @@ export interface DialectAdapter {
   isUniqueViolation(error: unknown): boolean;
 }
 
-/** What a write transaction may tell the runner that executes it. */
+/** Runs SQL compiled once per store (repos/prepared-sql.ts) on one connection, pool or transaction. */
+export interface SqlRunner {
+  rows<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+  /** Runs a write; resolves to the number of rows it changed. */
+  changes(sql: string, params: readonly unknown[]): Promise<number>;
+}
+
+/** What the transaction runner hands each transaction besides its handle. */
 export interface TransactionHooks {
+  /** Runs prepared SQL on the transaction's connection; absent where Kysely's executor is the way. */
+  readonly sql?: SqlRunner;
   /**
    * Commit right after this transaction, before any other runs: called when it changes state
    * that later transactions cache in-process (policy and intention revisions), so no cache can
@@ -56,6 +65,8 @@ export interface OpenDatabase {
   adapter: DialectAdapter;
   /** The dialect's own write-transaction runner (SQLite: group commit); Kysely's transaction otherwise. */
   transactions?: TransactionRunner;
+  /** Stops what the dialect runs beside the connection (SQLite's checkpointer) before it closes. */
+  beforeClose?: () => Promise<void>;
 }
 
 /** The subset of a pino-style logger the store writes to. */

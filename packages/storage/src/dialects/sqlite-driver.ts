@@ -7,10 +7,10 @@ import {
   type Driver,
   type QueryResult,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
 } from "kysely";
-import { withStatementCache } from "./statement-cache";
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
 const ROLLBACK = CompiledQuery.raw("rollback");
@@ -20,6 +20,8 @@ const BUSY_BACKOFF_MS = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100] as const;
 
 export interface ImmediateSqliteOptions {
   database: BetterSqlite3.Database;
+  /** `database` behind the statement cache (statement-cache.ts). */
+  statements: SqliteDatabase;
   /** How long a statement outside a transaction (or a BEGIN) waits for another writer. */
   busyTimeoutMs: number;
 }
@@ -140,7 +142,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
   readonly #options: ImmediateSqliteOptions;
 
   constructor(options: ImmediateSqliteOptions) {
-    const config = { database: withStatementCache(options.database) };
+    const config = { database: options.statements };
     super(config);
     this.#config = config;
     this.#options = options;

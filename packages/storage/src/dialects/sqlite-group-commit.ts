@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../database";
-import type { TransactionHooks, TransactionRunner } from "./dialect-adapter";
+import type { SqlRunner, TransactionHooks, TransactionRunner } from "./dialect-adapter";
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
 const COMMIT = CompiledQuery.raw("commit");
@@ -18,6 +18,8 @@ export interface GroupCommitOptions {
   inTransaction(): boolean;
   /** Milliseconds from an arbitrary origin, for the batch's time bound. */
   now?: () => number;
+  /** Runs prepared SQL on the connection the batch holds. */
+  sql?: SqlRunner;
 }
 
 interface Member {
@@ -83,6 +85,7 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
     const settlements: Settlement[] = [];
     let sealed = false;
     const hooks: TransactionHooks = {
+      ...(options.sql ? { sql: options.sql } : {}),
       sealBatch: () => {
         sealed = true;
       },

@@ -4,8 +4,11 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, type KyselyConfig } from "kysely";
 import type { Database } from "../database";
 import type { DialectAdapter, OpenDatabase } from "./dialect-adapter";
+import { directSqliteRunner } from "./sql-runner";
+import { startCheckpointer } from "./sqlite-checkpointer";
 import { ImmediateSqliteDialect } from "./sqlite-driver";
 import { createGroupCommit } from "./sqlite-group-commit";
+import { withStatementCache } from "./statement-cache";
 
 /** The filename better-sqlite3 reads as a private in-memory database. */
 export const SQLITE_MEMORY = ":memory:";
@@ -19,10 +22,15 @@ export interface SqliteOpenOptions {
   groupCommitMax?: number;
   /** A group-commit batch admits no further transaction after this long (default 5 ms). */
   groupCommitMs?: number;
+  /** How often a worker thread checkpoints the WAL of a file (default 50 ms; 0: SQLite's own only). */
+  checkpointIntervalMs?: number;
 }
 
 const GROUP_COMMIT_MAX = 64;
 const GROUP_COMMIT_MS = 5;
+const CHECKPOINT_INTERVAL_MS = 50;
+/** WAL pages after which the writer checkpoints by itself: the bound should the worker fall behind. */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
 const SQLITE_UNIQUE_CODES = new Set(["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"]);
 
@@ -42,12 +50,15 @@ export const sqliteAdapter: DialectAdapter = {
 
 /**
  * Opens (creating its directory if needed) an SQLite database in WAL mode with
- * `synchronous = NORMAL` and foreign keys on; write transactions share COMMITs (group commit).
+ * `synchronous = NORMAL` and foreign keys on; write transactions share COMMITs (group commit) and
+ * a file's WAL is checkpointed from a worker thread.
  */
 export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
   if (options.filename !== SQLITE_MEMORY) {
     mkdirSync(dirname(resolve(options.filename)), { recursive: true });
   }
+  const checkpointMs =
+    options.filename === SQLITE_MEMORY ? 0 : (options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS);
   const database = new BetterSqlite3(options.filename, { timeout: options.busyTimeoutMs });
   try {
     // Switching to WAL needs a moment of exclusive access: let SQLite's busy handler wait for it
@@ -55,6 +66,7 @@ export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
     database.pragma("journal_mode = WAL");
     database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
+    if (checkpointMs > 0) database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     // From here on the driver waits for other writers with timers (see sqlite-driver.ts), so
     // SQLite itself must return SQLITE_BUSY at once instead of blocking the event loop.
     database.pragma("busy_timeout = 0");
@@ -62,14 +74,23 @@ export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
     database.close();
     throw error;
   }
+  const statements = withStatementCache(database);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database, busyTimeoutMs: options.busyTimeoutMs }),
+    dialect: new ImmediateSqliteDialect({ database, statements, busyTimeoutMs: options.busyTimeoutMs }),
     ...(options.log ? { log: options.log } : {}),
   });
   const transactions = createGroupCommit(db, {
     maxBatch: Math.max(1, options.groupCommitMax ?? GROUP_COMMIT_MAX),
     maxBatchMs: options.groupCommitMs ?? GROUP_COMMIT_MS,
     inTransaction: () => database.inTransaction,
+    sql: directSqliteRunner(statements, options.log),
   });
-  return { db, adapter: sqliteAdapter, transactions };
+  const checkpointer =
+    checkpointMs > 0 ? startCheckpointer(resolve(options.filename), checkpointMs) : undefined;
+  return {
+    db,
+    adapter: sqliteAdapter,
+    transactions,
+    ...(checkpointer ? { beforeClose: () => checkpointer.stop() } : {}),
+  };
 }

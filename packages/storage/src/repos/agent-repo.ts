@@ -1,9 +1,10 @@
 import type { Agent, AgentRepo } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { AgentsTable, Database } from "../database";
-import type { DialectAdapter } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
+import { prepareSql, queryRows } from "./prepared-sql";
 import { conflict, inserted } from "./write-results";
 
 function toRow(agent: Agent): Insertable<AgentsTable> {
@@ -44,16 +45,27 @@ function fromRow(row: Selectable<AgentsTable>): Agent {
   };
 }
 
+/** The agent lookups every submission runs, compiled once per store. */
+export function prepareAgentSql(db: Kysely<Database>, adapter: DialectAdapter) {
+  const byId = (p: { tenantId: never; id: never }) =>
+    db.selectFrom("agents").selectAll().where("tenant_id", "=", p.tenantId).where("id", "=", p.id);
+  return {
+    get: prepareSql(["tenantId", "id"], byId),
+    getForUpdate: prepareSql(["tenantId", "id"], (p) => adapter.lockRows(byId(p))),
+  };
+}
+
+export type AgentSql = ReturnType<typeof prepareAgentSql>;
+
 /** Agents, keyed by (tenant, id) because agent ids are chosen by users. */
-export function createAgentRepo(db: Kysely<Database>, adapter: DialectAdapter): AgentRepo {
+export function createAgentRepo(db: Kysely<Database>, prepared: AgentSql, runner: SqlRunner): AgentRepo {
   return {
     async get(tenantId, id, options) {
-      const query = db
-        .selectFrom("agents")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("id", "=", id);
-      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
+      const statement = options?.forUpdate ? prepared.getForUpdate : prepared.get;
+      const [row] = await queryRows<Selectable<AgentsTable>, "tenantId" | "id">(runner, statement, {
+        tenantId,
+        id,
+      });
       return row && fromRow(row);
     },
     async insert(agent) {

@@ -1,12 +1,43 @@
 import type { Approval, ApprovalRepo, ApprovalStatus } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { ApprovalsTable, Database } from "../database";
-import type { DialectAdapter } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
-import { conflict, inserted } from "./write-results";
+import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
+import { conflict } from "./write-results";
 
-function toRow(approval: Approval): Insertable<ApprovalsTable> {
+const APPROVAL_COLUMNS = Object.keys({
+  id: 1,
+  tenant_id: 1,
+  intent_id: 1,
+  status: 1,
+  reasons: 1,
+  required_approvals: 1,
+  votes: 1,
+  decided_by: 1,
+  decided_by_name: 1,
+  decided_at: 1,
+  rejection_reason: 1,
+  requested_at: 1,
+  expires_at: 1,
+} satisfies Record<keyof ApprovalsTable, 1>) as (keyof ApprovalsTable)[];
+
+/** The approval insert of every pending submission, compiled once per store. */
+export function prepareApprovalSql(db: Kysely<Database>) {
+  return {
+    insert: prepareSql(APPROVAL_COLUMNS, (p: Placeholders<keyof ApprovalsTable>) =>
+      db
+        .insertInto("approvals")
+        .values(p)
+        .onConflict((oc) => oc.doNothing()),
+    ),
+  };
+}
+
+export type ApprovalSql = ReturnType<typeof prepareApprovalSql>;
+
+function toRow(approval: Approval): Required<Insertable<ApprovalsTable>> {
   return {
     id: approval.id,
     tenant_id: approval.tenantId,
@@ -43,7 +74,12 @@ function fromRow(row: Selectable<ApprovalsTable>): Approval {
 }
 
 /** Approvals, listed newest request first; updates are compare-and-set on status. */
-export function createApprovalRepo(db: Kysely<Database>, adapter: DialectAdapter): ApprovalRepo {
+export function createApprovalRepo(
+  db: Kysely<Database>,
+  adapter: DialectAdapter,
+  prepared: ApprovalSql,
+  runner: SqlRunner,
+): ApprovalRepo {
   return {
     async get(tenantId, id, options) {
       const query = db
@@ -66,12 +102,8 @@ export function createApprovalRepo(db: Kysely<Database>, adapter: DialectAdapter
       return row && fromRow(row);
     },
     async insert(approval) {
-      const result = await db
-        .insertInto("approvals")
-        .values(toRow(approval))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow();
-      if (!inserted(result)) throw conflict(`Approval already exists: ${approval.id}`);
+      const changed = await runChanges(runner, prepared.insert, toRow(approval));
+      if (changed !== 1) throw conflict(`Approval already exists: ${approval.id}`);
     },
     async update(approval, expectedStatus) {
       const { id, tenant_id, intent_id, requested_at, ...changes } = toRow(approval);

@@ -8,14 +8,30 @@ import {
 } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { AuditEventsTable, Database } from "../database";
-import type { DialectAdapter } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
+import { preparedInsertMany, prepareSql, queryRows, runChanges } from "./prepared-sql";
 
-/** Rows per INSERT statement: well inside SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_BATCH = 500;
+/** Rows per INSERT statement: a few prepared shapes cover every append. */
+const INSERT_BATCH = 16;
 
-function toRow(event: AuditEvent): Insertable<AuditEventsTable> {
+const AUDIT_COLUMNS = Object.keys({
+  tenant_id: 1,
+  seq: 1,
+  id: 1,
+  event_type: 1,
+  actor: 1,
+  agent_id: 1,
+  intent_id: 1,
+  data: 1,
+  timestamp: 1,
+  prev_hash: 1,
+  hash: 1,
+  leaf_hash: 1,
+} satisfies Record<keyof AuditEventsTable, 1>) as (keyof AuditEventsTable)[];
+
+function toRow(event: AuditEvent): Required<Insertable<AuditEventsTable>> {
   return {
     tenant_id: event.tenantId,
     seq: event.seq,
@@ -70,15 +86,42 @@ function brokenChain(tenantId: string, expectedSeq: number): IntendedOpsError {
   );
 }
 
+/** The statements of every append, compiled once per store. */
+export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
+  return {
+    lockHead: prepareSql(["tenantId"], (p) =>
+      adapter.lockRows(
+        db.selectFrom("audit_heads").select(["seq", "hash"]).where("tenant_id", "=", p.tenantId),
+      ),
+    ),
+    moveHead: prepareSql(["tenantId", "seq", "hash", "fromSeq", "fromHash"], (p) =>
+      db
+        .updateTable("audit_heads")
+        .set({ seq: p.seq, hash: p.hash })
+        .where("tenant_id", "=", p.tenantId)
+        .where("seq", "=", p.fromSeq)
+        .where("hash", "=", p.fromHash),
+    ),
+    insertEvents: preparedInsertMany(
+      AUDIT_COLUMNS,
+      INSERT_BATCH,
+      (rows) => db.insertInto("audit_events").values(rows),
+      toRow,
+    ),
+  };
+}
+
+export type AuditSql = ReturnType<typeof prepareAuditSql>;
+
 /**
  * The per-tenant audit chain. The head row (`audit_heads`) is the only source of the next seq:
  * `lockHead` locks it until commit and `append` moves it only from where the events start.
  */
-export function createAuditRepo(db: Kysely<Database>, adapter: DialectAdapter): AuditRepo {
-  const lockedHead = (tenantId: string) =>
-    adapter
-      .lockRows(db.selectFrom("audit_heads").select(["seq", "hash"]).where("tenant_id", "=", tenantId))
-      .executeTakeFirst();
+export function createAuditRepo(db: Kysely<Database>, prepared: AuditSql, runner: SqlRunner): AuditRepo {
+  const lockedHead = async (tenantId: string): Promise<AuditHead | undefined> => {
+    const [head] = await queryRows<AuditHead, "tenantId">(runner, prepared.lockHead, { tenantId });
+    return head;
+  };
 
   return {
     async lockHead(tenantId): Promise<AuditHead> {
@@ -105,20 +148,15 @@ export function createAuditRepo(db: Kysely<Database>, adapter: DialectAdapter): 
         }
       });
       // Compare-and-set on the head: events must start right after it and link to its hash.
-      const moved = await db
-        .updateTable("audit_heads")
-        .set({ seq: last.seq, hash: last.hash })
-        .where("tenant_id", "=", tenantId)
-        .where("seq", "=", first.seq - 1)
-        .where("hash", "=", first.prevHash)
-        .executeTakeFirstOrThrow();
-      if (moved.numUpdatedRows !== 1n) throw brokenChain(tenantId, first.seq);
-      for (let start = 0; start < events.length; start += INSERT_BATCH) {
-        await db
-          .insertInto("audit_events")
-          .values(events.slice(start, start + INSERT_BATCH).map(toRow))
-          .execute();
-      }
+      const moved = await runChanges(runner, prepared.moveHead, {
+        tenantId,
+        seq: last.seq,
+        hash: last.hash,
+        fromSeq: first.seq - 1,
+        fromHash: first.prevHash,
+      });
+      if (moved !== 1) throw brokenChain(tenantId, first.seq);
+      await prepared.insertEvents(runner, events);
     },
 
     async list(tenantId, filter, page) {

@@ -1,18 +1,45 @@
 import type { IdempotencyRepo } from "@intendedops/core";
-import type { Kysely } from "kysely";
-import type { Database } from "../database";
-import { conflict, inserted } from "./write-results";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, IdempotencyKeysTable } from "../database";
+import type { SqlRunner } from "../dialects/dialect-adapter";
+import { type Placeholders, prepareSql, queryRows, runChanges } from "./prepared-sql";
+import { conflict } from "./write-results";
 
-/** Idempotency keys per tenant; a second insert of a key is the CONFLICT the governor resolves. */
-export function createIdempotencyRepo(db: Kysely<Database>): IdempotencyRepo {
+/** The key lookup and insert of every submission that carries a key, compiled once per store. */
+export function prepareIdempotencySql(db: Kysely<Database>) {
   return {
-    async get(tenantId, key) {
-      const row = await db
+    get: prepareSql(["tenantId", "key"], (p) =>
+      db
         .selectFrom("idempotency_keys")
         .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("key", "=", key)
-        .executeTakeFirst();
+        .where("tenant_id", "=", p.tenantId)
+        .where("key", "=", p.key),
+    ),
+    insert: prepareSql(
+      ["tenant_id", "key", "request_hash", "intent_id", "created_at"],
+      (p: Placeholders<keyof IdempotencyKeysTable>) =>
+        db
+          .insertInto("idempotency_keys")
+          .values(p)
+          .onConflict((oc) => oc.doNothing()),
+    ),
+  };
+}
+
+export type IdempotencySql = ReturnType<typeof prepareIdempotencySql>;
+
+/** Idempotency keys per tenant; a second insert of a key is the CONFLICT the governor resolves. */
+export function createIdempotencyRepo(prepared: IdempotencySql, runner: SqlRunner): IdempotencyRepo {
+  return {
+    async get(tenantId, key) {
+      const [row] = await queryRows<Selectable<IdempotencyKeysTable>, "tenantId" | "key">(
+        runner,
+        prepared.get,
+        {
+          tenantId,
+          key,
+        },
+      );
       return (
         row && {
           tenantId: row.tenant_id,
@@ -24,18 +51,14 @@ export function createIdempotencyRepo(db: Kysely<Database>): IdempotencyRepo {
       );
     },
     async insert(record) {
-      const result = await db
-        .insertInto("idempotency_keys")
-        .values({
-          tenant_id: record.tenantId,
-          key: record.key,
-          request_hash: record.requestHash,
-          intent_id: record.intentId,
-          created_at: record.createdAt,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow();
-      if (!inserted(result)) {
+      const changed = await runChanges(runner, prepared.insert, {
+        tenant_id: record.tenantId,
+        key: record.key,
+        request_hash: record.requestHash,
+        intent_id: record.intentId,
+        created_at: record.createdAt,
+      });
+      if (changed !== 1) {
         throw conflict(`Idempotency key already used: ${record.key}`, { idempotencyKey: record.key });
       }
     },

@@ -7,11 +7,13 @@ import {
 } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, IntentsTable } from "../database";
+import type { SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
-import { conflict, inserted } from "./write-results";
+import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
+import { conflict } from "./write-results";
 
-function toRow(intent: Intent): Insertable<IntentsTable> {
+function toRow(intent: Intent): Required<Insertable<IntentsTable>> {
   const ambient = ambientPlacement(intent);
   return {
     id: intent.id,
@@ -85,8 +87,51 @@ function filtered<O>(
   return q;
 }
 
+/** Every column, checked complete against the table type: a prepared insert writes exactly these. */
+const INTENT_COLUMNS = Object.keys({
+  id: 1,
+  tenant_id: 1,
+  agent_id: 1,
+  type: 1,
+  domain: 1,
+  params: 1,
+  description: 1,
+  justification: 1,
+  idempotency_key: 1,
+  status: 1,
+  risk_level: 1,
+  decision: 1,
+  intention: 1,
+  data_elements: 1,
+  submitted_by: 1,
+  result: 1,
+  error: 1,
+  value_cents: 1,
+  value_category: 1,
+  created_at: 1,
+  updated_at: 1,
+  completed_at: 1,
+  intent_token: 1,
+  ambient_cluster: 1,
+  ambient_elements: 1,
+} satisfies Record<keyof IntentsTable, 1>) as (keyof IntentsTable)[];
+
+/** The intent insert every submission runs, compiled once per store. */
+export function prepareIntentSql(db: Kysely<Database>) {
+  return {
+    insert: prepareSql(INTENT_COLUMNS, (p: Placeholders<keyof IntentsTable>) =>
+      db
+        .insertInto("intents")
+        .values(p)
+        .onConflict((oc) => oc.doNothing()),
+    ),
+  };
+}
+
+export type IntentSql = ReturnType<typeof prepareIntentSql>;
+
 /** Intents, listed newest first; updates are compare-and-set on status. */
-export function createIntentRepo(db: Kysely<Database>): IntentRepo {
+export function createIntentRepo(db: Kysely<Database>, prepared: IntentSql, runner: SqlRunner): IntentRepo {
   const count = async (tenantId: string, filter: IntentFilter): Promise<number> => {
     const row = await filtered(
       db.selectFrom("intents").select((eb) => eb.fn.countAll<number>().as("total")),
@@ -107,12 +152,8 @@ export function createIntentRepo(db: Kysely<Database>): IntentRepo {
       return row && fromRow(row);
     },
     async insert(intent) {
-      const result = await db
-        .insertInto("intents")
-        .values(toRow(intent))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow();
-      if (!inserted(result)) throw conflict(`Intent already exists: ${intent.id}`);
+      const changed = await runChanges(runner, prepared.insert, toRow(intent));
+      if (changed !== 1) throw conflict(`Intent already exists: ${intent.id}`);
     },
     async update(intent, expectedStatus) {
       const { id, tenant_id, created_at, ...changes } = toRow(intent);

@@ -1,9 +1,10 @@
 import type { Intention, IntentionRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
-import type { DialectAdapter } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { bumpRevision, readRevision } from "./tenant-revisions";
+import { prepareSql, queryRows } from "./prepared-sql";
+import { bumpRevision, type RevisionSql, readRevision } from "./tenant-revisions";
 import { conflict, inserted } from "./write-results";
 
 const labelTaken = (label: string) => conflict(`Intention label already exists: ${label}`, { label });
@@ -12,9 +13,25 @@ const labelTaken = (label: string) => conflict(`Intention label already exists: 
  * Intentions, stored as whole documents with the label as a unique (tenant, label) column;
  * every write moves the tenant's intention revision in the same transaction.
  */
+/** The label lookup every approval with an intention runs (token minting), compiled once per store. */
+export function prepareIntentionSql(db: Kysely<Database>) {
+  return {
+    getByLabel: prepareSql(["tenantId", "label"], (p) =>
+      db
+        .selectFrom("intentions")
+        .select("document")
+        .where("tenant_id", "=", p.tenantId)
+        .where("label", "=", p.label),
+    ),
+  };
+}
+
+export type IntentionSql = ReturnType<typeof prepareIntentionSql>;
+
 export function createIntentionRepo(
   db: Kysely<Database>,
   adapter: DialectAdapter,
+  sql: { prepared: IntentionSql; revisions: RevisionSql; runner: SqlRunner },
   changed: () => void = () => {},
 ): IntentionRepo {
   return {
@@ -38,12 +55,14 @@ export function createIntentionRepo(
       return row && fromJson<Intention>(row.document);
     },
     async getByLabel(tenantId, label) {
-      const row = await db
-        .selectFrom("intentions")
-        .select("document")
-        .where("tenant_id", "=", tenantId)
-        .where("label", "=", label)
-        .executeTakeFirst();
+      const [row] = await queryRows<{ document: string }, "tenantId" | "label">(
+        sql.runner,
+        sql.prepared.getByLabel,
+        {
+          tenantId,
+          label,
+        },
+      );
       return row && fromJson<Intention>(row.document);
     },
     async insert(intention) {
@@ -77,6 +96,6 @@ export function createIntentionRepo(
       }
       if (updated) await bumpRevision(db, intention.tenant_id, "intentions", changed);
     },
-    revision: (tenantId) => readRevision(db, tenantId, "intentions"),
+    revision: (tenantId) => readRevision(sql.runner, sql.revisions, tenantId, "intentions"),
   };
 }

@@ -1,15 +1,20 @@
 import type { Policy, PolicyRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
+import type { SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { bumpRevision, readRevision } from "./tenant-revisions";
+import { bumpRevision, type RevisionSql, readRevision } from "./tenant-revisions";
 import { conflict, inserted } from "./write-results";
 
 /**
  * Policies, stored as whole documents (their shape follows the policy schema, which grows
  * with the engine); every write moves the tenant's policy revision in the same transaction.
  */
-export function createPolicyRepo(db: Kysely<Database>, changed: () => void = () => {}): PolicyRepo {
+export function createPolicyRepo(
+  db: Kysely<Database>,
+  revisions: { prepared: RevisionSql; runner: SqlRunner },
+  changed: () => void = () => {},
+): PolicyRepo {
   return {
     async list(tenantId) {
       const rows = await db
@@ -63,6 +68,6 @@ export function createPolicyRepo(db: Kysely<Database>, changed: () => void = () 
       if (deleted) await bumpRevision(db, tenantId, "policies", changed);
       return deleted;
     },
-    revision: (tenantId) => readRevision(db, tenantId, "policies"),
+    revision: (tenantId) => readRevision(revisions.runner, revisions.prepared, tenantId, "policies"),
   };
 }

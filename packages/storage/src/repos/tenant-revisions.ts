@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
+import type { SqlRunner } from "../dialects/dialect-adapter";
+import { prepareSql, queryRows } from "./prepared-sql";
 
 export type RevisionKind = "policies" | "intentions";
 
@@ -25,17 +27,31 @@ export async function bumpRevision(
     .execute();
 }
 
+/** The revision lookup every submission runs, compiled once per store. */
+export function prepareRevisionSql(db: Kysely<Database>) {
+  return {
+    read: prepareSql(["tenantId", "kind"], (p) =>
+      db
+        .selectFrom("tenant_revisions")
+        .select("revision")
+        .where("tenant_id", "=", p.tenantId)
+        .where("kind", "=", p.kind),
+    ),
+  };
+}
+
+export type RevisionSql = ReturnType<typeof prepareRevisionSql>;
+
 /** The tenant's counter for `kind` (0 before the first change): one primary-key lookup. */
 export async function readRevision(
-  db: Kysely<Database>,
+  runner: SqlRunner,
+  prepared: RevisionSql,
   tenantId: string,
   kind: RevisionKind,
 ): Promise<number> {
-  const row = await db
-    .selectFrom("tenant_revisions")
-    .select("revision")
-    .where("tenant_id", "=", tenantId)
-    .where("kind", "=", kind)
-    .executeTakeFirst();
+  const [row] = await queryRows<{ revision: number }, "tenantId" | "kind">(runner, prepared.read, {
+    tenantId,
+    kind,
+  });
   return row?.revision ?? 0;
 }
