@@ -1,46 +1,18 @@
-import {
-  type Actor,
-  createCatalog,
-  createGovernor,
-  createMemoryStore,
-  embeddedGovernance,
-  IntentRejectedError,
-  sleep,
-} from "@intendedops/core";
+import { createGovernedHarness } from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { createBillingAgent } from "./agent";
 import { billingDomain } from "./domain";
 
-const tenantId = "tenant_billing";
-const admin: Actor = { tenantId, id: "key_admin", kind: "key" };
-const approver: Actor = { tenantId, id: "user_finance", name: "Finance Lead", kind: "user" };
-const wait = { pollIntervalMs: 2, maxPollIntervalMs: 10, timeoutMs: 5_000 };
-
-async function setup() {
-  const governor = createGovernor({
-    store: createMemoryStore(),
-    catalog: createCatalog([billingDomain]),
-    metrics: false,
-  });
-  await governor.registerAgent(admin, { name: "Billing Agent", domains: ["billing"] });
-  const governance = embeddedGovernance(governor, { tenantId, actorId: "key_billing_agent" });
-  const decideNext = async (decide: (approvalId: string) => Promise<unknown>) => {
-    for (;;) {
-      const [approval] = (await governor.listApprovals(tenantId, { status: "pending" })).items;
-      if (approval) return decide(approval.id);
-      await sleep(1);
-    }
-  };
-  return { governor, governance, decideNext };
-}
+const setup = () =>
+  createGovernedHarness({ domain: billingDomain, approver: { id: "user_finance", name: "Finance Lead" } });
 
 describe("createBillingAgent", () => {
   it("sends the guide's invoice after a human approves it when the agent is a new T0 agent", async () => {
-    const { governor, governance, decideNext } = await setup();
+    const harness = await setup();
     const sent: unknown[] = [];
     const billing = createBillingAgent({
-      governance,
-      agentId: "billing-agent",
+      governance: harness.governance,
+      agentId: harness.agentId,
       handlers: {
         sendInvoice: async (invoice, { intentId }) => {
           sent.push(invoice);
@@ -53,17 +25,16 @@ describe("createBillingAgent", () => {
       },
     });
 
-    const [outcome] = await Promise.all([
+    const outcome = await harness.approving(
       billing.sendInvoice(
         { customerId: "cust_123", amount: 99.99 },
         {
           description: "Send monthly subscription invoice",
           idempotencyKey: "invoice-cust_123-2024-01",
-          waitForApproval: wait,
+          waitForApproval: harness.wait,
         },
       ),
-      decideNext((id) => governor.approve(approver, id)),
-    ]);
+    );
 
     expect(outcome.status).toBe("completed");
     expect(outcome.result).toMatchObject({ total: 99.99, currency: "USD" });
@@ -73,8 +44,7 @@ describe("createBillingAgent", () => {
       approvedBy: "Finance Lead",
     });
     expect(sent).toEqual([{ customerId: "cust_123", amount: 99.99, currency: "USD" }]);
-    const { intent } = await governor.getIntent(tenantId, outcome.intentId);
-    expect(intent).toMatchObject({
+    expect(await harness.intent(outcome.intentId)).toMatchObject({
       status: "completed",
       type: "billing.send_invoice",
       valueCategory: "efficiency",
@@ -82,11 +52,11 @@ describe("createBillingAgent", () => {
   });
 
   it("never refunds when the approver rejects the refund", async () => {
-    const { governor, governance, decideNext } = await setup();
+    const harness = await setup();
     let refunded = false;
     const billing = createBillingAgent({
-      governance,
-      agentId: "billing-agent",
+      governance: harness.governance,
+      agentId: harness.agentId,
       handlers: {
         processRefund: () => {
           refunded = true;
@@ -94,19 +64,15 @@ describe("createBillingAgent", () => {
       },
     });
 
-    const [error] = await Promise.all([
-      billing
-        .processRefund(
-          { customerId: "cust_123", paymentId: "pay_1", amount: 12_000, reason: "requested_by_customer" },
-          { waitForApproval: wait },
-        )
-        .catch((e: unknown) => e),
-      decideNext((id) => governor.reject(approver, id, "Refund above policy")),
-    ]);
+    const error = await harness.rejecting(
+      billing.processRefund(
+        { customerId: "cust_123", paymentId: "pay_1", amount: 12_000, reason: "requested_by_customer" },
+        { waitForApproval: harness.wait },
+      ),
+      "Refund above policy",
+    );
 
-    expect(error).toBeInstanceOf(IntentRejectedError);
     expect(refunded).toBe(false);
-    const { intent } = await governor.getIntent(tenantId, (error as IntentRejectedError).intentId);
-    expect(intent.riskLevel).toBe("critical");
+    expect(await harness.intent(error.intentId)).toMatchObject({ status: "rejected", riskLevel: "critical" });
   });
 });

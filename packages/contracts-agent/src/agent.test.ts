@@ -1,49 +1,24 @@
-import {
-  type Actor,
-  createCatalog,
-  createGovernor,
-  createMemoryStore,
-  DEFAULT_ESTIMATOR_SETTINGS,
-  embeddedGovernance,
-  IntentRejectedError,
-  sleep,
-} from "@intendedops/core";
+import { DEFAULT_ESTIMATOR_SETTINGS } from "@intendedops/core";
+import { createGovernedHarness } from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { createContractsAgent } from "./agent";
 import { contractsDomain } from "./domain";
 import { CONTRACTS_THRESHOLDS } from "./risk-thresholds";
 import { CONTRACTS_MINUTES_SAVED } from "./value-defaults";
 
-const tenantId = "tenant_contracts";
-const admin: Actor = { tenantId, id: "key_admin", kind: "key" };
-const counsel: Actor = { tenantId, id: "user_counsel", name: "General Counsel", kind: "user" };
-const wait = { pollIntervalMs: 2, maxPollIntervalMs: 10, timeoutMs: 5_000 };
-
-async function setup() {
-  const governor = createGovernor({
-    store: createMemoryStore(),
-    catalog: createCatalog([contractsDomain]),
-    metrics: false,
+const setup = () =>
+  createGovernedHarness({
+    domain: contractsDomain,
+    approver: { id: "user_counsel", name: "General Counsel" },
   });
-  await governor.registerAgent(admin, { name: "Contracts Agent", domains: ["contracts"] });
-  const governance = embeddedGovernance(governor, { tenantId, actorId: "key_contracts_agent" });
-  const decideNext = async (decide: (approvalId: string) => Promise<unknown>) => {
-    for (;;) {
-      const [approval] = (await governor.listApprovals(tenantId, { status: "pending" })).items;
-      if (approval) return decide(approval.id);
-      await sleep(1);
-    }
-  };
-  return { governor, governance, decideNext };
-}
 
 describe("createContractsAgent", () => {
   it("sends the guide's contract for signature after counsel approves it when the agent is a new T0 agent", async () => {
-    const { governor, governance, decideNext } = await setup();
+    const harness = await setup();
     const sent: unknown[] = [];
     const contracts = createContractsAgent({
-      governance,
-      agentId: "contracts-agent",
+      governance: harness.governance,
+      agentId: harness.agentId,
       handlers: {
         sendForSignature: async (request, { intentId }) => {
           sent.push(request);
@@ -61,13 +36,12 @@ describe("createContractsAgent", () => {
       reminderDays: [7, 3, 1],
     };
 
-    const [outcome] = await Promise.all([
+    const outcome = await harness.approving(
       contracts.sendForSignature(guideExample, {
         description: "Send MSA for customer signature",
-        waitForApproval: wait,
+        waitForApproval: harness.wait,
       }),
-      decideNext((id) => governor.approve(counsel, id)),
-    ]);
+    );
 
     expect(outcome.status).toBe("completed");
     expect(outcome.result).toMatchObject({ signers: 2 });
@@ -77,8 +51,7 @@ describe("createContractsAgent", () => {
       approvedBy: "General Counsel",
     });
     expect(sent).toEqual([guideExample]);
-    const { intent } = await governor.getIntent(tenantId, outcome.intentId);
-    expect(intent).toMatchObject({
+    expect(await harness.intent(outcome.intentId)).toMatchObject({
       status: "completed",
       type: "contracts.send_for_signature",
       valueCategory: "efficiency",
@@ -88,11 +61,11 @@ describe("createContractsAgent", () => {
   });
 
   it("never renews when the approver rejects a critical auto-renewal", async () => {
-    const { governor, governance, decideNext } = await setup();
+    const harness = await setup();
     let renewed = false;
     const contracts = createContractsAgent({
-      governance,
-      agentId: "contracts-agent",
+      governance: harness.governance,
+      agentId: harness.agentId,
       handlers: {
         autoRenew: () => {
           renewed = true;
@@ -100,23 +73,19 @@ describe("createContractsAgent", () => {
       },
     });
 
-    const [error] = await Promise.all([
-      contracts
-        .autoRenew(
-          {
-            contractId: "contract_789",
-            renewalTermMonths: 36,
-            renewalValue: CONTRACTS_THRESHOLDS.autoRenewCriticalAbove + 1,
-          },
-          { waitForApproval: wait },
-        )
-        .catch((e: unknown) => e),
-      decideNext((id) => governor.reject(counsel, id, "Renegotiate pricing before renewing")),
-    ]);
+    const error = await harness.rejecting(
+      contracts.autoRenew(
+        {
+          contractId: "contract_789",
+          renewalTermMonths: 36,
+          renewalValue: CONTRACTS_THRESHOLDS.autoRenewCriticalAbove + 1,
+        },
+        { waitForApproval: harness.wait },
+      ),
+      "Renegotiate pricing before renewing",
+    );
 
-    expect(error).toBeInstanceOf(IntentRejectedError);
     expect(renewed).toBe(false);
-    const { intent } = await governor.getIntent(tenantId, (error as IntentRejectedError).intentId);
-    expect(intent).toMatchObject({ status: "rejected", riskLevel: "critical" });
+    expect(await harness.intent(error.intentId)).toMatchObject({ status: "rejected", riskLevel: "critical" });
   });
 });

@@ -1,130 +1,86 @@
-import {
-  createCatalog,
-  DEFAULT_ESTIMATOR_SETTINGS,
-  type IntendedOpsError,
-  type RiskLevel,
-  type ValueEstimatorSettings,
-} from "@intendedops/core";
+import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { type IdentityTypeName, identityDomain } from "./domain";
+import { identityDomain } from "./domain";
 import { identityFixtures } from "./fixtures";
-import { IDENTITY_THRESHOLDS, isPrivilegedName } from "./risk-thresholds";
+import { isPrivilegedName, IDENTITY_THRESHOLDS as T } from "./risk-thresholds";
 import { IDENTITY_MINUTES_SAVED, IDENTITY_RISK_MITIGATION_CENTS } from "./value-defaults";
 
-const catalog = createCatalog([identityDomain]);
-const typeNames = Object.values(identityDomain.types).map((t) => t.name as IdentityTypeName);
+const { rejectionOf, riskOf } = probeDomain(identityDomain);
 
-/** Risk of each valid fixture, as a careful operator would set it. */
-const expectedRisk: Record<IdentityTypeName, RiskLevel> = {
-  "identity.provision_user": "medium",
-  "identity.deprovision_user": "high",
-  "identity.assign_role": "high",
-  "identity.revoke_role": "high",
-  "identity.initiate_access_review": "low",
-  "identity.complete_access_review": "medium",
-  "identity.reset_credentials": "medium",
-  "identity.enable_mfa": "low",
-  "identity.create_group": "low",
-  "identity.sync_directory": "low",
-  "identity.audit_permissions": "low",
-  "identity.request_access": "low",
-  "identity.approve_access": "medium",
-  "identity.detect_anomaly": "low",
-  "identity.rotate_credentials": "high",
-};
-
-const classifyError = (type: string, params: unknown): IntendedOpsError => {
-  try {
-    catalog.classify(type, "identity", params);
-  } catch (error) {
-    return error as IntendedOpsError;
-  }
-  throw new Error(`${type} accepted ${JSON.stringify(params)}`);
-};
-
-const riskOf = (type: IdentityTypeName, params: Record<string, unknown>) =>
-  catalog.classify(type, "identity", params).riskLevel;
-
-describe("identityDomain", () => {
-  it("declares the guide's fifteen identity types when built into a catalog", () => {
-    expect(catalog.domains).toEqual(["identity"]);
-    expect(typeNames.sort()).toEqual(Object.keys(identityFixtures).sort());
-    expect(typeNames).toHaveLength(15);
-  });
-
-  it("keeps the guide's descriptions and Typical Value column when declared", () => {
-    const declared = Object.fromEntries(
-      Object.values(identityDomain.types).map((t) => [t.name, [t.description, t.valueCategory]]),
-    );
-    expect(declared).toEqual({
-      "identity.provision_user": ["Create user account", "efficiency"],
-      "identity.deprovision_user": ["Remove user access", "risk_mitigation"],
-      "identity.assign_role": ["Assign role to user", "efficiency"],
-      "identity.revoke_role": ["Remove role from user", "risk_mitigation"],
-      "identity.initiate_access_review": ["Start access certification", "risk_mitigation"],
-      "identity.complete_access_review": ["Complete review cycle", "risk_mitigation"],
-      "identity.reset_credentials": ["Reset password/MFA", "efficiency"],
-      "identity.enable_mfa": ["Enable multi-factor auth", "risk_mitigation"],
-      "identity.create_group": ["Create security group", "efficiency"],
-      "identity.sync_directory": ["Sync with IdP", "efficiency"],
-      "identity.audit_permissions": ["Audit user permissions", "risk_mitigation"],
-      "identity.request_access": ["Self-service access request", "efficiency"],
-      "identity.approve_access": ["Approve access request", "efficiency"],
-      "identity.detect_anomaly": ["Flag suspicious activity", "risk_mitigation"],
-      "identity.rotate_credentials": ["Rotate service credentials", "risk_mitigation"],
-    });
-  });
-
-  it("documents every params field when exported as JSON Schema", () => {
-    for (const type of Object.values(identityDomain.types)) {
-      const json = z.toJSONSchema(type.params, { io: "input" }) as {
-        properties: Record<string, { description?: string }>;
-      };
-      expect(Object.keys(json.properties).length).toBeGreaterThan(0);
-      for (const [field, property] of Object.entries(json.properties)) {
-        expect(property.description, `${type.name}.${field}`).toBeTruthy();
-      }
-    }
-  });
-
-  describe.each(typeNames)("%s", (typeName) => {
-    const fixture = identityFixtures[typeName];
-
-    it("accepts the valid fixture with the expected risk when classified", () => {
-      expect(riskOf(typeName, fixture.valid)).toBe(expectedRisk[typeName]);
-    });
-
-    it("names the wrong field when the invalid fixture is classified", () => {
-      const error = classifyError(typeName, fixture.invalid);
-      expect(error.code).toBe("VALIDATION_ERROR");
-      expect(error.message).toContain(fixture.invalidField);
-    });
-
-    it("names an unknown field when params carry a typo", () => {
-      const error = classifyError(typeName, { ...fixture.valid, usrId: "x" });
-      expect(error.code).toBe("VALIDATION_ERROR");
-      expect(error.message).toContain("usrId");
-    });
-  });
+describeDomainConformance({
+  domain: identityDomain,
+  fixtures: identityFixtures,
+  types: {
+    "identity.provision_user": ["Create user account", "efficiency", "medium", 3_000],
+    "identity.deprovision_user": ["Remove user access", "risk_mitigation", "high", 50_000],
+    "identity.assign_role": ["Assign role to user", "efficiency", "high", 1_000],
+    "identity.revoke_role": ["Remove role from user", "risk_mitigation", "high", 20_000],
+    "identity.initiate_access_review": ["Start access certification", "risk_mitigation", "low", 30_000],
+    "identity.complete_access_review": ["Complete review cycle", "risk_mitigation", "medium", 50_000],
+    "identity.reset_credentials": ["Reset password/MFA", "efficiency", "medium", 1_500],
+    "identity.enable_mfa": ["Enable multi-factor auth", "risk_mitigation", "low", 25_000],
+    "identity.create_group": ["Create security group", "efficiency", "low", 1_000],
+    "identity.sync_directory": ["Sync with IdP", "efficiency", "low", 6_000],
+    "identity.audit_permissions": ["Audit user permissions", "risk_mitigation", "low", 30_000],
+    "identity.request_access": ["Self-service access request", "efficiency", "low", 1_000],
+    "identity.approve_access": ["Approve access request", "efficiency", "medium", 1_000],
+    "identity.detect_anomaly": ["Flag suspicious activity", "risk_mitigation", "low", 75_000],
+    "identity.rotate_credentials": ["Rotate service credentials", "risk_mitigation", "high", 40_000],
+  },
+  typo: { usrId: "x" },
+  guideExamples: [
+    {
+      type: "identity.initiate_access_review",
+      params: {
+        reviewType: "quarterly",
+        scope: ["engineering", "finance"],
+        reviewers: ["manager_123", "security_456"],
+        deadline: "2026-02-28",
+      },
+      risk: "low",
+    },
+  ],
+  escalations: [
+    {
+      type: "identity.complete_access_review",
+      base: { reviewId: "r", certifiedCount: 10 },
+      field: "revokedCount",
+      limit: T.reviewRevocationsHighAbove,
+      atLimit: "medium",
+      above: "high",
+    },
+    {
+      type: "identity.enable_mfa",
+      base: { method: "totp" },
+      field: "userIds",
+      limit: T.mfaUsersMediumAbove,
+      atLimit: "low",
+      above: "medium",
+      valueFor: (n) => Array.from({ length: n }, (_, i) => `user_${i}`),
+    },
+  ],
+  defaults: [
+    {
+      type: "identity.rotate_credentials",
+      params: { credentialId: "c", credentialType: "ssh_key", system: "bastion" },
+      parsed: {
+        credentialId: "c",
+        credentialType: "ssh_key",
+        system: "bastion",
+        environment: "production",
+        revokePreviousAfterHours: 24,
+      },
+    },
+  ],
+  estimators: {
+    minutesSaved: IDENTITY_MINUTES_SAVED,
+    riskMitigationCents: IDENTITY_RISK_MITIGATION_CENTS,
+  },
 });
 
 describe("identity.initiate_access_review", () => {
-  const guideExample = {
-    reviewType: "quarterly",
-    scope: ["engineering", "finance"],
-    reviewers: ["manager_123", "security_456"],
-    deadline: "2026-02-28",
-  };
-
-  it("accepts the guide's example verbatim and is low risk when classified", () => {
-    const result = catalog.classify("identity.initiate_access_review", "identity", guideExample);
-    expect(result.params).toEqual(guideExample);
-    expect(result.riskLevel).toBe("low");
-  });
-
   it("reports params paths when required fields are missing", () => {
-    const error = classifyError("identity.initiate_access_review", { reviewType: "quarterly" });
+    const error = rejectionOf("identity.initiate_access_review", { reviewType: "quarterly" });
     expect(error.details).toEqual([
       { path: ["params", "scope"], message: expect.any(String) },
       { path: ["params", "reviewers"], message: expect.any(String) },
@@ -175,25 +131,9 @@ describe("identity risk escalation", () => {
     ).toBe("high");
   });
 
-  it("raises completing a review to high when it revokes more than reviewRevocationsHighAbove grants", () => {
-    const limit = IDENTITY_THRESHOLDS.reviewRevocationsHighAbove;
-    const base = { reviewId: "r", certifiedCount: 10 };
-    expect(riskOf("identity.complete_access_review", { ...base, revokedCount: limit })).toBe("medium");
-    expect(riskOf("identity.complete_access_review", { ...base, revokedCount: limit + 1 })).toBe("high");
-    expect(
-      riskOf("identity.complete_access_review", {
-        ...base,
-        revokedCount: limit + 1,
-        applyRevocations: false,
-      }),
-    ).toBe("medium");
-  });
-
-  it("raises MFA enforcement to medium when more than mfaUsersMediumAbove users are affected", () => {
-    const ids = (n: number) => Array.from({ length: n }, (_, i) => `user_${i}`);
-    const limit = IDENTITY_THRESHOLDS.mfaUsersMediumAbove;
-    expect(riskOf("identity.enable_mfa", { userIds: ids(limit), method: "totp" })).toBe("low");
-    expect(riskOf("identity.enable_mfa", { userIds: ids(limit + 1), method: "totp" })).toBe("medium");
+  it("keeps completing a review medium when its revocations are not applied", () => {
+    const params = { reviewId: "r", certifiedCount: 10, revokedCount: T.reviewRevocationsHighAbove + 1 };
+    expect(riskOf("identity.complete_access_review", { ...params, applyRevocations: false })).toBe("medium");
   });
 
   it("raises a directory sync when it may disable accounts, unless it is a dry run", () => {
@@ -228,63 +168,12 @@ describe("isPrivilegedName", () => {
   });
 });
 
-describe("identity value estimators", () => {
-  const estimateWith = (settings: Partial<ValueEstimatorSettings>) => {
-    const custom = createCatalog([identityDomain], { estimatorSettings: settings });
-    return (type: IdentityTypeName) =>
-      custom.estimateValue(type, custom.classify(type, "identity", identityFixtures[type].valid).params);
-  };
-  const estimate = estimateWith({});
-
-  it.each(Object.entries(IDENTITY_MINUTES_SAVED))(
-    "prices identity.%s's minutes saved at the hourly rate when estimated",
-    (action, minutes) => {
-      const type = `identity.${action}` as IdentityTypeName;
-      const rate = DEFAULT_ESTIMATOR_SETTINGS.hourlyRateCents;
-      expect(estimate(type)).toBe(Math.round((minutes * rate) / 60));
-      expect(estimateWith({ hourlyRateCents: 12_000 })(type)).toBe(minutes * 200);
-    },
-  );
-
-  it.each(Object.entries(IDENTITY_RISK_MITIGATION_CENTS))(
-    "values identity.%s at its default or the tenant's risk-mitigation setting",
-    (action, cents) => {
-      const type = `identity.${action}` as IdentityTypeName;
-      expect(estimate(type)).toBe(cents);
-      expect(estimateWith({ riskMitigationCents: { [type]: 123_45 } })(type)).toBe(123_45);
-    },
-  );
-
-  it("gives every typed value category an estimator when declared", () => {
-    const valued = Object.values(identityDomain.types).filter((t) => t.valueCategory !== null);
-    expect(valued.every((t) => t.estimateValue !== undefined)).toBe(true);
-    expect(
-      Object.keys(IDENTITY_MINUTES_SAVED).length + Object.keys(IDENTITY_RISK_MITIGATION_CENTS).length,
-    ).toBe(valued.length);
-  });
-});
-
 describe("identity params rules", () => {
   it("requires targets when the permission audit is not for everything", () => {
-    const error = classifyError("identity.audit_permissions", { scope: "user" });
+    const error = rejectionOf("identity.audit_permissions", { scope: "user" });
     expect(error.details).toEqual([
       { path: ["params", "targetIds"], message: "targetIds is required unless scope is all" },
     ]);
     expect(riskOf("identity.audit_permissions", { scope: "all" })).toBe("low");
-  });
-
-  it("applies defaults when optional fields are omitted", () => {
-    const { params } = catalog.classify("identity.rotate_credentials", "identity", {
-      credentialId: "c",
-      credentialType: "ssh_key",
-      system: "bastion",
-    });
-    expect(params).toEqual({
-      credentialId: "c",
-      credentialType: "ssh_key",
-      system: "bastion",
-      environment: "production",
-      revokePreviousAfterHours: 24,
-    });
   });
 });

@@ -1,29 +1,18 @@
-import {
-  type Actor,
-  createCatalog,
-  createGovernor,
-  createMemoryStore,
-  embeddedGovernance,
-} from "@intendedops/core";
+import { createGovernedHarness } from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { createSalesAgent } from "./agent";
 import { salesDomain } from "./domain";
 
-const tenantId = "tenant_sales";
-const admin: Actor = { tenantId, id: "key_admin", kind: "key" };
-
 describe("createSalesAgent", () => {
   it("creates the guide's opportunity without a human when the agent is trusted for low risk", async () => {
-    const governor = createGovernor({
-      store: createMemoryStore(),
-      catalog: createCatalog([salesDomain]),
-      metrics: false,
+    const harness = await createGovernedHarness({
+      domain: salesDomain,
+      approver: { id: "user_sales_lead", name: "Sales Lead" },
+      trust: { tier: "T1", reason: "Graduated from probation" },
     });
-    await governor.registerAgent(admin, { name: "Sales Agent", domains: ["sales"] });
-    await governor.setTrust(admin, "sales-agent", { tier: "T1", reason: "Graduated from probation" });
     const sales = createSalesAgent({
-      governance: embeddedGovernance(governor, { tenantId, actorId: "key_sales_agent" }),
-      agentId: "sales-agent",
+      governance: harness.governance,
+      agentId: harness.agentId,
       handlers: {
         createOpportunity: (opportunity) => ({ opportunityId: "opp_1", name: opportunity.dealName }),
       },
@@ -45,7 +34,11 @@ describe("createSalesAgent", () => {
       result: { opportunityId: "opp_1", name: "Enterprise License - Acme Corp" },
       decision: { outcome: "allow", trustTier: "T1", approvedBy: null },
     });
-    const { intent } = await governor.getIntent(tenantId, outcome.intentId);
-    expect(intent).toMatchObject({ status: "completed", valueCategory: "revenue", valueCents: 5_000_000 });
+    expect(await harness.intent(outcome.intentId)).toMatchObject({
+      status: "completed",
+      valueCategory: "revenue",
+      valueCents: 5_000_000,
+    });
+    expect(await harness.pendingApprovals()).toEqual([]);
   });
 });
