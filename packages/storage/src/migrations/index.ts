@@ -3,6 +3,7 @@ import type { ColumnTypes } from "../dialects/dialect-adapter";
 import * as governance from "./202611221300_governance";
 import * as webhooks from "./202611221400_webhooks";
 import * as intentions from "./202611221500_intentions";
+import * as outboxOrder from "./202611221600_outbox_order";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202611221300_governance": governance,
   "202611221400_webhooks": webhooks,
   "202611221500_intentions": intentions,
+  "202611221600_outbox_order": outboxOrder,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */
