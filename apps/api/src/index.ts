@@ -27,6 +27,7 @@ export {
   defineRoute,
   envelope,
   mountRoute,
+  named,
   type RouteHandler,
   type RouteInput,
 } from "./routes/api-route";
