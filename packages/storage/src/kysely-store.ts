@@ -106,7 +106,8 @@ function createRepos(
 
 /** Kysely's own transaction: one BEGIN … COMMIT per call (PostgreSQL). */
 function kyselyTransactions(db: OpenDatabase["db"]): TransactionRunner {
-  return (fn) => db.transaction().execute((trx) => fn(trx, NO_HOOKS));
+  // Hooks of its own per transaction: repos are cached per hooks object (one connection each).
+  return (fn) => db.transaction().execute((trx) => fn(trx, { sealBatch: () => {} }));
 }
 
 /** Wraps an open database as a KyselyStore. */
@@ -114,6 +115,16 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
   const statements = prepareStatements(open);
   const root = createRepos(open, clock, statements);
   const runTransaction = open.transactions ?? kyselyTransactions(open.db);
+  // A group-commit batch hands every member the same handle and hooks: build its repos once.
+  const batchRepos = new WeakMap<TransactionHooks, KyselyTx>();
+  const reposFor = (db: OpenDatabase["db"], hooks: TransactionHooks): KyselyTx => {
+    let repos = batchRepos.get(hooks);
+    if (!repos) {
+      repos = createRepos({ db, adapter: open.adapter }, clock, statements, hooks);
+      batchRepos.set(hooks, repos);
+    }
+    return repos;
+  };
   return {
     dialect: open.adapter.dialect,
     db: open.db,
@@ -121,8 +132,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
     apiKeys: root.apiKeys,
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
-    transaction: (fn) =>
-      runTransaction((db, hooks) => fn(createRepos({ db, adapter: open.adapter }, clock, statements, hooks))),
+    transaction: (fn) => runTransaction((db, hooks) => fn(reposFor(db, hooks))),
     read: (fn) => fn(root),
     async ping() {
       try {

@@ -355,6 +355,22 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       expect(await store.read((tx) => tx.policies.get(tenantId, "pol_1"))).toBeUndefined();
     });
 
+    it("reads the policy and intention revisions together when asked for both", async () => {
+      const tenantId = newTenant();
+      const both = () => store.read(async (tx) => tx.policies.rulesRevisions?.(tenantId));
+      expect(await both()).toEqual({ policies: 0, intentions: 0 });
+      await store.transaction(async (tx) => {
+        await tx.policies.insert(makePolicy(tenantId, `pol_${randomSuffix()}`));
+        await tx.policies.insert(makePolicy(tenantId, `pol_${randomSuffix()}`));
+        await tx.intentions.insert(makeIntention(tenantId, `intention_${randomSuffix()}`, "refunds"));
+      });
+      expect(await both()).toEqual({ policies: 2, intentions: 1 });
+      expect(await store.read(async (tx) => tx.policies.rulesRevisions?.(newTenant()))).toEqual({
+        policies: 0,
+        intentions: 0,
+      });
+    });
+
     it("leaves other tenants' policies and revisions alone when a tenant changes", async () => {
       const a = newTenant();
       const b = newTenant();

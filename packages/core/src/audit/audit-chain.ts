@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 import { newId } from "../ids";
 import type { AuditEvent, AuditEventDraft } from "../model/audit-event";
 import type { AuditHead } from "../storage/storage-port";
@@ -11,7 +11,18 @@ export const GENESIS_HASH = "0".repeat(64);
 export type AuditEventBody = Omit<AuditEvent, "prevHash" | "hash" | "leafHash">;
 
 // RFC 6962 domain-separation prefix for leaves; a future Merkle tree prefixes nodes with 0x01.
-const LEAF_PREFIX = new Uint8Array([0]);
+// As text it is U+0000, whose UTF-8 encoding is the single byte 0x00.
+const LEAF_PREFIX = "\u0000";
+
+/**
+ * SHA-256 of a string's UTF-8 bytes, as lowercase hex. One-shot `crypto.hash` (Node ≥ 20.12) is
+ * about twice as fast as a Hash object; hashing `a + b` equals updating with `a` then `b` because
+ * the canonical text after the prefix always starts with `{` (no surrogate pair spans the seam).
+ */
+const sha256Hex: (text: string) => string =
+  typeof nodeCrypto.hash === "function"
+    ? (text) => nodeCrypto.hash("sha256", text, "hex")
+    : (text) => nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex");
 
 /** The hashed body of an event, field by field, so stray extra properties never enter the hash. */
 export function auditEventBody(event: AuditEventBody): AuditEventBody {
@@ -45,11 +56,11 @@ export function computeHashes(body: AuditEventBody, prevHash: string): { hash: s
 }
 
 function chainHash(prevHash: string, canonical: string): string {
-  return createHash("sha256").update(prevHash, "utf8").update(canonical, "utf8").digest("hex");
+  return sha256Hex(prevHash + canonical);
 }
 
 function leafHash(canonical: string): string {
-  return createHash("sha256").update(LEAF_PREFIX).update(canonical, "utf8").digest("hex");
+  return sha256Hex(LEAF_PREFIX + canonical);
 }
 
 const HEX_HASH = /^[0-9a-f]{64}$/;

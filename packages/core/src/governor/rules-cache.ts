@@ -23,9 +23,9 @@ export interface RulesCache {
 const DEFAULT_MAX_TENANTS = 10_000;
 
 /**
- * Two revision reads per call; `list` + compile only when a revision moved. The revision is read
- * before the list, so a concurrent change can only make the cached set newer than its key (which the
- * next call then recompiles), never older.
+ * One read of both revisions per call (two where the store has no `rulesRevisions`); `list` +
+ * compile only when a revision moved. The revision is read before the list, so a concurrent change
+ * can only make the cached set newer than its key (which the next call then recompiles), never older.
  */
 export function createRulesCache(maxTenants = DEFAULT_MAX_TENANTS): RulesCache {
   const policies = new Map<string, Compiled<CompiledPolicies>>();
@@ -43,7 +43,8 @@ export function createRulesCache(maxTenants = DEFAULT_MAX_TENANTS): RulesCache {
 
   return {
     async load(tx, tenantId) {
-      const policyRevision = await tx.policies.revision(tenantId);
+      const both = tx.policies.rulesRevisions ? await tx.policies.rulesRevisions(tenantId) : undefined;
+      const policyRevision = both ? both.policies : await tx.policies.revision(tenantId);
       const cachedPolicies = policies.get(tenantId);
       const compiledPolicies =
         cachedPolicies?.revision === policyRevision
@@ -53,7 +54,7 @@ export function createRulesCache(maxTenants = DEFAULT_MAX_TENANTS): RulesCache {
               value: compilePolicies(await tx.policies.list(tenantId)),
             });
 
-      const intentionRevision = await tx.intentions.revision(tenantId);
+      const intentionRevision = both ? both.intentions : await tx.intentions.revision(tenantId);
       const cachedIntentions = intentions.get(tenantId);
       const compiledIntentions =
         cachedIntentions?.revision === intentionRevision

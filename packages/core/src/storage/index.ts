@@ -16,6 +16,7 @@ export type {
   PageRequest,
   PolicyRepo,
   ReadOptions,
+  RulesRevisions,
   StoragePort,
   StoreTx,
   TrustChangeRepo,

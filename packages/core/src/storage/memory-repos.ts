@@ -247,6 +247,12 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
       async revision(tenantId) {
         return state.revisions.get(tenantId, "policies") ?? 0;
       },
+      async rulesRevisions(tenantId) {
+        return {
+          policies: state.revisions.get(tenantId, "policies") ?? 0,
+          intentions: state.revisions.get(tenantId, "intentions") ?? 0,
+        };
+      },
     },
 
     intentions: {

@@ -457,6 +457,14 @@ describe("createMemoryStore", () => {
     expect(await store.transaction((tx) => tx.policies.delete(T, "pol_1"))).toBe(false);
     expect(await revisions()).toEqual([3, 1]);
     expect(await store.read((tx) => tx.policies.revision(OTHER))).toBe(0);
+    expect(await store.read(async (tx) => tx.policies.rulesRevisions?.(T))).toEqual({
+      policies: 3,
+      intentions: 1,
+    });
+    expect(await store.read(async (tx) => tx.policies.rulesRevisions?.(OTHER))).toEqual({
+      policies: 0,
+      intentions: 0,
+    });
   });
 
   it("moves an intention's label index when the label changes", async () => {

@@ -122,6 +122,17 @@ export interface PolicyRepo {
   delete(tenantId: string, id: string): Promise<boolean>;
   /** A number that changes whenever the tenant's policy set changes (cache key for compiled matchers). */
   revision(tenantId: string): Promise<number>;
+  /**
+   * Both cache keys of a submission in one read: this repo's `revision` and the intention repo's.
+   * Optional: callers fall back to the two `revision` calls when a store lacks it.
+   */
+  rulesRevisions?(tenantId: string): Promise<RulesRevisions>;
+}
+
+/** The policy and intention revisions of a tenant, read together. */
+export interface RulesRevisions {
+  policies: number;
+  intentions: number;
 }
 
 export interface IntentionRepo {

@@ -39,7 +39,10 @@ export interface SqlRunner {
   changes(sql: string, params: readonly unknown[]): Promise<number>;
 }
 
-/** What the transaction runner hands each transaction besides its handle. */
+/**
+ * What the transaction runner hands each transaction besides its handle; one object per handle
+ * (every member of a group-commit batch shares both), so repos can be built once per object.
+ */
 export interface TransactionHooks {
   /** Runs prepared SQL on the transaction's connection; absent where Kysely's executor is the way. */
   readonly sql?: SqlRunner;

@@ -3,11 +3,11 @@ import type { Database } from "../database";
 import type { SqlRunner, TransactionHooks, TransactionRunner } from "./dialect-adapter";
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
-const COMMIT = CompiledQuery.raw("commit");
-const ROLLBACK = CompiledQuery.raw("rollback");
-const SAVEPOINT = CompiledQuery.raw('savepoint "group_member"');
-const RELEASE = CompiledQuery.raw('release "group_member"');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to "group_member"');
+const COMMIT = "commit";
+const ROLLBACK = "rollback";
+const SAVEPOINT = 'savepoint "group_member"';
+const RELEASE = 'release "group_member"';
+const ROLLBACK_TO = 'rollback to "group_member"';
 
 export interface GroupCommitOptions {
   /** Most transactions one COMMIT covers. */
@@ -80,7 +80,13 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
   }
 
   async function runOn(connection: Kysely<Database>): Promise<Settlement[]> {
+    // BEGIN goes through the driver, which waits out another process's write lock; the statements
+    // inside the transaction take the direct path when there is one.
     await connection.executeQuery(BEGIN_IMMEDIATE);
+    const control = async (sql: string): Promise<void> => {
+      if (options.sql) await options.sql.changes(sql, []);
+      else await connection.executeQuery(CompiledQuery.raw(sql));
+    };
     const started = now();
     const settlements: Settlement[] = [];
     let sealed = false;
@@ -94,36 +100,36 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
       if (settlements.length > 0 && now() - started >= options.maxBatchMs) break;
       const member = queue.shift() as Member;
       try {
-        await connection.executeQuery(SAVEPOINT);
+        await control(SAVEPOINT);
       } catch (error) {
         settlements.push({ member, ok: false, error });
-        return abandon(connection, settlements, error);
+        return abandon(control, settlements, error);
       }
       try {
         const value = await member.fn(connection, hooks);
-        await connection.executeQuery(RELEASE);
+        await control(RELEASE);
         settlements.push({ member, ok: true, value });
       } catch (error) {
         settlements.push({ member, ok: false, error });
-        if (!(await rollbackMember(connection))) return abandon(connection, settlements, error);
+        if (!(await rollbackMember(control))) return abandon(control, settlements, error);
       }
     }
     try {
-      await connection.executeQuery(COMMIT);
+      await control(COMMIT);
     } catch (error) {
-      return abandon(connection, settlements, error);
+      return abandon(control, settlements, error);
     }
     return settlements;
   }
 
   /** Rolls the whole batch back (unless SQLite already did): nothing of it committed. */
   async function abandon(
-    connection: Kysely<Database>,
+    control: (sql: string) => Promise<void>,
     settlements: Settlement[],
     error: unknown,
   ): Promise<Settlement[]> {
     try {
-      if (options.inTransaction()) await connection.executeQuery(ROLLBACK);
+      if (options.inTransaction()) await control(ROLLBACK);
     } catch {
       // The members already carry the error that ended the batch; a failed ROLLBACK adds nothing.
     }
@@ -131,11 +137,11 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
   }
 
   /** Undoes the last member's writes; false when SQLite had already ended the whole transaction. */
-  async function rollbackMember(connection: Kysely<Database>): Promise<boolean> {
+  async function rollbackMember(control: (sql: string) => Promise<void>): Promise<boolean> {
     if (!options.inTransaction()) return false;
     try {
-      await connection.executeQuery(ROLLBACK_TO);
-      await connection.executeQuery(RELEASE);
+      await control(ROLLBACK_TO);
+      await control(RELEASE);
       return true;
     } catch {
       return false;

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../database";
 import type { SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { bumpRevision, type RevisionSql, readRevision } from "./tenant-revisions";
+import { bumpRevision, type RevisionSql, readRevision, readRulesRevisions } from "./tenant-revisions";
 import { conflict, inserted } from "./write-results";
 
 /**
@@ -69,5 +69,6 @@ export function createPolicyRepo(
       return deleted;
     },
     revision: (tenantId) => readRevision(revisions.runner, revisions.prepared, tenantId, "policies"),
+    rulesRevisions: (tenantId) => readRulesRevisions(revisions.runner, revisions.prepared, tenantId),
   };
 }

@@ -1,3 +1,4 @@
+import type { RulesRevisions } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
 import type { SqlRunner } from "../dialects/dialect-adapter";
@@ -37,10 +38,35 @@ export function prepareRevisionSql(db: Kysely<Database>) {
         .where("tenant_id", "=", p.tenantId)
         .where("kind", "=", p.kind),
     ),
+    readBoth: prepareSql(["tenantId", "policies", "intentions"], (p) =>
+      db
+        .selectFrom("tenant_revisions")
+        .select(["kind", "revision"])
+        .where("tenant_id", "=", p.tenantId)
+        .where("kind", "in", [p.policies, p.intentions]),
+    ),
   };
 }
 
 export type RevisionSql = ReturnType<typeof prepareRevisionSql>;
+
+/** Both revisions a submission keys its compiled rules on, in one primary-key range read. */
+export async function readRulesRevisions(
+  runner: SqlRunner,
+  prepared: RevisionSql,
+  tenantId: string,
+): Promise<RulesRevisions> {
+  const rows = await queryRows<{ kind: string; revision: number }, "tenantId" | "policies" | "intentions">(
+    runner,
+    prepared.readBoth,
+    { tenantId, policies: "policies", intentions: "intentions" },
+  );
+  const revisions: RulesRevisions = { policies: 0, intentions: 0 };
+  for (const row of rows) {
+    if (row.kind === "policies" || row.kind === "intentions") revisions[row.kind] = row.revision;
+  }
+  return revisions;
+}
 
 /** The tenant's counter for `kind` (0 before the first change): one primary-key lookup. */
 export async function readRevision(
