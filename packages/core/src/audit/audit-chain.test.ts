@@ -1,8 +1,17 @@
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isId } from "../ids";
 import type { AuditEventDraft } from "../model/audit-event";
-import { buildAuditEvents, GENESIS_HASH, hashAuditEvent, leafHashOf } from "./audit-chain";
+import {
+  type AuditEventBody,
+  auditEventBody,
+  buildAuditEvents,
+  canonicalAuditBody,
+  GENESIS_HASH,
+  hashAuditEvent,
+  leafHashOf,
+} from "./audit-chain";
 import { canonicalJson } from "./canonical-json";
 
 const NOW = Date.UTC(2024, 0, 15, 10, 30, 0);
@@ -103,6 +112,47 @@ describe("buildAuditEvents", () => {
     const bad: AuditEventDraft[] = [{ eventType: "x", actor: "a", data: { n: Number.NaN } }];
     expect(() => buildAuditEvents({ seq: 0, hash: GENESIS_HASH }, bad, { tenantId: "t1", now: NOW })).toThrow(
       TypeError,
+    );
+  });
+});
+
+describe("canonicalAuditBody", () => {
+  const text = fc.string({ unit: "binary" });
+  const body = fc.record({
+    id: text,
+    tenantId: text,
+    seq: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+    eventType: text,
+    actor: text,
+    agentId: fc.option(text, { nil: null }),
+    intentId: fc.option(text, { nil: null }),
+    data: fc.dictionary(text, fc.jsonValue()),
+    timestamp: text,
+  });
+
+  it("writes exactly the generic canonical JSON of the body when fields have their usual types", () => {
+    fc.assert(
+      fc.property(body, (event) => {
+        expect(canonicalAuditBody(event)).toBe(canonicalJson(auditEventBody(event)));
+      }),
+    );
+  });
+
+  it("falls back to the generic serializer when a field has another type or stray properties exist", () => {
+    const odd = {
+      agentId: undefined,
+      intentId: 7,
+      seq: "3",
+      extra: true,
+    } as unknown as Partial<AuditEventBody>;
+    fc.assert(
+      fc.property(body, fc.subarray(Object.keys(odd)), (event, keys) => {
+        const mixed = {
+          ...event,
+          ...Object.fromEntries(keys.map((k) => [k, odd[k as keyof AuditEventBody]])),
+        };
+        expect(canonicalAuditBody(mixed)).toBe(canonicalJson(auditEventBody(mixed)));
+      }),
     );
   });
 });

@@ -39,19 +39,53 @@ export function auditEventBody(event: AuditEventBody): AuditEventBody {
   };
 }
 
+const quoted = (text: string): string => JSON.stringify(text);
+const isText = (value: unknown): value is string => typeof value === "string";
+const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === "string";
+
+/**
+ * `canonicalJson(auditEventBody(event))`, written out for the usual body (the nine fields with the
+ * types the schema gives them) so only `data` goes through the generic serializer; any other body
+ * takes the generic path. The keys below are already in canonical (UTF-16) order.
+ */
+export function canonicalAuditBody(event: AuditEventBody): string {
+  const { actor, agentId, data, eventType, id, intentId, seq, tenantId, timestamp } = event;
+  if (
+    !isText(actor) ||
+    !isTextOrNull(agentId) ||
+    typeof data !== "object" ||
+    data === null ||
+    !isText(eventType) ||
+    !isText(id) ||
+    !isTextOrNull(intentId) ||
+    typeof seq !== "number" ||
+    !Number.isFinite(seq) ||
+    !isText(tenantId) ||
+    !isText(timestamp)
+  ) {
+    return canonicalJson(auditEventBody(event));
+  }
+  return (
+    `{"actor":${quoted(actor)},"agentId":${agentId === null ? "null" : quoted(agentId)},` +
+    `"data":${canonicalJson(data)},"eventType":${quoted(eventType)},"id":${quoted(id)},` +
+    `"intentId":${intentId === null ? "null" : quoted(intentId)},"seq":${String(seq)},` +
+    `"tenantId":${quoted(tenantId)},"timestamp":${quoted(timestamp)}}`
+  );
+}
+
 /** `SHA-256(prevHash ‖ canonical(body))` as lowercase hex, for the event's own `prevHash`. */
 export function hashAuditEvent(event: AuditEventBody & Pick<AuditEvent, "prevHash">): string {
-  return chainHash(event.prevHash, canonicalJson(auditEventBody(event)));
+  return chainHash(event.prevHash, canonicalAuditBody(event));
 }
 
 /** `SHA-256(0x00 ‖ canonical(body))` as lowercase hex: the RFC 6962 leaf hash of the event. */
 export function leafHashOf(event: AuditEventBody): string {
-  return leafHash(canonicalJson(auditEventBody(event)));
+  return leafHash(canonicalAuditBody(event));
 }
 
 /** Both hashes from one canonical serialization (the verifier's and the builder's hot path). */
 export function computeHashes(body: AuditEventBody, prevHash: string): { hash: string; leafHash: string } {
-  const canonical = canonicalJson(auditEventBody(body));
+  const canonical = canonicalAuditBody(body);
   return { hash: chainHash(prevHash, canonical), leafHash: leafHash(canonical) };
 }
 
