@@ -22,7 +22,7 @@ import { createTenantRepo, type TenantRepo } from "./repos/tenant-repo";
 import { prepareRevisionSql } from "./repos/tenant-revisions";
 import { createTrustChangeRepo } from "./repos/trust-change-repo";
 import { createValueRepo } from "./repos/value-repo";
-import { createWebhookRepos, type WebhookRepos } from "./webhooks/index";
+import { createWebhookRepos, prepareOutboxQueueSql, type WebhookRepos } from "./webhooks/index";
 
 /** The repositories of one transaction: the governance port plus tenants, API keys and the raw handle. */
 export interface KyselyTx extends StoreTx {
@@ -69,6 +69,7 @@ function prepareStatements({ db, adapter }: OpenDatabase) {
     audit: prepareAuditSql(db, adapter),
     idempotency: prepareIdempotencySql(db),
     outbox: prepareOutboxSql(db),
+    outboxQueue: prepareOutboxQueueSql(db, adapter),
   };
 }
 
@@ -99,7 +100,7 @@ function createRepos(
     outbox: createOutboxRepo(statements.outbox, runner),
     tenants: createTenantRepo(db, clock),
     apiKeys: createApiKeyRepo(db, clock),
-    webhooks: createWebhookRepos(db, adapter),
+    webhooks: createWebhookRepos(db, adapter, { prepared: statements.outboxQueue, runner }),
     db,
   };
 }

@@ -1,14 +1,14 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
-import type { DialectAdapter } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { createInboundEndpointRepo, type InboundEndpointRepo } from "./inbound-endpoint-repo";
-import { createOutboxQueueRepo, type OutboxQueueRepo } from "./outbox-queue-repo";
+import { createOutboxQueueRepo, type OutboxQueueRepo, type OutboxQueueSql } from "./outbox-queue-repo";
 import { createWebhookDeliveryRepo, type WebhookDeliveryRepo } from "./webhook-delivery-repo";
 import { createWebhookEndpointRepo, type WebhookEndpointRepo } from "./webhook-endpoint-repo";
 import { withWebhookTables } from "./webhook-tables";
 
 export type { InboundEndpointRecord, InboundEndpointRepo } from "./inbound-endpoint-repo";
-export type { OutboxQueueRepo } from "./outbox-queue-repo";
+export { type OutboxQueueRepo, type OutboxQueueSql, prepareOutboxQueueSql } from "./outbox-queue-repo";
 export type {
   ClaimOptions,
   NewWebhookDelivery,
@@ -39,13 +39,20 @@ export interface WebhookRepos {
   inbound: InboundEndpointRepo;
 }
 
-/** Builds the webhook repos over a handle; `store.webhooks` and `tx.webhooks` are made with it. */
-export function createWebhookRepos(db: Kysely<Database>, adapter: DialectAdapter): WebhookRepos {
+/**
+ * Builds the webhook repos over a handle; `store.webhooks` and `tx.webhooks` are made with it.
+ * `outboxSql` (the store's) runs the outbox queue on statements compiled once per store.
+ */
+export function createWebhookRepos(
+  db: Kysely<Database>,
+  adapter: DialectAdapter,
+  outboxSql?: { prepared: OutboxQueueSql; runner: SqlRunner },
+): WebhookRepos {
   const wdb = withWebhookTables(db);
   return {
     endpoints: createWebhookEndpointRepo(wdb),
     deliveries: createWebhookDeliveryRepo(wdb, adapter),
-    outbox: createOutboxQueueRepo(wdb, adapter),
+    outbox: createOutboxQueueRepo(db, adapter, outboxSql),
     inbound: createInboundEndpointRepo(wdb),
   };
 }
