@@ -133,9 +133,24 @@ export function buildAuditEvents(
       data: draft.data,
       timestamp,
     };
-    const hashes = computeHashes(body, prevHash);
-    events.push({ ...body, prevHash, ...hashes });
-    prevHash = hashes.hash;
+    const canonical = canonicalAuditBody(body);
+    const hash = chainHash(prevHash, canonical);
+    // Spelled out rather than spread: one object of one shape per event, on the submission path.
+    events.push({
+      id: body.id,
+      tenantId: body.tenantId,
+      seq,
+      eventType: body.eventType,
+      actor: body.actor,
+      agentId: body.agentId,
+      intentId: body.intentId,
+      data: body.data,
+      timestamp,
+      prevHash,
+      hash,
+      leafHash: leafHash(canonical),
+    });
+    prevHash = hash;
   }
   return events;
 }
