@@ -1,8 +1,8 @@
 /**
  * `pnpm bench:api`: POST /v1/intents on the real server (SQLite file, T3 agents, logging on)
  * against a bare Hono echo server, both driven by autocannon with 50 connections for 10 s.
- * Prints rates, p50/p99, the ratio and the API server's peak RSS. Flags: --source (run the
- * server from TypeScript instead of dist), --duration <s>, --connections <n>.
+ * Prints rates, p50/p99, the ratio, the API server's peak RSS and its CPU per request. Flags:
+ * --source (run the server from TypeScript instead of dist), --duration <s>, --connections <n>.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -106,6 +106,18 @@ function memorySampler(pid: number) {
   };
 }
 
+/** CPU seconds (user + system, all threads) a process has used, from /proc; undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function drive(url: string, bodies: string[], headers: Record<string, string>, duration: number) {
   let next = 0;
   return autocannon({
@@ -146,7 +158,9 @@ const figures = (r: AutocannonResult): Figures => ({
 
 async function benchApi(
   bodies: Body[],
-): Promise<Figures & { rssMb: number; statuses: Record<string, number> }> {
+): Promise<
+  Figures & { rssMb: number; cpuMicrosPerRequest: number | undefined; statuses: Record<string, number> }
+> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-bench-"));
   const key = generateApiKey("bench");
   const server = await spawnServer({
@@ -185,15 +199,23 @@ async function benchApi(
     }
     const encoded = bodies.map((b) => JSON.stringify(b));
     await drive(server.url, encoded, { "x-api-key": agentKey }, 2);
-    const memory = memorySampler(server.child.pid!);
+    const pid = server.child.pid!;
+    const memory = memorySampler(pid);
+    const cpuBefore = cpuSeconds(pid);
     const result = await drive(server.url, encoded, { "x-api-key": agentKey }, DURATION);
+    const cpuAfter = cpuSeconds(pid);
     const rssMb = memory.stop();
+    // Server CPU per answered request: steadier than req/s on a machine others share.
+    const cpuMicrosPerRequest =
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
     if (server.child.exitCode !== null) {
       throw new Error(
         `The API server exited during the run (code ${server.child.exitCode}):\n${server.stderr()}`,
       );
     }
-    return { ...figures(result), rssMb, statuses };
+    return { ...figures(result), rssMb, cpuMicrosPerRequest, statuses };
   } finally {
     await server.stop("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
@@ -238,6 +260,11 @@ async function main() {
   process.stdout.write(`ratio (API / echo): ${(ratio * 100).toFixed(1)}%   target ≥ 40%\n`);
   process.stdout.write(`API p99: ${api.p99} ms   target ≤ 25 ms\n`);
   process.stdout.write(`API server peak RSS: ${api.rssMb.toFixed(1)} MB   target ≤ 200 MB\n`);
+  if (api.cpuMicrosPerRequest !== undefined) {
+    process.stdout.write(
+      `API server CPU per request: ${api.cpuMicrosPerRequest.toFixed(0)} µs (all threads)\n`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {
