@@ -38,12 +38,9 @@ export function prepareRevisionSql(db: Kysely<Database>) {
         .where("tenant_id", "=", p.tenantId)
         .where("kind", "=", p.kind),
     ),
-    readBoth: prepareSql(["tenantId", "policies", "intentions"], (p) =>
-      db
-        .selectFrom("tenant_revisions")
-        .select(["kind", "revision"])
-        .where("tenant_id", "=", p.tenantId)
-        .where("kind", "in", [p.policies, p.intentions]),
+    // Every kind of the tenant (there are two): a primary-key prefix scan, cheaper than `kind in (…)`.
+    readBoth: prepareSql(["tenantId"], (p) =>
+      db.selectFrom("tenant_revisions").select(["kind", "revision"]).where("tenant_id", "=", p.tenantId),
     ),
   };
 }
@@ -56,11 +53,9 @@ export async function readRulesRevisions(
   prepared: RevisionSql,
   tenantId: string,
 ): Promise<RulesRevisions> {
-  const rows = await queryRows<{ kind: string; revision: number }, "tenantId" | "policies" | "intentions">(
-    runner,
-    prepared.readBoth,
-    { tenantId, policies: "policies", intentions: "intentions" },
-  );
+  const rows = await queryRows<{ kind: string; revision: number }, "tenantId">(runner, prepared.readBoth, {
+    tenantId,
+  });
   const revisions: RulesRevisions = { policies: 0, intentions: 0 };
   for (const row of rows) {
     if (row.kind === "policies" || row.kind === "intentions") revisions[row.kind] = row.revision;
