@@ -47,7 +47,9 @@ export interface KyselyStore extends StoragePort {
    * Runs `fn` in one database transaction: all of its writes commit together or not at all, and
    * the promise settles only after the commit. A throw rolls back `fn`'s writes and propagates
    * unchanged. On SQLite, transactions waiting for the one connection share a `BEGIN IMMEDIATE …
-   * COMMIT`, each in its own savepoint (group commit); if that COMMIT fails, all of them reject.
+   * COMMIT`, each in its own savepoint (group commit); if that COMMIT fails, all of them reject —
+   * which includes a deferred foreign-key violation, checked only at COMMIT (the governor always
+   * reads the parent row first, so only a programming error can cause one).
    * Do not open another transaction from inside `fn` on SQLite: its one connection is taken, so
    * the inner call would wait forever.
    */
