@@ -2,7 +2,8 @@
  * `pnpm bench:api`: POST /v1/intents on the real server (SQLite file, T3 agents, logging on)
  * against a bare Hono echo server, both driven by autocannon with 50 connections for 10 s.
  * Prints rates, p50/p99, the ratio, the API server's peak RSS and its CPU per request. Flags:
- * --source (run the server from TypeScript instead of dist), --duration <s>, --connections <n>.
+ * --source (run the server from TypeScript instead of dist), --duration <s>, --connections <n>,
+ * --cpu-prof <dir> (write the API server's V8 CPU profile there, for Chrome DevTools).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +28,7 @@ const { values: flags } = parseArgs({
     source: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "50" },
+    "cpu-prof": { type: "string" },
   },
 });
 const DURATION = Number(flags.duration);
@@ -167,6 +169,7 @@ async function benchApi(
     mode: flags.source ? "source" : "dist",
     env: { DATABASE_URL: `file:${join(dir, "bench.db")}`, INTENDEDOPS_BOOTSTRAP_KEY: key, LOG_LEVEL: "info" },
     discardStdout: true,
+    ...(flags["cpu-prof"] ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] } : {}),
   });
   try {
     for (const domain of new Set(bodies.map((b) => b.domain))) {

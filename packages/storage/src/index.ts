@@ -33,6 +33,7 @@ export type { ApiKeyRecord, ApiKeyRepo } from "./repos/api-key-repo";
 export type { TenantRecord, TenantRepo } from "./repos/tenant-repo";
 export { DEFAULT_STORE_URL, parseStoreUrl, type StoreLocation } from "./store-url";
 export {
+  ALL_EVENTS,
   type ClaimOptions,
   createWebhookRepos,
   type InboundEndpointRecord,
@@ -41,6 +42,7 @@ export {
   type InboundMessagesTable,
   type NewWebhookDelivery,
   type OutboxQueueRepo,
+  subscribes,
   type WebhookAttemptRecord,
   type WebhookAttemptsTable,
   type WebhookDatabase,

@@ -49,6 +49,24 @@ function outboxEvent(tenantId: string, id: string): OutboxEvent {
   };
 }
 
+/** A webhook endpoint taking every event, so the tenant's outbox events are written. */
+function subscribeAll(store: KyselyStore, tenantId: string): Promise<void> {
+  return store.webhooks.endpoints.insert({
+    id: `wh_${tenantId}`,
+    tenantId,
+    url: "https://hooks.example.com/all",
+    description: null,
+    events: ["*"],
+    secret: "whsec_dGVzdA==",
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    disabledAt: null,
+    disabledReason: null,
+    createdAt: isoAt(0),
+    updatedAt: isoAt(0),
+  });
+}
+
 describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
   let ctx: TestStore;
   let store: KyselyStore;
@@ -593,6 +611,7 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
 
     it("stores outbox events with their JSON data when enqueued", async () => {
       const tenantId = newTenant();
+      await subscribeAll(store, tenantId);
       await store.transaction((tx) =>
         tx.outbox.enqueue([outboxEvent(tenantId, "whk_1"), outboxEvent(tenantId, "whk_2")]),
       );
@@ -660,6 +679,7 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
   describe("transactions", () => {
     it("leaves no intent, audit event or outbox event behind when fn throws", async () => {
       const tenantId = await seed();
+      await subscribeAll(store, tenantId);
       const boom = new Error("boom");
       const thrown = await store
         .transaction(async (tx) => {

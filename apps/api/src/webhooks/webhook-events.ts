@@ -15,16 +15,11 @@ export const WEBHOOK_EVENTS = [
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
-/** Subscribes an endpoint to every event, including ones added later. */
-export const ALL_EVENTS = "*";
-
 /** Sent by `POST /v1/webhooks/:id/test` whatever the endpoint subscribes to. */
 export const PING_EVENT = "webhook.ping";
 
-/** True when an endpoint subscribed to `events` receives `event`. */
-export function subscribes(events: readonly string[], event: string): boolean {
-  return events.includes(ALL_EVENTS) || events.includes(event);
-}
+// The subscription rule lives with the outbox, which writes only events some endpoint subscribes to.
+export { ALL_EVENTS, subscribes } from "@intendedops/storage";
 
 /**
  * The body every attempt of a delivery sends, serialized once: the guide's

@@ -37,6 +37,8 @@ export interface SpawnOptions {
   /** Discard stdout instead of keeping it (benchmarks: logging stays on, output goes nowhere). */
   discardStdout?: boolean;
   startTimeoutMs?: number;
+  /** Extra Node flags (the benchmark's `--cpu-prof` passes `--cpu-prof --cpu-prof-dir=…`). */
+  nodeFlags?: string[];
 }
 
 /**
@@ -46,19 +48,27 @@ export interface SpawnOptions {
 export const SERVER_NODE_FLAGS = ["--max-old-space-size=128"];
 
 /** The command line that runs the real `intendedops serve`. */
-export function serveCommand(mode: "source" | "dist"): string[] {
+export function serveCommand(mode: "source" | "dist", nodeFlags: string[] = []): string[] {
   if (mode === "dist") {
     const cli = `${API_ROOT}dist/cli.js`;
     if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (pnpm build)`);
-    return [process.execPath, ...SERVER_NODE_FLAGS, cli, "serve"];
+    return [process.execPath, ...SERVER_NODE_FLAGS, ...nodeFlags, cli, "serve"];
   }
-  return [process.execPath, "--import", "tsx", "--conditions=@intendedops/source", "src/cli.ts", "serve"];
+  return [
+    process.execPath,
+    ...nodeFlags,
+    "--import",
+    "tsx",
+    "--conditions=@intendedops/source",
+    "src/cli.ts",
+    "serve",
+  ];
 }
 
 /** Start the real server process on a free port and wait until /health answers 200. */
 export async function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const [command, ...args] = serveCommand(options.mode ?? "source");
+  const [command, ...args] = serveCommand(options.mode ?? "source", options.nodeFlags);
   const child = spawn(command!, args, {
     cwd: API_ROOT,
     env: { ...process.env, LOG_LEVEL: "info", ...options.env, PORT: String(port), HOST: "127.0.0.1" },

@@ -21,7 +21,7 @@ export interface EventDrafts {
 
 /**
  * Append audit events (chained from the locked head) and enqueue outbox events inside `tx`,
- * returning the outbox rows written. Call it once per transaction, after the entity writes,
+ * returning the outbox rows written (those the store kept). Call it once per transaction, after the entity writes,
  * so the per-tenant audit lock is held as briefly as possible.
  * @example const events = await recordEvents(tx, tenantId, actor, { audit: drafts, outbox: [] }, now);
  */
@@ -49,6 +49,5 @@ export async function recordEvents(
     data: draft.data,
     createdAt,
   }));
-  await tx.outbox.enqueue(events);
-  return events;
+  return tx.outbox.enqueue(events);
 }

@@ -377,6 +377,7 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
     outbox: {
       async enqueue(events) {
         for (const event of events) state.outbox.append(journal, event.tenantId, [copy(event)]);
+        return events;
       },
     },
   };

@@ -177,7 +177,12 @@ export interface ValueRepo {
 }
 
 export interface OutboxRepo {
-  enqueue(events: OutboxEvent[]): Promise<void>;
+  /**
+   * Writes the events a consumer wants and returns them. A store may leave out events nothing
+   * subscribes to (the Kysely store keeps only those an enabled webhook endpoint of the tenant
+   * subscribes to); the in-memory store keeps every event.
+   */
+  enqueue(events: OutboxEvent[]): Promise<OutboxEvent[]>;
 }
 
 /** The repositories available inside one transaction. */

@@ -2,11 +2,18 @@ import type { OutboxEvent, OutboxRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database, OutboxEventsTable } from "../database";
 import type { SqlRunner } from "../dialects/dialect-adapter";
-import { toJson } from "./json-columns";
-import { preparedInsertMany } from "./prepared-sql";
+import { subscribes } from "../webhooks/subscriptions";
+import { withWebhookTables } from "../webhooks/webhook-tables";
+import { fromJson, toJson } from "./json-columns";
+import { preparedInsertMany, prepareSql, queryRows } from "./prepared-sql";
 
 /** Rows per INSERT statement: a few prepared shapes cover every enqueue. */
 const INSERT_BATCH = 16;
+
+/** Distinct `events` lists kept parsed (a pure function of the text, so shared by every store). */
+const parsedLists = new Map<string, string[]>();
+/** Tenants have a handful of lists each; this only bounds a pathological database. */
+const PARSED_LISTS_MAX = 1000;
 
 const OUTBOX_COLUMNS = Object.keys({
   id: 1,
@@ -16,7 +23,7 @@ const OUTBOX_COLUMNS = Object.keys({
   created_at: 1,
 } satisfies Record<keyof OutboxEventsTable, 1>) as (keyof OutboxEventsTable)[];
 
-/** The outbox insert, compiled once per store. */
+/** The outbox insert and the subscription lookup, compiled once per store. */
 export function prepareOutboxSql(db: Kysely<Database>) {
   return {
     insert: preparedInsertMany(
@@ -31,16 +38,53 @@ export function prepareOutboxSql(db: Kysely<Database>) {
         created_at: event.createdAt,
       }),
     ),
+    // What the tenant's enabled endpoints subscribe to: the fan-out's own filter, read at commit.
+    subscriptions: prepareSql(["tenantId"], (p) =>
+      withWebhookTables(db)
+        .selectFrom("webhook_endpoints")
+        .select("events")
+        .where("tenant_id", "=", p.tenantId)
+        .where("disabled_at", "is", null),
+    ),
   };
 }
 
 export type OutboxSql = ReturnType<typeof prepareOutboxSql>;
 
-/** The transactional outbox: events commit with the state change that caused them. */
+/** The event lists of a tenant's enabled webhook endpoints (empty when it has none). */
+async function subscriptionsOf(prepared: OutboxSql, runner: SqlRunner, tenantId: string) {
+  const rows = await queryRows<{ events: string }, "tenantId">(runner, prepared.subscriptions, { tenantId });
+  return rows.map(({ events }) => {
+    let list = parsedLists.get(events);
+    if (!list) {
+      if (parsedLists.size >= PARSED_LISTS_MAX) parsedLists.clear();
+      list = fromJson<string[]>(events);
+      parsedLists.set(events, list);
+    }
+    return list;
+  });
+}
+
+/**
+ * The transactional outbox: events commit with the state change that caused them. Only events
+ * an enabled webhook endpoint of the tenant subscribes to are written — read in the same
+ * transaction, so an endpoint receives every event committed after its own creation committed —
+ * and a tenant without webhooks pays one index lookup instead of writing and later deleting rows.
+ */
 export function createOutboxRepo(prepared: OutboxSql, runner: SqlRunner): OutboxRepo {
   return {
     async enqueue(events) {
-      await prepared.insert(runner, events);
+      if (events.length === 0) return [];
+      const byTenant = new Map<string, string[][]>();
+      for (const { tenantId } of events) {
+        if (!byTenant.has(tenantId))
+          byTenant.set(tenantId, await subscriptionsOf(prepared, runner, tenantId));
+      }
+      const kept = events.filter((event) =>
+        (byTenant.get(event.tenantId) ?? []).some((list) => subscribes(list, event.event)),
+      );
+      if (kept.length > 0) await prepared.insert(runner, kept);
+      return kept;
     },
   };
 }

@@ -9,6 +9,7 @@ import { withWebhookTables } from "./webhook-tables";
 
 export type { InboundEndpointRecord, InboundEndpointRepo } from "./inbound-endpoint-repo";
 export { type OutboxQueueRepo, type OutboxQueueSql, prepareOutboxQueueSql } from "./outbox-queue-repo";
+export { ALL_EVENTS, subscribes } from "./subscriptions";
 export type {
   ClaimOptions,
   NewWebhookDelivery,

@@ -363,6 +363,7 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
     it("hands out events the governor enqueued, oldest first, and removes them when consumed", async () => {
       await drainQueues();
       const tenantId = newTenant();
+      await store.webhooks.endpoints.insert(makeEndpoint(tenantId));
       const events = [2, 1].map((second) => ({
         id: newId("webhookEvent"),
         tenantId,
@@ -375,6 +376,61 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       expect(claimed).toEqual([events[1], events[0]]);
       expect(await store.transaction((tx) => tx.webhooks.outbox.remove(claimed.map((e) => e.id)))).toBe(2);
       expect(await store.transaction((tx) => tx.webhooks.outbox.claim(10))).toEqual([]);
+    });
+
+    const outboxEvent = (tenantId: string, event: string) => ({
+      id: newId("webhookEvent"),
+      tenantId,
+      event,
+      data: { event },
+      createdAt: at(1),
+    });
+
+    it("writes only the events an enabled endpoint of the tenant subscribes to, and returns them", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const other = newTenant();
+      await store.webhooks.endpoints.insert(makeEndpoint(tenantId, { events: ["intent.approved"] }));
+      await store.webhooks.endpoints.insert(makeEndpoint(other, { events: ["*"] }));
+      await store.webhooks.endpoints.insert(
+        makeEndpoint(tenantId, { events: ["intent.blocked"], disabledAt: at(0), disabledReason: "off" }),
+      );
+      const approved = outboxEvent(tenantId, "intent.approved");
+      const events = [
+        outboxEvent(tenantId, "intent.submitted"),
+        approved,
+        outboxEvent(tenantId, "intent.blocked"),
+      ];
+      expect(await store.transaction((tx) => tx.outbox.enqueue(events))).toEqual([approved]);
+      const everything = [outboxEvent(other, "agent.registered"), outboxEvent(other, "intent.failed")];
+      expect(await store.transaction((tx) => tx.outbox.enqueue(everything))).toEqual(everything);
+      const claimed = await store.transaction((tx) => tx.webhooks.outbox.claim(10));
+      expect(claimed.map((e) => e.id).sort()).toEqual([approved, ...everything].map((e) => e.id).sort());
+      await store.transaction((tx) => tx.webhooks.outbox.remove(claimed.map((e) => e.id)));
+    });
+
+    it("writes nothing for a tenant without webhook endpoints", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const kept = await store.transaction((tx) =>
+        tx.outbox.enqueue([outboxEvent(tenantId, "intent.submitted")]),
+      );
+      expect(kept).toEqual([]);
+      expect(await store.transaction((tx) => tx.webhooks.outbox.claim(10))).toEqual([]);
+    });
+
+    it("sees an endpoint created earlier in the same transaction", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const event = outboxEvent(tenantId, "intent.submitted");
+      const kept = await store.transaction(async (tx) => {
+        await tx.webhooks.endpoints.insert(makeEndpoint(tenantId));
+        return tx.outbox.enqueue([event]);
+      });
+      expect(kept).toEqual([event]);
+      const claimed = await store.transaction((tx) => tx.webhooks.outbox.claim(10));
+      expect(claimed.map((e) => e.id)).toEqual([event.id]);
+      await store.transaction((tx) => tx.webhooks.outbox.remove([event.id]));
     });
   });
 
