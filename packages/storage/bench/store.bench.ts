@@ -23,7 +23,10 @@ const COUNT = Number(args.count);
 const CONCURRENCY = Number(args.concurrency);
 const TENANT = "bench";
 
-/** What the governor does to accept one intent: reads, intent row, two audit events, one outbox event. */
+/**
+ * What the governor does to accept one intent: reads, intent row, one audit event, and one outbox
+ * event (which the store skips: the bench tenant has no webhook endpoint).
+ */
 function submit(store: KyselyStore, n: number): Promise<void> {
   return store.transaction(async (tx) => {
     const now = Date.now();
@@ -37,8 +40,12 @@ function submit(store: KyselyStore, n: number): Promise<void> {
     await tx.intents.insert(intent);
     const head = await tx.audit.lockHead(TENANT);
     const drafts = [
-      { eventType: "intent.submitted", actor: "key_bench", intentId: intent.id, data: { type: intent.type } },
-      { eventType: "intent.evaluated", actor: "key_bench", intentId: intent.id, data: { outcome: "allow" } },
+      {
+        eventType: "intent.submitted",
+        actor: "key_bench",
+        intentId: intent.id,
+        data: { type: intent.type, decision: { outcome: "allow" } },
+      },
     ];
     await tx.audit.append(TENANT, buildAuditEvents(head, drafts, { tenantId: TENANT, now }));
     await tx.outbox.enqueue([

@@ -73,7 +73,6 @@ describe("createGovernor", () => {
     expect(details.approval?.status).toBe("approved");
     expect(details.history.map((e) => e.eventType)).toEqual([
       "intent.submitted",
-      "intent.evaluated",
       "intent.approved",
       "intent.completed",
       "agent.trust.changed",
@@ -93,7 +92,7 @@ describe("createGovernor", () => {
       approvedBy: "alice",
       approvalId: approval?.id,
     });
-    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 6 });
+    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 5 });
   });
 
   it("reports the agent's counts, success rate, trust and value when asked for its metrics", async () => {

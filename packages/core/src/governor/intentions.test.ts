@@ -220,9 +220,9 @@ describe("governor intent tokens", () => {
     expect((await governor.getIntent(TENANT, intent.id)).intent.intentToken).toBe(intent.intentToken);
     const approved = notified.find((e) => e.event === "intent.approved");
     expect(approved?.data).toMatchObject({ intentId: intent.id, intentToken: intent.intentToken });
-    const [evaluated] = (await governor.queryAudit(TENANT, { eventType: "intent.evaluated" })).items;
-    expect(evaluated?.data).toMatchObject({ tokenIssued: true });
-    expect(JSON.stringify(evaluated?.data)).not.toContain(intent.intentToken);
+    const [submitted] = (await governor.queryAudit(TENANT, { eventType: "intent.submitted" })).items;
+    expect(submitted?.data).toMatchObject({ decision: { tokenIssued: true, status: "approved" } });
+    expect(JSON.stringify(submitted?.data)).not.toContain(intent.intentToken);
   });
 
   it("mints nothing when the intent is ambient", async () => {

@@ -252,6 +252,8 @@ async function replay(tx: StoreTx, record: IdempotencyRecord, fingerprint: strin
 function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval | null): void {
   const { decision } = intent;
   const ids = { agentId: intent.agentId, intentId: intent.id };
+  // One event for the request and its decision: both happen in the same step (same transaction,
+  // same instant), and every audit row costs a hash and six index entries on the hot path.
   scope.audit({
     eventType: "intent.submitted",
     ...ids,
@@ -263,26 +265,22 @@ function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval 
       justification: intent.justification,
       idempotencyKey: intent.idempotencyKey,
       dataElements: intent.dataElements,
-    },
-  });
-  scope.audit({
-    eventType: "intent.evaluated",
-    ...ids,
-    data: {
-      outcome: decision.outcome,
-      status: intent.status,
-      reasons: decision.reasons,
-      riskLevel: decision.riskLevel,
-      trustTier: decision.trustTier,
-      matchedPolicies: decision.matchedPolicies,
-      shadow: decision.shadow,
-      intention: intent.intention,
-      ...(intent.intentToken && { tokenIssued: true }),
-      ...(approval && {
-        approvalId: approval.id,
-        requiredApprovals: approval.requiredApprovals,
-        expiresAt: approval.expiresAt,
-      }),
+      decision: {
+        outcome: decision.outcome,
+        status: intent.status,
+        reasons: decision.reasons,
+        riskLevel: decision.riskLevel,
+        trustTier: decision.trustTier,
+        matchedPolicies: decision.matchedPolicies,
+        shadow: decision.shadow,
+        intention: intent.intention,
+        ...(intent.intentToken && { tokenIssued: true }),
+        ...(approval && {
+          approvalId: approval.id,
+          requiredApprovals: approval.requiredApprovals,
+          expiresAt: approval.expiresAt,
+        }),
+      },
     },
   });
   const summary = { intentId: intent.id, type: intent.type, status: intent.status };
