@@ -1,72 +1,52 @@
 import type { AmbientClusterStats, DataElement } from "@intendedops/core";
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../database";
 import { fromJson } from "../repos/json-columns";
+import { type AmbientClustersTable, withIntentionTables } from "./intention-tables";
 
-/** Ambient traffic of a tenant grouped into clusters, computed on read from the intents table. */
+/** Ambient traffic of a tenant grouped into clusters, read from the rollup submissions keep. */
 export interface AmbientClusterRepo {
   /** The largest clusters first (then by id), at most `limit`. */
   list(tenantId: string, limit: number): Promise<AmbientClusterStats[]>;
   get(tenantId: string, clusterId: string): Promise<AmbientClusterStats | undefined>;
 }
 
-interface ClusterRow {
-  ambient_cluster: string | null;
-  domain: string;
-  type: string;
-  ambient_elements: string | null;
-  count: number;
-  first_seen_at: string;
-  last_seen_at: string;
-}
-
 /**
- * Clusters over a handle. Two indexed queries per read: the grouped counts, then the distinct
- * agents of the clusters returned (a portable alternative to string_agg / group_concat).
+ * Clusters over a handle: the cluster rows (one per cluster, not per intent), then the agents of
+ * the clusters returned. Both reads are primary-key ranges of the tenant.
  */
 export function createAmbientClusterRepo(db: Kysely<Database>): AmbientClusterRepo {
-  function grouped(tenantId: string) {
-    return db
-      .selectFrom("intents")
-      .select((eb) => [
-        "ambient_cluster",
-        "domain",
-        "type",
-        "ambient_elements",
-        eb.fn.countAll<number>().as("count"),
-        eb.fn.min("created_at").as("first_seen_at"),
-        eb.fn.max("created_at").as("last_seen_at"),
-      ])
-      .where("tenant_id", "=", tenantId)
-      .where("ambient_cluster", "is not", null)
-      .groupBy(["ambient_cluster", "domain", "type", "ambient_elements"]);
-  }
+  const idb = withIntentionTables(db);
 
-  async function withAgents(tenantId: string, rows: ClusterRow[]): Promise<AmbientClusterStats[]> {
-    const ids = rows.flatMap((row) => (row.ambient_cluster === null ? [] : [row.ambient_cluster]));
-    if (ids.length === 0) return [];
-    const pairs = await db
-      .selectFrom("intents")
-      .select(["ambient_cluster", "agent_id"])
-      .distinct()
+  async function withAgents(
+    tenantId: string,
+    rows: Selectable<AmbientClustersTable>[],
+  ): Promise<AmbientClusterStats[]> {
+    if (rows.length === 0) return [];
+    const pairs = await idb
+      .selectFrom("ambient_cluster_agents")
+      .select(["cluster_id", "agent_id"])
       .where("tenant_id", "=", tenantId)
-      .where("ambient_cluster", "in", ids)
+      .where(
+        "cluster_id",
+        "in",
+        rows.map((row) => row.cluster_id),
+      )
       .orderBy("agent_id")
       .execute();
     const agents = new Map<string, string[]>();
     for (const pair of pairs) {
-      if (pair.ambient_cluster === null) continue;
-      const list = agents.get(pair.ambient_cluster);
+      const list = agents.get(pair.cluster_id);
       if (list) list.push(pair.agent_id);
-      else agents.set(pair.ambient_cluster, [pair.agent_id]);
+      else agents.set(pair.cluster_id, [pair.agent_id]);
     }
     return rows.map((row) => ({
-      id: row.ambient_cluster ?? "",
+      id: row.cluster_id,
       domain: row.domain,
       type: row.type,
-      dataElements: fromJson<DataElement[]>(row.ambient_elements ?? "[]"),
-      count: Number(row.count),
-      agents: agents.get(row.ambient_cluster ?? "") ?? [],
+      dataElements: fromJson<DataElement[]>(row.elements),
+      count: Number(row.intent_count),
+      agents: agents.get(row.cluster_id) ?? [],
       firstSeenAt: row.first_seen_at,
       lastSeenAt: row.last_seen_at,
     }));
@@ -74,15 +54,23 @@ export function createAmbientClusterRepo(db: Kysely<Database>): AmbientClusterRe
 
   return {
     async list(tenantId, limit) {
-      const rows = await grouped(tenantId)
-        .orderBy("count", "desc")
-        .orderBy("ambient_cluster")
+      const rows = await idb
+        .selectFrom("ambient_clusters")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .orderBy("intent_count", "desc")
+        .orderBy("cluster_id")
         .limit(limit)
         .execute();
       return withAgents(tenantId, rows);
     },
     async get(tenantId, clusterId) {
-      const rows = await grouped(tenantId).where("ambient_cluster", "=", clusterId).execute();
+      const rows = await idb
+        .selectFrom("ambient_clusters")
+        .selectAll()
+        .where("tenant_id", "=", tenantId)
+        .where("cluster_id", "=", clusterId)
+        .execute();
       const [stats] = await withAgents(tenantId, rows);
       return stats;
     },

@@ -4,6 +4,7 @@ import * as governance from "./202611221300_governance";
 import * as webhooks from "./202611221400_webhooks";
 import * as intentions from "./202611221500_intentions";
 import * as outboxOrder from "./202611221600_outbox_order";
+import * as ambientRollup from "./202612061700_ambient_rollup";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202611221400_webhooks": webhooks,
   "202611221500_intentions": intentions,
   "202611221600_outbox_order": outboxOrder,
+  "202612061700_ambient_rollup": ambientRollup,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

@@ -8,6 +8,7 @@ import {
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, IntentsTable } from "../database";
 import type { SqlRunner } from "../dialects/dialect-adapter";
+import { prepareAmbientRollupSql, recordAmbientArrival } from "../intentions/ambient-rollup";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
 import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
@@ -125,6 +126,7 @@ export function prepareIntentSql(db: Kysely<Database>) {
         .values(p)
         .onConflict((oc) => oc.doNothing()),
     ),
+    ambient: prepareAmbientRollupSql(db),
   };
 }
 
@@ -152,8 +154,20 @@ export function createIntentRepo(db: Kysely<Database>, prepared: IntentSql, runn
       return row && fromRow(row);
     },
     async insert(intent) {
-      const changed = await runChanges(runner, prepared.insert, toRow(intent));
+      const row = toRow(intent);
+      const changed = await runChanges(runner, prepared.insert, row);
       if (changed !== 1) throw conflict(`Intent already exists: ${intent.id}`);
+      if (row.ambient_cluster !== null && row.ambient_elements !== null) {
+        await recordAmbientArrival(runner, prepared.ambient, {
+          tenantId: row.tenant_id,
+          clusterId: row.ambient_cluster,
+          domain: row.domain,
+          type: row.type,
+          elements: row.ambient_elements,
+          agentId: row.agent_id,
+          at: row.created_at,
+        });
+      }
     },
     async update(intent, expectedStatus) {
       const { id, tenant_id, created_at, ...changes } = toRow(intent);
