@@ -1,15 +1,17 @@
 import { IntendedOpsError } from "@intendedops/core";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { requestHeader } from "../node-request";
 import { hasPermission, type Permission } from "../scopes";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>` as the intentions contract uses. */
-export function presentedKey(headers: { header(name: string): string | undefined }): string | undefined {
-  const direct = headers.header("x-api-key");
+export function presentedKey(c: Context): string | undefined {
+  const direct = requestHeader(c, "x-api-key");
   if (direct !== undefined && direct.trim() !== "") return direct.trim();
-  const authorization = headers.header("authorization");
+  const authorization = requestHeader(c, "authorization");
   if (authorization === undefined) return undefined;
   return BEARER.exec(authorization)?.[1];
 }
@@ -22,7 +24,7 @@ const unauthorized = (message: string) => new IntendedOpsError("UNAUTHORIZED", m
  */
 export function identifyCaller() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const key = presentedKey(c.req);
+    const key = presentedKey(c);
     if (key === undefined) {
       c.set("authFailure", unauthorized("API key missing: send it in the x-api-key header"));
       return next();
@@ -32,7 +34,7 @@ export function identifyCaller() {
       c.set("authFailure", unauthorized("Invalid API key"));
       return next();
     }
-    const tenantHeader = c.req.header("x-tenant-id");
+    const tenantHeader = requestHeader(c, "x-tenant-id");
     if (tenantHeader !== undefined && tenantHeader !== caller.tenantId) {
       c.set("authFailure", unauthorized("x-tenant-id does not match the API key's tenant"));
       return next();

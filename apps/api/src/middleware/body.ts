@@ -2,6 +2,7 @@ import { IntendedOpsError } from "@intendedops/core";
 import type { HonoRequest } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { type NodeIncoming, nodeIncoming, requestHeader } from "../node-request";
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -35,14 +36,6 @@ async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): P
   return out;
 }
 
-/** The Node request @hono/node-server passes as `c.env.incoming`. */
-interface NodeIncoming {
-  readableEnded?: boolean;
-  on(event: "data", listener: (chunk: Buffer) => void): unknown;
-  on(event: "end" | "close", listener: () => void): unknown;
-  on(event: "error", listener: (error: Error) => void): unknown;
-}
-
 /**
  * Read the Node request directly. Touching `c.req.raw.body` would make @hono/node-server build a
  * full web Request and a web stream over the socket, which costs more than the rest of a small
@@ -72,11 +65,6 @@ function readIncoming(incoming: NodeIncoming, limit: number): Promise<Uint8Array
   });
 }
 
-function nodeIncoming(env: unknown): NodeIncoming | undefined {
-  const incoming = (env as { incoming?: NodeIncoming } | undefined)?.incoming;
-  return incoming && typeof incoming.on === "function" && !incoming.readableEnded ? incoming : undefined;
-}
-
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -96,9 +84,10 @@ export function bodyParser() {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!METHODS_WITH_BODY.has(c.req.method)) return next();
     const limit = c.get("config").bodyLimitBytes;
-    const declared = c.req.header("content-length");
+    const declared = requestHeader(c, "content-length");
     if (declared !== undefined && Number(declared) > limit) throw payloadTooLarge(limit);
-    const incoming = nodeIncoming(c.env);
+    const node = nodeIncoming(c.env);
+    const incoming = node && !node.readableEnded ? node : undefined;
     const stream = incoming ? undefined : c.req.raw.body;
     const bytes = incoming
       ? await readIncoming(incoming, limit)
@@ -110,7 +99,7 @@ export function bodyParser() {
       cacheText(c.req, "{}");
       return next();
     }
-    const contentType = c.req.header("content-type") ?? "";
+    const contentType = requestHeader(c, "content-type") ?? "";
     const mediaType = contentType.split(";")[0]!.trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
       throw new IntendedOpsError(

@@ -1,6 +1,7 @@
 import { newId } from "@intendedops/core";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
+import { requestHeader } from "../node-request";
 
 /** Accepted incoming ids: short and log-safe, so a client cannot inject into log lines. */
 const ACCEPTED_ID = /^[\w.:@-]{1,128}$/;
@@ -8,7 +9,7 @@ const ACCEPTED_ID = /^[\w.:@-]{1,128}$/;
 /** Echo a well-formed `x-request-id` or mint `req_<ulid>`; set on the context and the response. */
 export function requestId() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const incoming = c.req.header("x-request-id");
+    const incoming = requestHeader(c, "x-request-id");
     const id = incoming !== undefined && ACCEPTED_ID.test(incoming) ? incoming : newId("request");
     c.set("requestId", id);
     c.header("x-request-id", id);

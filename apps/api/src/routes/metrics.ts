@@ -7,6 +7,7 @@ import {
 } from "@intendedops/core";
 import { hashApiKey, hashesEqual } from "../api-key-format";
 import type { AppEnv } from "../context";
+import { requestHeader } from "../node-request";
 
 /** The current collector's samples as Prometheus text 0.0.4 (all 17 metrics, HELP/TYPE even when empty). */
 export function renderMetrics(): string {
@@ -29,7 +30,7 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
   app.get("/metrics", (c) => {
     const token = c.get("config").metricsToken;
     if (token !== undefined) {
-      const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+      const presented = /^Bearer\s+(\S+)$/i.exec(requestHeader(c, "authorization") ?? "")?.[1] ?? "";
       // Compare digests, not the strings, so the comparison time says nothing about the token.
       if (!hashesEqual(hashApiKey(presented), hashApiKey(token))) {
         throw new IntendedOpsError("UNAUTHORIZED", "Metrics token missing or invalid");
