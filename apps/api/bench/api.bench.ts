@@ -3,6 +3,8 @@
  * against a bare Hono echo server, both driven by autocannon with 50 connections for 10 s.
  * Prints rates, p50/p99, the ratio, the API server's peak RSS and its CPU per request. Flags:
  * --source (run the server from TypeScript instead of dist), --duration <s>, --connections <n>,
+ * --rounds <n> (default 3: API then echo, n times, medians reported; one run is at the mercy of
+ * whatever else the machine does during its 10 s),
  * --cpu-prof <dir> (write the API server's V8 CPU profile there, for Chrome DevTools).
  */
 import { spawn } from "node:child_process";
@@ -28,11 +30,13 @@ const { values: flags } = parseArgs({
     source: { type: "boolean", default: false },
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
     "cpu-prof": { type: "string" },
   },
 });
 const DURATION = Number(flags.duration);
 const CONNECTIONS = Number(flags.connections);
+const ROUNDS = Math.max(1, Number(flags.rounds));
 const API_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 interface Body {
@@ -158,11 +162,19 @@ const figures = (r: AutocannonResult): Figures => ({
   total: r.requests.total,
 });
 
-async function benchApi(
-  bodies: Body[],
-): Promise<
-  Figures & { rssMb: number; cpuMicrosPerRequest: number | undefined; statuses: Record<string, number> }
-> {
+interface ApiFigures extends Figures {
+  rssMb: number;
+  cpuMicrosPerRequest: number | undefined;
+}
+
+/** A measured target: warmed up once, then driven for DURATION seconds per round. */
+interface Target<F extends Figures> {
+  measure(): Promise<F>;
+  stop(): Promise<void>;
+}
+
+/** The real server on a fresh SQLite file, agents at T3, and an agent key without a practical limit. */
+async function startApi(bodies: Body[]): Promise<Target<ApiFigures> & { statuses: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-bench-"));
   const key = generateApiKey("bench");
   const server = await spawnServer({
@@ -171,6 +183,10 @@ async function benchApi(
     discardStdout: true,
     ...(flags["cpu-prof"] ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] } : {}),
   });
+  const stop = async () => {
+    await server.stop("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     for (const domain of new Set(bodies.map((b) => b.domain))) {
       await call(server.url, key, "POST", "/v1/agents", {
@@ -201,45 +217,51 @@ async function benchApi(
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
     const encoded = bodies.map((b) => JSON.stringify(b));
-    await drive(server.url, encoded, { "x-api-key": agentKey }, 2);
+    const headers = { "x-api-key": agentKey };
+    await drive(server.url, encoded, headers, 2);
     const pid = server.child.pid!;
-    const memory = memorySampler(pid);
-    const cpuBefore = cpuSeconds(pid);
-    const result = await drive(server.url, encoded, { "x-api-key": agentKey }, DURATION);
-    const cpuAfter = cpuSeconds(pid);
-    const rssMb = memory.stop();
-    // Server CPU per answered request: steadier than req/s on a machine others share.
-    const cpuMicrosPerRequest =
-      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
-        ? undefined
-        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
-    if (server.child.exitCode !== null) {
-      throw new Error(
-        `The API server exited during the run (code ${server.child.exitCode}):\n${server.stderr()}`,
-      );
-    }
-    return { ...figures(result), rssMb, cpuMicrosPerRequest, statuses };
-  } finally {
-    await server.stop("SIGTERM");
-    rmSync(dir, { recursive: true, force: true });
+    const measure = async (): Promise<ApiFigures> => {
+      const memory = memorySampler(pid);
+      const cpuBefore = cpuSeconds(pid);
+      const result = await drive(server.url, encoded, headers, DURATION);
+      const cpuAfter = cpuSeconds(pid);
+      const rssMb = memory.stop();
+      if (server.child.exitCode !== null) {
+        throw new Error(
+          `The API server exited during the run (code ${server.child.exitCode}):\n${server.stderr()}`,
+        );
+      }
+      // Server CPU per answered request: steadier than req/s on a machine others share.
+      const cpuMicrosPerRequest =
+        cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+          ? undefined
+          : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
+      return { ...figures(result), rssMb, cpuMicrosPerRequest };
+    };
+    return { measure, stop, statuses };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 
-async function benchEcho(bodies: Body[]): Promise<Figures> {
+/** The bare Hono echo server (bench/echo-server.ts), warmed up once. */
+async function startEcho(bodies: Body[]): Promise<Target<Figures>> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "bench/echo-server.ts", String(port)], {
     cwd: API_ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
-  try {
-    const encoded = bodies.map((b) => JSON.stringify(b));
-    const url = `http://127.0.0.1:${port}`;
-    await drive(url, encoded, {}, 2);
-    return figures(await drive(url, encoded, {}, DURATION));
-  } finally {
-    child.kill("SIGTERM");
-  }
+  const encoded = bodies.map((b) => JSON.stringify(b));
+  const url = `http://127.0.0.1:${port}`;
+  await drive(url, encoded, {}, 2);
+  return {
+    measure: async () => figures(await drive(url, encoded, {}, DURATION)),
+    stop: async () => {
+      child.kill("SIGTERM");
+    },
+  };
 }
 
 const row = (name: string, f: Figures) =>
@@ -247,26 +269,61 @@ const row = (name: string, f: Figures) =>
     f.p99,
   ).padStart(4)} ms   (${f.total} requests, ${f.non2xx} non-2xx, ${f.errors} errors)`;
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 async function main() {
   const { bodies, byRisk } = submissionBodies();
   process.stdout.write(
     `Bodies: ${bodies.length} intent types (${Object.entries(byRisk)
       .map(([r, n]) => `${n} ${r}`)
-      .join(", ")}), ${CONNECTIONS} connections, ${DURATION} s\n`,
+      .join(", ")}), ${CONNECTIONS} connections, ${DURATION} s, ${ROUNDS} round(s)\n`,
   );
-  const api = await benchApi(bodies);
-  const echo = await benchEcho(bodies);
-  const ratio = api.rate / echo.rate;
-  process.stdout.write(`Submission outcomes before the run: ${JSON.stringify(api.statuses)}\n\n`);
-  process.stdout.write(`${row("POST /v1/intents (API)", api)}\n`);
-  process.stdout.write(`${row("bare Hono echo", echo)}\n\n`);
+  // Both servers run throughout; each round drives the API, then the echo, so a change in the
+  // machine's load shows in both figures of that round instead of skewing one ratio.
+  const api = await startApi(bodies);
+  const echo = await startEcho(bodies).catch(async (error: unknown) => {
+    await api.stop();
+    throw error;
+  });
+  const rounds: { api: ApiFigures; echo: Figures }[] = [];
+  try {
+    process.stdout.write(`Submission outcomes before the run: ${JSON.stringify(api.statuses)}\n`);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const apiFigures = await api.measure();
+      const echoFigures = await echo.measure();
+      rounds.push({ api: apiFigures, echo: echoFigures });
+      const cpu =
+        apiFigures.cpuMicrosPerRequest === undefined
+          ? ""
+          : `, API server CPU ${apiFigures.cpuMicrosPerRequest.toFixed(0)} µs/request (all threads)`;
+      process.stdout.write(
+        `\nround ${round}\n${row("POST /v1/intents (API)", apiFigures)}\n${row("bare Hono echo", echoFigures)}\n` +
+          `ratio ${((apiFigures.rate / echoFigures.rate) * 100).toFixed(1)}%, API peak RSS ${apiFigures.rssMb.toFixed(1)} MB${cpu}\n`,
+      );
+    }
+  } finally {
+    await echo.stop();
+    await api.stop();
+  }
+  const ratio = median(rounds.map((r) => r.api.rate / r.echo.rate));
+  const p99 = median(rounds.map((r) => r.api.p99));
+  const rss = Math.max(...rounds.map((r) => r.api.rssMb));
+  const cpus = rounds.flatMap((r) =>
+    r.api.cpuMicrosPerRequest === undefined ? [] : [r.api.cpuMicrosPerRequest],
+  );
+  process.stdout.write(
+    `\n${ROUNDS === 1 ? "result" : `median of ${ROUNDS} rounds`}: API ${median(rounds.map((r) => r.api.rate)).toFixed(0)} req/s, ` +
+      `echo ${median(rounds.map((r) => r.echo.rate)).toFixed(0)} req/s\n`,
+  );
   process.stdout.write(`ratio (API / echo): ${(ratio * 100).toFixed(1)}%   target ≥ 40%\n`);
-  process.stdout.write(`API p99: ${api.p99} ms   target ≤ 25 ms\n`);
-  process.stdout.write(`API server peak RSS: ${api.rssMb.toFixed(1)} MB   target ≤ 200 MB\n`);
-  if (api.cpuMicrosPerRequest !== undefined) {
-    process.stdout.write(
-      `API server CPU per request: ${api.cpuMicrosPerRequest.toFixed(0)} µs (all threads)\n`,
-    );
+  process.stdout.write(`API p99: ${p99} ms   target ≤ 25 ms\n`);
+  process.stdout.write(`API server peak RSS: ${rss.toFixed(1)} MB   target ≤ 200 MB\n`);
+  if (cpus.length > 0) {
+    process.stdout.write(`API server CPU per request: ${median(cpus).toFixed(0)} µs (all threads)\n`);
   }
 }
 
