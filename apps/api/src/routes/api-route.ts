@@ -22,6 +22,12 @@ export interface ApiRouteSpec<P extends Schema, Q extends Schema, B extends Sche
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler hands, unvalidated (`c.get("body")`), to a governor call that validates it
+   * with this very schema: documented like `body`, parsed once instead of twice on a hot path.
+   * Use `body` or this, not both.
+   */
+  governorBody?: z.ZodType;
   /** Documented as required unless false; a missing body always validates as `{}`. */
   bodyRequired?: boolean;
   success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
@@ -92,7 +98,8 @@ export function defineRoute<
 >(spec: ApiRouteSpec<P, Q, B>): ApiRoute<P, Q, B> {
   const errorStatuses = new Set<number>(spec.permission === "public" ? [500] : [400, 401, 403, 429, 500]);
   for (const status of spec.errors ?? []) errorStatuses.add(status);
-  if (spec.body) {
+  const bodySchema = spec.body ?? spec.governorBody;
+  if (bodySchema) {
     errorStatuses.add(413);
     errorStatuses.add(415);
   }
@@ -113,10 +120,10 @@ export function defineRoute<
   const request: NonNullable<RouteConfig["request"]> = {};
   if (spec.params) request.params = spec.params as never;
   if (spec.query) request.query = spec.query as never;
-  if (spec.body) {
+  if (bodySchema) {
     request.body = {
       required: spec.bodyRequired ?? true,
-      content: { "application/json": { schema: spec.body } },
+      content: { "application/json": { schema: bodySchema } },
     };
   }
   const openapi = createRoute({
@@ -153,7 +160,7 @@ export function mountRoute<P extends Schema, Q extends Schema, B extends Schema>
   const honoPath = route.path.replaceAll(/\{([^}]+)\}/g, ":$1");
   // Authorization comes before reading the body, so an unauthenticated caller learns nothing else.
   const guard = route.permission === "public" ? [] : [requirePermission(route.permission)];
-  const reader = route.body ? [bodyParser()] : [];
+  const reader = route.body || route.governorBody ? [bodyParser()] : [];
   const handlers: MiddlewareHandler<AppEnv>[] = [...guard, ...reader];
   handlers.push(async (c) => {
     const params = route.params ? parsePart(route.params as P, c.req.param(), []) : (undefined as Out<P>);

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Intent } from "@intendedops/core";
+import type { CreateIntentInput, Intent } from "@intendedops/core";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { actorOf } from "../actor";
@@ -11,7 +11,8 @@ export const createIntentRoute = defineRoute({
   permission: "agent",
   summary: "Submit an intent; it is decided synchronously (approved, pending a human, or blocked)",
   tags: ["Intents"],
-  body: CreateIntentBodySchema,
+  // The governor validates the body with this same schema: parsing it here too cost a second parse.
+  governorBody: CreateIntentBodySchema,
   success: {
     status: 201,
     description:
@@ -39,7 +40,8 @@ export function toSubmittedIntent(intent: Intent) {
 }
 
 export function registerCreateIntent(app: OpenAPIHono<AppEnv>): void {
-  mountRoute(app, createIntentRoute, async (c, { body }) => {
+  mountRoute(app, createIntentRoute, async (c) => {
+    const body = (c.get("body") ?? {}) as CreateIntentInput;
     const result = await c.get("governor").submit(actorOf(c), body);
     // A replay reports the intent as it was decided, not as it is now.
     const data = toSubmittedIntent(result.intent);
