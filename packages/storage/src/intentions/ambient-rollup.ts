@@ -15,6 +15,16 @@ export interface AmbientArrival {
   at: string;
 }
 
+/**
+ * In the upsert: the arriving `column` when it compares `op` to the stored one, else the stored one —
+ * min() or max() of two values, written portably (SQLite has scalar max(), PostgreSQL greatest()).
+ */
+function keepEarlierOrLater(column: "first_seen_at" | "last_seen_at", op: "<" | ">") {
+  const arriving = sql.ref(`excluded.${column}`);
+  const stored = sql.ref(`ambient_clusters.${column}`);
+  return sql<string>`case when ${arriving} ${sql.raw(op)} ${stored} then ${arriving} else ${stored} end`;
+}
+
 /** The two rollup writes of an ambient submission, compiled once per store. */
 export function prepareAmbientRollupSql(db: Kysely<Database>) {
   const idb = withIntentionTables(db);
@@ -35,19 +45,9 @@ export function prepareAmbientRollupSql(db: Kysely<Database>) {
         .onConflict((oc) =>
           oc.columns(["tenant_id", "cluster_id"]).doUpdateSet((eb) => ({
             intent_count: eb("ambient_clusters.intent_count", "+", sql.lit(1)),
-            // Portable min() and max(): intents of a tenant may commit slightly out of time order.
-            first_seen_at: eb
-              .case()
-              .when("excluded.first_seen_at", "<", eb.ref("ambient_clusters.first_seen_at"))
-              .then(eb.ref("excluded.first_seen_at"))
-              .else(eb.ref("ambient_clusters.first_seen_at"))
-              .end(),
-            last_seen_at: eb
-              .case()
-              .when("excluded.last_seen_at", ">", eb.ref("ambient_clusters.last_seen_at"))
-              .then(eb.ref("excluded.last_seen_at"))
-              .else(eb.ref("ambient_clusters.last_seen_at"))
-              .end(),
+            // Intents of a tenant may commit slightly out of time order.
+            first_seen_at: keepEarlierOrLater("first_seen_at", "<"),
+            last_seen_at: keepEarlierOrLater("last_seen_at", ">"),
           })),
         ),
     ),

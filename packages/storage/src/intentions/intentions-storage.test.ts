@@ -117,6 +117,16 @@ describe.each(DIALECTS)("intentions storage on %s", (_dialect, open) => {
       expect(await clusters.get(tenantId, bothId ?? "")).toEqual(list[0]);
     });
 
+    it("moves first and last seen to the earliest and latest intent whatever order they commit in", async () => {
+      const tenantId = await tenantWithAgents("billing-agent");
+      await insert([makeIntent(tenantId, "int_mid", "billing-agent", { createdAt: isoAt(20) })]);
+      await insert([makeIntent(tenantId, "int_early", "billing-agent", { createdAt: isoAt(5) })]);
+      await insert([makeIntent(tenantId, "int_late", "billing-agent", { createdAt: isoAt(40) })]);
+      await insert([makeIntent(tenantId, "int_between", "billing-agent", { createdAt: isoAt(30) })]);
+      const [cluster] = await clusters.list(tenantId, 10);
+      expect(cluster).toMatchObject({ count: 4, firstSeenAt: isoAt(5), lastSeenAt: isoAt(40) });
+    });
+
     it("keeps the largest clusters first and honours the limit", async () => {
       const tenantId = await tenantWithAgents("billing-agent");
       const intents: Intent[] = [];
