@@ -21,8 +21,8 @@ export interface EventDrafts {
 
 /**
  * Append audit events (chained from the locked head) and enqueue outbox events inside `tx`,
- * returning the outbox rows written (those the store kept). Call it once per transaction, after the entity writes,
- * so the per-tenant audit lock is held as briefly as possible.
+ * returning the outbox rows written (those the store kept). Call it once per transaction, after
+ * the entity writes, so the per-tenant audit lock is held as briefly as possible.
  * @example const events = await recordEvents(tx, tenantId, actor, { audit: drafts, outbox: [] }, now);
  */
 export async function recordEvents(
