@@ -174,7 +174,10 @@ interface Target<F extends Figures> {
 }
 
 /** The real server on a fresh SQLite file, agents at T3, and an agent key without a practical limit. */
-async function startApi(bodies: Body[]): Promise<Target<ApiFigures> & { statuses: Record<string, number> }> {
+async function startApi(
+  bodies: Body[],
+  encoded: string[],
+): Promise<Target<ApiFigures> & { statuses: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-bench-"));
   const key = generateApiKey("bench");
   const server = await spawnServer({
@@ -216,7 +219,6 @@ async function startApi(bodies: Body[]): Promise<Target<ApiFigures> & { statuses
       const status = String(data.status);
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
-    const encoded = bodies.map((b) => JSON.stringify(b));
     const headers = { "x-api-key": agentKey };
     await drive(server.url, encoded, headers, 2);
     const pid = server.child.pid!;
@@ -246,14 +248,13 @@ async function startApi(bodies: Body[]): Promise<Target<ApiFigures> & { statuses
 }
 
 /** The bare Hono echo server (bench/echo-server.ts), warmed up once. */
-async function startEcho(bodies: Body[]): Promise<Target<Figures>> {
+async function startEcho(encoded: string[]): Promise<Target<Figures>> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "bench/echo-server.ts", String(port)], {
     cwd: API_ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
-  const encoded = bodies.map((b) => JSON.stringify(b));
   const url = `http://127.0.0.1:${port}`;
   await drive(url, encoded, {}, 2);
   return {
@@ -284,8 +285,10 @@ async function main() {
   );
   // Both servers run throughout; each round drives the API, then the echo, so a change in the
   // machine's load shows in both figures of that round instead of skewing one ratio.
-  const api = await startApi(bodies);
-  const echo = await startEcho(bodies).catch(async (error: unknown) => {
+  // Both servers get the same bytes, serialized once.
+  const encoded = bodies.map((b) => JSON.stringify(b));
+  const api = await startApi(bodies, encoded);
+  const echo = await startEcho(encoded).catch(async (error: unknown) => {
     await api.stop();
     throw error;
   });

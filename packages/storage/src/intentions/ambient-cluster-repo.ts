@@ -17,6 +17,8 @@ export interface AmbientClusterRepo {
  */
 export function createAmbientClusterRepo(db: Kysely<Database>): AmbientClusterRepo {
   const idb = withIntentionTables(db);
+  const clustersOf = (tenantId: string) =>
+    idb.selectFrom("ambient_clusters").selectAll().where("tenant_id", "=", tenantId);
 
   async function withAgents(
     tenantId: string,
@@ -54,10 +56,7 @@ export function createAmbientClusterRepo(db: Kysely<Database>): AmbientClusterRe
 
   return {
     async list(tenantId, limit) {
-      const rows = await idb
-        .selectFrom("ambient_clusters")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
+      const rows = await clustersOf(tenantId)
         .orderBy("intent_count", "desc")
         .orderBy("cluster_id")
         .limit(limit)
@@ -65,12 +64,7 @@ export function createAmbientClusterRepo(db: Kysely<Database>): AmbientClusterRe
       return withAgents(tenantId, rows);
     },
     async get(tenantId, clusterId) {
-      const rows = await idb
-        .selectFrom("ambient_clusters")
-        .selectAll()
-        .where("tenant_id", "=", tenantId)
-        .where("cluster_id", "=", clusterId)
-        .execute();
+      const rows = await clustersOf(tenantId).where("cluster_id", "=", clusterId).execute();
       const [stats] = await withAgents(tenantId, rows);
       return stats;
     },
