@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:api`: POST /v1/intents on the real server (SQLite file, T3 agents, logging on)
  * against a bare Hono echo server, both driven by autocannon with 50 connections for 10 s.
- * Prints rates, p50/p99, the ratio, the API server's peak RSS and its CPU per request. Flags:
+ * Prints rates, p50/p99, the ratio, the API server's peak RSS and each server's CPU per request (all
+ * threads, and the main thread alone: the event loop is what bounds a Node server's rate). Flags:
  * --source (run the server from TypeScript instead of dist), --duration <s>, --connections <n>,
  * --rounds <n> (default 3: API then echo, n times, medians reported; one run is at the mercy of
  * whatever else the machine does during its 10 s),
@@ -112,13 +113,19 @@ function memorySampler(pid: number) {
   };
 }
 
-/** CPU seconds (user + system, all threads) a process has used, from /proc; undefined elsewhere. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+/**
+ * CPU seconds (user + system) a process has used, from /proc: all its threads, and its main
+ * thread alone (the event loop, which bounds a Node server's rate). Undefined off Linux.
+ */
+function cpuSeconds(pid: number): { all: number; main: number } | undefined {
+  const read = (path: string) => {
+    const stat = readFileSync(path, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 per second on Linux).
     return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  try {
+    return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
   } catch {
     return undefined;
   }
@@ -146,6 +153,8 @@ function drive(url: string, bodies: string[], headers: Record<string, string>, d
 
 interface Figures {
   rate: number;
+  /** The server's CPU per answered request in µs, all threads and main thread; undefined off Linux. */
+  cpu: { all: number; main: number } | undefined;
   p50: number;
   p99: number;
   non2xx: number;
@@ -153,8 +162,26 @@ interface Figures {
   total: number;
 }
 
-const figures = (r: AutocannonResult): Figures => ({
+/** Drive a server for DURATION seconds, reading its CPU time around the run. */
+async function driveMeasured(pid: number, url: string, encoded: string[], headers: Record<string, string>) {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await drive(url, encoded, headers, DURATION);
+  const cpuAfter = cpuSeconds(pid);
+  // Server CPU per answered request: steadier than req/s on a machine others share.
+  const total = result.requests.total;
+  const cpu =
+    cpuBefore === undefined || cpuAfter === undefined || total === 0
+      ? undefined
+      : {
+          all: ((cpuAfter.all - cpuBefore.all) * 1e6) / total,
+          main: ((cpuAfter.main - cpuBefore.main) * 1e6) / total,
+        };
+  return figures(result, cpu);
+}
+
+const figures = (r: AutocannonResult, cpu: Figures["cpu"]): Figures => ({
   rate: r.requests.average,
+  cpu,
   p50: r.latency.p50,
   p99: r.latency.p99,
   non2xx: r.non2xx,
@@ -164,7 +191,6 @@ const figures = (r: AutocannonResult): Figures => ({
 
 interface ApiFigures extends Figures {
   rssMb: number;
-  cpuMicrosPerRequest: number | undefined;
 }
 
 /** A measured target: warmed up once, then driven for DURATION seconds per round. */
@@ -224,21 +250,14 @@ async function startApi(
     const pid = server.child.pid!;
     const measure = async (): Promise<ApiFigures> => {
       const memory = memorySampler(pid);
-      const cpuBefore = cpuSeconds(pid);
-      const result = await drive(server.url, encoded, headers, DURATION);
-      const cpuAfter = cpuSeconds(pid);
+      const measured = await driveMeasured(pid, server.url, encoded, headers);
       const rssMb = memory.stop();
       if (server.child.exitCode !== null) {
         throw new Error(
           `The API server exited during the run (code ${server.child.exitCode}):\n${server.stderr()}`,
         );
       }
-      // Server CPU per answered request: steadier than req/s on a machine others share.
-      const cpuMicrosPerRequest =
-        cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
-          ? undefined
-          : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total;
-      return { ...figures(result), rssMb, cpuMicrosPerRequest };
+      return { ...measured, rssMb };
     };
     return { measure, stop, statuses };
   } catch (error) {
@@ -258,7 +277,7 @@ async function startEcho(encoded: string[]): Promise<Target<Figures>> {
   const url = `http://127.0.0.1:${port}`;
   await drive(url, encoded, {}, 2);
   return {
-    measure: async () => figures(await drive(url, encoded, {}, DURATION)),
+    measure: () => driveMeasured(child.pid!, url, encoded, {}),
     stop: async () => {
       child.kill("SIGTERM");
     },
@@ -268,7 +287,11 @@ async function startEcho(encoded: string[]): Promise<Target<Figures>> {
 const row = (name: string, f: Figures) =>
   `${name.padEnd(22)} ${f.rate.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(
     f.p99,
-  ).padStart(4)} ms   (${f.total} requests, ${f.non2xx} non-2xx, ${f.errors} errors)`;
+  ).padStart(4)} ms   ${cpuText(f)}(${f.total} requests, ${f.non2xx} non-2xx, ${f.errors} errors)`;
+const cpuText = (f: Figures) =>
+  f.cpu === undefined
+    ? ""
+    : `CPU ${f.cpu.all.toFixed(0).padStart(3)} µs/req (main thread ${f.cpu.main.toFixed(0).padStart(3)})   `;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -299,13 +322,9 @@ async function main() {
       const apiFigures = await api.measure();
       const echoFigures = await echo.measure();
       rounds.push({ api: apiFigures, echo: echoFigures });
-      const cpu =
-        apiFigures.cpuMicrosPerRequest === undefined
-          ? ""
-          : `, API server CPU ${apiFigures.cpuMicrosPerRequest.toFixed(0)} µs/request (all threads)`;
       process.stdout.write(
         `\nround ${round}\n${row("POST /v1/intents (API)", apiFigures)}\n${row("bare Hono echo", echoFigures)}\n` +
-          `ratio ${((apiFigures.rate / echoFigures.rate) * 100).toFixed(1)}%, API peak RSS ${apiFigures.rssMb.toFixed(1)} MB${cpu}\n`,
+          `ratio ${((apiFigures.rate / echoFigures.rate) * 100).toFixed(1)}%, API peak RSS ${apiFigures.rssMb.toFixed(1)} MB\n`,
       );
     }
   } finally {
@@ -315,9 +334,9 @@ async function main() {
   const ratio = median(rounds.map((r) => r.api.rate / r.echo.rate));
   const p99 = median(rounds.map((r) => r.api.p99));
   const rss = Math.max(...rounds.map((r) => r.api.rssMb));
-  const cpus = rounds.flatMap((r) =>
-    r.api.cpuMicrosPerRequest === undefined ? [] : [r.api.cpuMicrosPerRequest],
-  );
+  const cpuOf = (f: Figures) => (f.cpu === undefined ? [] : [f.cpu.all]);
+  const apiCpus = rounds.flatMap((r) => cpuOf(r.api));
+  const echoCpus = rounds.flatMap((r) => cpuOf(r.echo));
   process.stdout.write(
     `\n${ROUNDS === 1 ? "result" : `median of ${ROUNDS} rounds`}: API ${median(rounds.map((r) => r.api.rate)).toFixed(0)} req/s, ` +
       `echo ${median(rounds.map((r) => r.echo.rate)).toFixed(0)} req/s\n`,
@@ -325,8 +344,10 @@ async function main() {
   process.stdout.write(`ratio (API / echo): ${(ratio * 100).toFixed(1)}%   target ≥ 40%\n`);
   process.stdout.write(`API p99: ${p99} ms   target ≤ 25 ms\n`);
   process.stdout.write(`API server peak RSS: ${rss.toFixed(1)} MB   target ≤ 200 MB\n`);
-  if (cpus.length > 0) {
-    process.stdout.write(`API server CPU per request: ${median(cpus).toFixed(0)} µs (all threads)\n`);
+  if (apiCpus.length > 0 && echoCpus.length > 0) {
+    process.stdout.write(
+      `server CPU per request (all threads): API ${median(apiCpus).toFixed(0)} µs, echo ${median(echoCpus).toFixed(0)} µs\n`,
+    );
   }
 }
 
