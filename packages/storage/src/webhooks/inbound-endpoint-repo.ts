@@ -1,8 +1,8 @@
 import type { Page, PageRequest } from "@intendedops/core";
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { fromJson, toJson } from "../repos/json-columns";
-import { pageWindow, toPage } from "../repos/pagination";
-import { conflict, inserted } from "../repos/write-results";
+import { inserted } from "../repos/write-results";
+import { endpointRows } from "./endpoint-rows";
 import type { InboundEndpointsTable, WebhookDatabase } from "./webhook-tables";
 
 /** An endpoint external executors post outcomes to, verified with its own secret. */
@@ -42,7 +42,7 @@ export interface InboundEndpointRepo {
   purgeMessages(cutoff: string): Promise<number>;
 }
 
-function toRow(record: InboundEndpointRecord): Insertable<InboundEndpointsTable> {
+function toRow(record: InboundEndpointRecord): InboundEndpointsTable {
   return {
     id: record.id,
     tenant_id: record.tenantId,
@@ -56,7 +56,7 @@ function toRow(record: InboundEndpointRecord): Insertable<InboundEndpointsTable>
   };
 }
 
-function fromRow(row: Selectable<InboundEndpointsTable>): InboundEndpointRecord {
+function fromRow(row: InboundEndpointsTable): InboundEndpointRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -72,71 +72,9 @@ function fromRow(row: Selectable<InboundEndpointsTable>): InboundEndpointRecord 
 
 /** Inbound endpoints and the message ids each has accepted. */
 export function createInboundEndpointRepo(db: Kysely<WebhookDatabase>): InboundEndpointRepo {
+  const rows = endpointRows(db, "inbound_endpoints", "Inbound endpoint", { toRow, fromRow });
   return {
-    async insert(record) {
-      const result = await db
-        .insertInto("inbound_endpoints")
-        .values(toRow(record))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow();
-      if (!inserted(result))
-        throw conflict(`Inbound endpoint already exists: ${record.id}`, { id: record.id });
-    },
-    async get(tenantId, id) {
-      const row = await db
-        .selectFrom("inbound_endpoints")
-        .selectAll()
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirst();
-      return row && fromRow(row);
-    },
-    async find(id) {
-      const row = await db
-        .selectFrom("inbound_endpoints")
-        .selectAll()
-        .where("id", "=", id)
-        .executeTakeFirst();
-      return row && fromRow(row);
-    },
-    async list(tenantId, page) {
-      const { limit, offset } = pageWindow(page);
-      const [rows, counted] = await Promise.all([
-        db
-          .selectFrom("inbound_endpoints")
-          .selectAll()
-          .where("tenant_id", "=", tenantId)
-          .orderBy("created_at")
-          .orderBy("id")
-          .limit(limit)
-          .offset(offset)
-          .execute(),
-        db
-          .selectFrom("inbound_endpoints")
-          .select((eb) => eb.fn.countAll<number>().as("total"))
-          .where("tenant_id", "=", tenantId)
-          .executeTakeFirstOrThrow(),
-      ]);
-      return toPage(rows.map(fromRow), counted.total, page);
-    },
-    async update(record) {
-      const { id, tenant_id, created_at, ...changes } = toRow(record);
-      const result = await db
-        .updateTable("inbound_endpoints")
-        .set(changes)
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenant_id)
-        .executeTakeFirstOrThrow();
-      return result.numUpdatedRows === 1n;
-    },
-    async delete(tenantId, id) {
-      const result = await db
-        .deleteFrom("inbound_endpoints")
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirstOrThrow();
-      return result.numDeletedRows === 1n;
-    },
+    ...rows,
     async remember(endpointId, messageId, at) {
       const result = await db
         .insertInto("inbound_messages")

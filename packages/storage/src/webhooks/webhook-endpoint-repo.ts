@@ -1,8 +1,7 @@
 import type { Page, PageRequest } from "@intendedops/core";
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { Kysely } from "kysely";
 import { fromJson, toJson } from "../repos/json-columns";
-import { pageWindow, toPage } from "../repos/pagination";
-import { conflict, inserted } from "../repos/write-results";
+import { endpointRows } from "./endpoint-rows";
 import type { WebhookDatabase, WebhookEndpointsTable } from "./webhook-tables";
 
 /** An outgoing webhook endpoint of one tenant. */
@@ -44,7 +43,7 @@ export interface WebhookEndpointRepo {
   getMany(ids: readonly string[]): Promise<WebhookEndpointRecord[]>;
 }
 
-function toRow(record: WebhookEndpointRecord): Insertable<WebhookEndpointsTable> {
+function toRow(record: WebhookEndpointRecord): WebhookEndpointsTable {
   return {
     id: record.id,
     tenant_id: record.tenantId,
@@ -61,7 +60,7 @@ function toRow(record: WebhookEndpointRecord): Insertable<WebhookEndpointsTable>
   };
 }
 
-function fromRow(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord {
+function fromRow(row: WebhookEndpointsTable): WebhookEndpointRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -80,63 +79,9 @@ function fromRow(row: Selectable<WebhookEndpointsTable>): WebhookEndpointRecord 
 
 /** Webhook endpoints; every tenant-facing method is scoped by tenant. */
 export function createWebhookEndpointRepo(db: Kysely<WebhookDatabase>): WebhookEndpointRepo {
+  const rows = endpointRows(db, "webhook_endpoints", "Webhook endpoint", { toRow, fromRow });
   return {
-    async insert(record) {
-      const result = await db
-        .insertInto("webhook_endpoints")
-        .values(toRow(record))
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirstOrThrow();
-      if (!inserted(result))
-        throw conflict(`Webhook endpoint already exists: ${record.id}`, { id: record.id });
-    },
-    async get(tenantId, id) {
-      const row = await db
-        .selectFrom("webhook_endpoints")
-        .selectAll()
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirst();
-      return row && fromRow(row);
-    },
-    async list(tenantId, page) {
-      const { limit, offset } = pageWindow(page);
-      const [rows, counted] = await Promise.all([
-        db
-          .selectFrom("webhook_endpoints")
-          .selectAll()
-          .where("tenant_id", "=", tenantId)
-          .orderBy("created_at")
-          .orderBy("id")
-          .limit(limit)
-          .offset(offset)
-          .execute(),
-        db
-          .selectFrom("webhook_endpoints")
-          .select((eb) => eb.fn.countAll<number>().as("total"))
-          .where("tenant_id", "=", tenantId)
-          .executeTakeFirstOrThrow(),
-      ]);
-      return toPage(rows.map(fromRow), counted.total, page);
-    },
-    async update(record) {
-      const { id, tenant_id, created_at, ...changes } = toRow(record);
-      const result = await db
-        .updateTable("webhook_endpoints")
-        .set(changes)
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenant_id)
-        .executeTakeFirstOrThrow();
-      return result.numUpdatedRows === 1n;
-    },
-    async delete(tenantId, id) {
-      const result = await db
-        .deleteFrom("webhook_endpoints")
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirstOrThrow();
-      return result.numDeletedRows === 1n;
-    },
+    ...rows,
     async disable(tenantId, id, at, reason) {
       const result = await db
         .updateTable("webhook_endpoints")
