@@ -1,9 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { generateWebhookSecret } from "@intendedops/core";
 import type { AppEnv } from "../../../context";
+import { rotateSecret } from "../../../webhooks/secret-rotation";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { IdParamsSchema } from "../pagination";
-import { ROTATION_OVERLAP_MS } from "../webhooks/rotate-secret";
 import { findInboundEndpoint, toInboundView } from "./inbound-view";
 import { InboundEndpointWithSecretSchema } from "./schema";
 
@@ -26,14 +25,7 @@ export function registerRotateInboundSecret(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, rotateInboundSecretRoute, async (c, { params }) => {
     const endpoint = await findInboundEndpoint(c, params.id);
     const now = c.get("clock")();
-    const secret = generateWebhookSecret();
-    const rotated = {
-      ...endpoint,
-      secret: c.get("webhooks").secrets.seal(secret, endpoint.id),
-      previousSecret: endpoint.secret,
-      previousSecretExpiresAt: new Date(now + ROTATION_OVERLAP_MS).toISOString(),
-      updatedAt: new Date(now).toISOString(),
-    };
+    const { rotated, secret } = rotateSecret(endpoint, c.get("webhooks").secrets, now);
     await c.get("store").webhooks.inbound.update(rotated);
     return c.json({ data: { ...toInboundView(rotated, now), secret } });
   });

@@ -17,7 +17,7 @@ export { getWebhookRoute } from "./get";
 export { listWebhooksRoute } from "./list";
 export { pingWebhookRoute } from "./ping";
 export { redeliverRoute } from "./redeliver";
-export { ROTATION_OVERLAP_MS, rotateWebhookSecretRoute } from "./rotate-secret";
+export { rotateWebhookSecretRoute } from "./rotate-secret";
 export { DISABLED_BY_ADMIN, updateWebhookRoute } from "./update";
 
 /** `/v1/webhooks`: endpoints, their secrets, deliveries, redelivery and test pings (admin scope). */
