@@ -329,17 +329,17 @@ async function main() {
   try {
     process.stdout.write(`Submission outcomes before the run: ${JSON.stringify(api.statuses)}\n`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const figures = {
+      const measured = {
         api: await api.measure(),
         echo: await echo.measure(),
         webEcho: await webEcho.measure(),
       };
-      rounds.push(figures);
+      rounds.push(measured);
       process.stdout.write(
-        `\nround ${round}\n${row("POST /v1/intents (API)", figures.api)}\n` +
-          `${row("bare Hono echo", figures.echo)}\n${row("echo, c.req.json()", figures.webEcho)}\n` +
-          `ratio ${percent(figures.api.rate / figures.echo.rate)} (against c.req.json(): ` +
-          `${percent(figures.api.rate / figures.webEcho.rate)}), API peak RSS ${figures.api.rssMb.toFixed(1)} MB\n`,
+        `\nround ${round}\n${row("POST /v1/intents (API)", measured.api)}\n` +
+          `${row("bare Hono echo", measured.echo)}\n${row("echo, c.req.json()", measured.webEcho)}\n` +
+          `ratio ${percent(measured.api.rate / measured.echo.rate)} (against c.req.json(): ` +
+          `${percent(measured.api.rate / measured.webEcho.rate)}), API peak RSS ${measured.api.rssMb.toFixed(1)} MB\n`,
       );
     }
   } finally {

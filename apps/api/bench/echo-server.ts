@@ -9,7 +9,7 @@ import { Hono } from "hono";
  * `node-stream` (the default) reads the body from Node's request, as apps/api does: this is the
  * fastest a bare Hono server answers, and the baseline the ratio target is measured against.
  * `web` reads it with `c.req.json()`, the idiomatic call, which makes @hono/node-server build a web
- * Request and a web stream over the socket — four to five times the CPU of everything else here.
+ * Request and a web stream over the socket — about three times the CPU of everything else here.
  */
 type BodyReading = "node-stream" | "web";
 
