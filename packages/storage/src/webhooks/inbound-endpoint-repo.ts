@@ -1,8 +1,7 @@
-import type { Page, PageRequest } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import { fromJson, toJson } from "../repos/json-columns";
 import { inserted } from "../repos/write-results";
-import { endpointRows } from "./endpoint-rows";
+import { type EndpointRows, endpointRows } from "./endpoint-rows";
 import type { InboundEndpointsTable, WebhookDatabase } from "./webhook-tables";
 
 /** An endpoint external executors post outcomes to, verified with its own secret. */
@@ -22,15 +21,11 @@ export interface InboundEndpointRecord {
   updatedAt: string;
 }
 
-export interface InboundEndpointRepo {
-  /** Throws IntendedOpsError CONFLICT when the id exists. */
-  insert(record: InboundEndpointRecord): Promise<void>;
-  get(tenantId: string, id: string): Promise<InboundEndpointRecord | undefined>;
-  /** By id alone: an incoming request names its endpoint before anything says which tenant it is. */
-  find(id: string): Promise<InboundEndpointRecord | undefined>;
-  list(tenantId: string, page: PageRequest): Promise<Page<InboundEndpointRecord>>;
-  update(record: InboundEndpointRecord): Promise<boolean>;
-  delete(tenantId: string, id: string): Promise<boolean>;
+/**
+ * Tenant-scoped CRUD (`find` looks up by id alone: an incoming request names its endpoint before
+ * anything says which tenant it is), plus the replay guard's message ids.
+ */
+export interface InboundEndpointRepo extends EndpointRows<InboundEndpointRecord> {
   /**
    * Records a message id for the endpoint; false when it was recorded before (a replay).
    * Callers keep ids at least as long as a signed timestamp stays acceptable.

@@ -1,7 +1,6 @@
-import type { Page, PageRequest } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import { fromJson, toJson } from "../repos/json-columns";
-import { endpointRows } from "./endpoint-rows";
+import { type EndpointRows, endpointRows } from "./endpoint-rows";
 import type { WebhookDatabase, WebhookEndpointsTable } from "./webhook-tables";
 
 /** An outgoing webhook endpoint of one tenant. */
@@ -25,16 +24,8 @@ export interface WebhookEndpointRecord {
   updatedAt: string;
 }
 
-export interface WebhookEndpointRepo {
-  /** Throws IntendedOpsError CONFLICT when the id exists. */
-  insert(record: WebhookEndpointRecord): Promise<void>;
-  get(tenantId: string, id: string): Promise<WebhookEndpointRecord | undefined>;
-  /** The tenant's endpoints, oldest first. */
-  list(tenantId: string, page: PageRequest): Promise<Page<WebhookEndpointRecord>>;
-  /** Rewrites every mutable field; false when the endpoint is not in the tenant. */
-  update(record: WebhookEndpointRecord): Promise<boolean>;
-  /** Deletes the endpoint and its deliveries; false when it is not in the tenant. */
-  delete(tenantId: string, id: string): Promise<boolean>;
+/** Tenant-scoped CRUD (deleting an endpoint deletes its deliveries), plus what fan-out reads. */
+export interface WebhookEndpointRepo extends Omit<EndpointRows<WebhookEndpointRecord>, "find"> {
   /** Disables an enabled endpoint; false when it was already disabled or is gone. */
   disable(tenantId: string, id: string, at: string, reason: string): Promise<boolean>;
   /** Enabled endpoints of these tenants, across tenants (for fan-out). */
