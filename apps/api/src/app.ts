@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { IntendedOpsError, validationError } from "@intendedops/core";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { CachedRouter } from "./cached-router";
 import type { AppEnv, Services } from "./context";
 import { isExpectedError, toIntendedOpsError } from "./error-response";
 import { createMethodMatcher, type MethodMatcher } from "./method-matcher";
@@ -34,6 +35,7 @@ const SERVICE_KEYS = [
  */
 export function createApp(services: Services): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
+    router: new CachedRouter(),
     // Routes added with app.openapi() (zod-openapi validators) fail in the same envelope as ours.
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error);

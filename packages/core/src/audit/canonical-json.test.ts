@@ -88,4 +88,90 @@ describe("canonicalJson", () => {
       }),
     );
   });
+
+  describe("objects whose keys already come in canonical order", () => {
+    /** A reference serializer: key by key, every object sorted. */
+    function keyByKey(value: unknown): string | undefined {
+      if (value === null) return "null";
+      if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") {
+        return JSON.stringify(value);
+      }
+      if (typeof value !== "object") return undefined;
+      if (Array.isArray(value)) return `[${value.map((item) => keyByKey(item) ?? "null").join(",")}]`;
+      const members = Object.keys(value)
+        .sort()
+        .flatMap((key) => {
+          const member = keyByKey((value as Record<string, unknown>)[key]);
+          return member === undefined ? [] : [`${JSON.stringify(key)}:${member}`];
+        });
+      return `{${members.join(",")}}`;
+    }
+
+    /** The same value rebuilt with every object's keys inserted in sorted order. */
+    function sortedCopy(value: unknown): unknown {
+      if (Array.isArray(value)) return value.map(sortedCopy);
+      if (value === null || typeof value !== "object") return value;
+      // fromEntries defines own properties, so a "__proto__" key stays a key.
+      const keys = Object.keys(value).sort();
+      return Object.fromEntries(
+        keys.map((key) => [key, sortedCopy((value as Record<string, unknown>)[key])]),
+      );
+    }
+
+    it("writes exactly what key-by-key serialization writes when given any JSON value, sorted or not", () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
+          expect(canonicalJson(value)).toBe(keyByKey(value));
+          expect(canonicalJson(sortedCopy(value))).toBe(keyByKey(value));
+        }),
+        { numRuns: Number(process.env.FC_RUNS ?? 100) },
+      );
+    });
+
+    it("writes exactly what key-by-key serialization writes when sorted objects hold unsorted ones", () => {
+      const value = { a: { x: 1, b: [{ z: 1, y: 2 }] }, b: "t", c: { d: { f: 1, e: 2 } } };
+      expect(canonicalJson(value)).toBe('{"a":{"b":[{"y":2,"z":1}],"x":1},"b":"t","c":{"d":{"e":2,"f":1}}}');
+    });
+
+    it("orders integer-like keys as text when objects have keys such as 2 and 10", () => {
+      expect(canonicalJson({ 10: "a", 2: "b", x: 1 })).toBe('{"10":"a","2":"b","x":1}');
+    });
+
+    it("keeps an own __proto__ key as a key when the object comes from JSON.parse", () => {
+      expect(canonicalJson(JSON.parse('{"__proto__":1,"a":{"__proto__":[2]}}'))).toBe(
+        '{"__proto__":1,"a":{"__proto__":[2]}}',
+      );
+    });
+
+    it("omits undefined members and writes undefined array slots as null when the object is sorted", () => {
+      expect(canonicalJson({ a: undefined, b: [undefined, 1], c: 2 })).toBe('{"b":[null,1],"c":2}');
+    });
+
+    it("still refuses what JSON would quietly change when the object is sorted", () => {
+      expect(() => canonicalJson({ a: 1, b: Number.NaN })).toThrow(TypeError);
+      expect(() => canonicalJson({ a: [Number.POSITIVE_INFINITY] })).toThrow(TypeError);
+      expect(() => canonicalJson({ a: () => 1 })).toThrow(TypeError);
+      expect(() => canonicalJson({ a: Symbol("s") })).toThrow(TypeError);
+      expect(() => canonicalJson({ a: 1n })).toThrow(TypeError);
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.b = cyclic;
+      expect(() => canonicalJson(cyclic)).toThrow(/cyclic/);
+    });
+
+    it("serializes toJSON values, class instances, boxed text and null-prototype objects as before when nested in sorted objects", () => {
+      class Point {
+        constructor(
+          readonly y: number,
+          readonly x: number,
+        ) {}
+      }
+      const bare = Object.assign(Object.create(null) as object, { b: 1, a: 2 });
+      const value = { at: new Date(0), bare, boxed: new String("hi"), point: new Point(2, 1) };
+      expect(canonicalJson(value)).toBe(
+        '{"at":"1970-01-01T00:00:00.000Z","bare":{"a":2,"b":1},"boxed":{"0":"h","1":"i"},"point":{"x":1,"y":2}}',
+      );
+      const sortedBare = Object.assign(Object.create(null) as object, { a: 2, b: 1 });
+      expect(canonicalJson({ bare: sortedBare })).toBe('{"bare":{"a":2,"b":1}}');
+    });
+  });
 });

@@ -72,8 +72,10 @@ function serializeArray(items: readonly unknown[], ancestors: object[]): string 
 }
 
 function serializeMembers(record: object, ancestors: object[]): string {
-  // Default sort compares UTF-16 code units, which is exactly RFC 8785's key order.
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  // Default sort compares UTF-16 code units, which is exactly RFC 8785's key order. Records
+  // built in that order (the audit chain's own) skip the sort and the copy it allocates.
+  if (!isSorted(keys)) keys.sort();
   let out = "{";
   let first = true;
   for (const key of keys) {
@@ -84,4 +86,9 @@ function serializeMembers(record: object, ancestors: object[]): string {
     first = false;
   }
   return `${out}}`;
+}
+
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
+  return true;
 }

@@ -254,33 +254,34 @@ function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval 
   const ids = { agentId: intent.agentId, intentId: intent.id };
   // One event for the request and its decision: both happen in the same step (same transaction,
   // same instant), and every audit row costs a hash and six index entries on the hot path.
+  // Every key below is written in canonical (UTF-16) order, absent ones as undefined (which
+  // canonical JSON omits, as JSON does): the audit hash then serializes the record natively
+  // instead of key by key. Only `params`, whose order is the type schema's, takes the slow path.
   scope.audit({
     eventType: "intent.submitted",
     ...ids,
     data: {
-      type: intent.type,
-      domain: intent.domain,
-      params: intent.params,
-      description: intent.description,
-      justification: intent.justification,
-      idempotencyKey: intent.idempotencyKey,
       dataElements: intent.dataElements,
       decision: {
-        outcome: decision.outcome,
-        status: intent.status,
-        reasons: decision.reasons,
-        riskLevel: decision.riskLevel,
-        trustTier: decision.trustTier,
-        matchedPolicies: decision.matchedPolicies,
-        shadow: decision.shadow,
+        approvalId: approval?.id,
+        expiresAt: approval?.expiresAt,
         intention: intent.intention,
-        ...(intent.intentToken && { tokenIssued: true }),
-        ...(approval && {
-          approvalId: approval.id,
-          requiredApprovals: approval.requiredApprovals,
-          expiresAt: approval.expiresAt,
-        }),
+        matchedPolicies: decision.matchedPolicies,
+        outcome: decision.outcome,
+        reasons: decision.reasons,
+        requiredApprovals: approval?.requiredApprovals,
+        riskLevel: decision.riskLevel,
+        shadow: decision.shadow,
+        status: intent.status,
+        tokenIssued: intent.intentToken ? true : undefined,
+        trustTier: decision.trustTier,
       },
+      description: intent.description,
+      domain: intent.domain,
+      idempotencyKey: intent.idempotencyKey,
+      justification: intent.justification,
+      params: intent.params,
+      type: intent.type,
     },
   });
   const summary = { intentId: intent.id, type: intent.type, status: intent.status };
