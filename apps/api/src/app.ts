@@ -3,7 +3,7 @@ import { IntendedOpsError, validationError } from "@intendedops/core";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CachedRouter } from "./cached-router";
 import type { AppEnv, Services } from "./context";
-import { isExpectedError, toIntendedOpsError } from "./error-response";
+import { errorAnswer } from "./error-response";
 import { createMethodMatcher, type MethodMatcher } from "./method-matcher";
 import { identifyCaller } from "./middleware/auth";
 import { requestLogger } from "./middleware/logger";
@@ -80,12 +80,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   });
 
   app.onError((thrown, c) => {
-    const id = c.get("requestId") ?? "unknown";
-    const error = toIntendedOpsError(thrown, id);
-    if (!isExpectedError(thrown)) {
-      services.logger.error({ err: thrown, requestId: id }, "unhandled error");
-    }
-    return c.json(error.toJSON(), error.status as ContentfulStatusCode);
+    const answer = errorAnswer(thrown, c.get("requestId") ?? "unknown", services.logger);
+    return c.json(answer.payload, answer.status as ContentfulStatusCode);
   });
 
   return app;

@@ -1,5 +1,6 @@
 import { ERROR_STATUS, type ErrorCode, IntendedOpsError, isIntendedOpsError } from "@intendedops/core";
 import { HTTPException } from "hono/http-exception";
+import type { Logger } from "pino";
 
 const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = Object.fromEntries(
   // First code per status wins, so 400 → VALIDATION_ERROR and 404 → NOT_FOUND.
@@ -24,4 +25,18 @@ export function isExpectedError(error: unknown): boolean {
     (isIntendedOpsError(error) && error.status < 500) ||
     (error instanceof HTTPException && error.status < 500)
   );
+}
+
+/**
+ * The answer to anything a request threw: its status and the guide's error envelope. Faults (not
+ * the client's doing) are logged with the request id the client gets, without reaching the client.
+ */
+export function errorAnswer(
+  thrown: unknown,
+  requestId: string,
+  logger: Logger,
+): { status: number; payload: ReturnType<IntendedOpsError["toJSON"]> } {
+  const error = toIntendedOpsError(thrown, requestId);
+  if (!isExpectedError(thrown)) logger.error({ err: thrown, requestId }, "unhandled error");
+  return { status: error.status, payload: error.toJSON() };
 }

@@ -1,6 +1,15 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Context } from "hono";
 
+/** Reads a request header by its lower-case name. */
+export type HeaderReader = (name: string) => string | undefined;
+
+/** A header of Node's parsed headers; repeated headers read as Node joins them. */
+export function nodeHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
 /** The Node request @hono/node-server passes as `c.env.incoming`. */
 export interface NodeIncoming {
   readableEnded?: boolean;
@@ -24,6 +33,5 @@ export function nodeIncoming(env: unknown): NodeIncoming | undefined {
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = nodeIncoming(c.env);
   if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
+  return nodeHeader(incoming.headers, name);
 }

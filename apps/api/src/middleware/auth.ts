@@ -2,21 +2,45 @@ import { IntendedOpsError } from "@intendedops/core";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { requestHeader } from "../node-request";
+import type { Caller, KeyResolver } from "../key-resolver";
+import { type HeaderReader, requestHeader } from "../node-request";
 import { hasPermission, type Permission } from "../scopes";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>` as the intentions contract uses. */
-export function presentedKey(c: Context): string | undefined {
-  const direct = requestHeader(c, "x-api-key");
+export function presentedKeyIn(header: HeaderReader): string | undefined {
+  const direct = header("x-api-key");
   if (direct !== undefined && direct.trim() !== "") return direct.trim();
-  const authorization = requestHeader(c, "authorization");
+  const authorization = header("authorization");
   if (authorization === undefined) return undefined;
   return BEARER.exec(authorization)?.[1];
 }
 
+/** The key a request presents (see `presentedKeyIn`). */
+export function presentedKey(c: Context): string | undefined {
+  return presentedKeyIn((name) => requestHeader(c, name));
+}
+
 const unauthorized = (message: string) => new IntendedOpsError("UNAUTHORIZED", message);
+
+/** Who is calling, or why nobody valid is: nothing is refused yet. */
+export type Identification =
+  | { caller: Caller; failure?: undefined }
+  | { caller?: undefined; failure: IntendedOpsError };
+
+/** Resolve the presented key and check `x-tenant-id` against the key's tenant. */
+export async function identify(keys: KeyResolver, header: HeaderReader): Promise<Identification> {
+  const key = presentedKeyIn(header);
+  if (key === undefined) return { failure: unauthorized("API key missing: send it in the x-api-key header") };
+  const caller = await keys.resolve(key);
+  if (!caller) return { failure: unauthorized("Invalid API key") };
+  const tenantHeader = header("x-tenant-id");
+  if (tenantHeader !== undefined && tenantHeader !== caller.tenantId) {
+    return { failure: unauthorized("x-tenant-id does not match the API key's tenant") };
+  }
+  return { caller };
+}
 
 /**
  * Resolve the caller from the presented key without refusing anything yet: the rate limiter needs
@@ -24,38 +48,34 @@ const unauthorized = (message: string) => new IntendedOpsError("UNAUTHORIZED", m
  */
 export function identifyCaller() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const key = presentedKey(c);
-    if (key === undefined) {
-      c.set("authFailure", unauthorized("API key missing: send it in the x-api-key header"));
-      return next();
-    }
-    const caller = await c.get("keys").resolve(key);
-    if (!caller) {
-      c.set("authFailure", unauthorized("Invalid API key"));
-      return next();
-    }
-    const tenantHeader = requestHeader(c, "x-tenant-id");
-    if (tenantHeader !== undefined && tenantHeader !== caller.tenantId) {
-      c.set("authFailure", unauthorized("x-tenant-id does not match the API key's tenant"));
-      return next();
-    }
-    c.set("caller", caller);
+    const { caller, failure } = await identify(c.get("keys"), (name) => requestHeader(c, name));
+    if (caller) c.set("caller", caller);
+    else c.set("authFailure", failure);
     return next();
   });
+}
+
+/** The caller, if it holds `permission`; else the 401 (no valid key) or 403 (scope missing) to answer. */
+export function authorizedCaller(
+  caller: Caller | undefined,
+  failure: IntendedOpsError | undefined,
+  permission: Permission,
+): Caller {
+  if (!caller) throw failure ?? unauthorized("API key missing");
+  if (!hasPermission(caller.scopes, permission)) {
+    throw new IntendedOpsError(
+      "FORBIDDEN",
+      `This API key lacks the scope for this operation (needs ${permission === "read" ? "any scope" : `${permission} or admin`})`,
+      { required: permission, scopes: caller.scopes },
+    );
+  }
+  return caller;
 }
 
 /** Refuse the request unless a valid key with `permission` was presented (401, then 403). */
 export function requirePermission(permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const caller = c.get("caller");
-    if (!caller) throw c.get("authFailure") ?? unauthorized("API key missing");
-    if (!hasPermission(caller.scopes, permission)) {
-      throw new IntendedOpsError(
-        "FORBIDDEN",
-        `This API key lacks the scope for this operation (needs ${permission === "read" ? "any scope" : `${permission} or admin`})`,
-        { required: permission, scopes: caller.scopes },
-      );
-    }
+    authorizedCaller(c.get("caller"), c.get("authFailure"), permission);
     return next();
   });
 }

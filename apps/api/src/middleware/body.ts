@@ -2,7 +2,7 @@ import { IntendedOpsError } from "@intendedops/core";
 import type { HonoRequest } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
-import { type NodeIncoming, nodeIncoming, requestHeader } from "../node-request";
+import { type HeaderReader, type NodeIncoming, nodeIncoming, requestHeader } from "../node-request";
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -75,6 +75,52 @@ function cacheText(req: HonoRequest, text: string): void {
   (req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
 }
 
+/** A request's JSON body: its text and its parsed value. */
+export interface JsonBody {
+  text: string;
+  value: unknown;
+}
+
+/** 413 before reading a body whose declared length is already over the limit. */
+function refuseDeclaredOversize(contentLength: string | undefined, limit: number): void {
+  if (contentLength !== undefined && Number(contentLength) > limit) throw payloadTooLarge(limit);
+}
+
+/** The body as JSON; undefined when it is empty. 415 for a non-JSON content type, 400 for malformed JSON. */
+function parseJsonBody(bytes: Uint8Array, contentType: string | undefined): JsonBody | undefined {
+  if (bytes.byteLength === 0) return undefined;
+  const mediaType = (contentType ?? "").split(";")[0]!.trim();
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new IntendedOpsError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type must be application/json${mediaType ? `, got ${mediaType}` : ""}`,
+    );
+  }
+  try {
+    const text = decoder.decode(bytes);
+    return { text, value: JSON.parse(text) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "invalid JSON";
+    throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
+      { path: [], message: reason },
+    ]);
+  }
+}
+
+/**
+ * Read a Node request's body as JSON (undefined when empty), with the same refusals as
+ * `bodyParser`: 413 over `limit`, 415 for a non-empty non-JSON body, 400 for malformed JSON.
+ */
+export async function readNodeJsonBody(
+  incoming: NodeIncoming,
+  header: HeaderReader,
+  limit: number,
+): Promise<JsonBody | undefined> {
+  refuseDeclaredOversize(header("content-length"), limit);
+  const bytes = incoming.readableEnded ? new Uint8Array(0) : await readIncoming(incoming, limit);
+  return parseJsonBody(bytes, header("content-type"));
+}
+
 /**
  * Read and parse a JSON body once, for every route: 413 over the limit, 415 for a non-empty
  * non-JSON body, 400 for malformed JSON. An empty body — whatever its content type, since the
@@ -84,8 +130,7 @@ export function bodyParser() {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!METHODS_WITH_BODY.has(c.req.method)) return next();
     const limit = c.get("config").bodyLimitBytes;
-    const declared = requestHeader(c, "content-length");
-    if (declared !== undefined && Number(declared) > limit) throw payloadTooLarge(limit);
+    refuseDeclaredOversize(requestHeader(c, "content-length"), limit);
     const node = nodeIncoming(c.env);
     const incoming = node && !node.readableEnded ? node : undefined;
     const stream = incoming ? undefined : c.req.raw.body;
@@ -94,32 +139,10 @@ export function bodyParser() {
       : stream
         ? await readLimited(stream, limit)
         : new Uint8Array(0);
-    if (bytes.byteLength === 0) {
-      // Routes built with zod-openapi's own validators read the cache: give them an empty object.
-      cacheText(c.req, "{}");
-      return next();
-    }
-    const contentType = requestHeader(c, "content-type") ?? "";
-    const mediaType = contentType.split(";")[0]!.trim();
-    if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new IntendedOpsError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `Content-Type must be application/json${mediaType ? `, got ${mediaType}` : ""}`,
-      );
-    }
-    let text: string;
-    let parsed: unknown;
-    try {
-      text = decoder.decode(bytes);
-      parsed = JSON.parse(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : "invalid JSON";
-      throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
-        { path: [], message: reason },
-      ]);
-    }
-    cacheText(c.req, text);
-    c.set("body", parsed);
+    const body = parseJsonBody(bytes, requestHeader(c, "content-type"));
+    // Routes built with zod-openapi's own validators read the cache: an empty body reads as {}.
+    cacheText(c.req, body?.text ?? "{}");
+    if (body) c.set("body", body.value);
     return next();
   });
 }

@@ -12,6 +12,10 @@ export function callerOf(c: Context<AppEnv>): Caller {
 
 /** The governor's actor for this request: the API key, recorded as submitter, approver and audit actor. */
 export function actorOf(c: Context<AppEnv>): Actor {
-  const caller = callerOf(c);
+  return actorFor(callerOf(c));
+}
+
+/** The governor's actor for an authenticated caller. */
+export function actorFor(caller: Caller): Actor {
   return { tenantId: caller.tenantId, id: caller.keyId, name: caller.keyName, kind: "key" };
 }

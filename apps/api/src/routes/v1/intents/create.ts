@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { CreateIntentInput, Intent } from "@intendedops/core";
+import type { Actor, CreateIntentInput, Governor, Intent } from "@intendedops/core";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { actorOf } from "../actor";
@@ -39,16 +39,33 @@ export function toSubmittedIntent(intent: Intent) {
   };
 }
 
+/**
+ * Submit and shape the answer: 201 with the decision, or 200 with the original decision when the
+ * idempotency key replays an earlier submission (a replay reports the intent as it was decided).
+ */
+export async function submitIntent(
+  governor: Governor,
+  actor: Actor,
+  body: unknown,
+): Promise<{
+  status: 200 | 201;
+  replayed: boolean;
+  payload: { data: ReturnType<typeof toSubmittedIntent> };
+}> {
+  const result = await governor.submit(actor, (body ?? {}) as CreateIntentInput);
+  const payload = { data: toSubmittedIntent(result.intent) };
+  return result.replayed
+    ? { status: 200, replayed: true, payload }
+    : { status: 201, replayed: false, payload };
+}
+
+/** Marks a replayed submission's answer. */
+export const REPLAYED_HEADER = "idempotent-replayed";
+
 export function registerCreateIntent(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, createIntentRoute, async (c) => {
-    const body = (c.get("body") ?? {}) as CreateIntentInput;
-    const result = await c.get("governor").submit(actorOf(c), body);
-    // A replay reports the intent as it was decided, not as it is now.
-    const data = toSubmittedIntent(result.intent);
-    if (result.replayed) {
-      c.header("idempotent-replayed", "true");
-      return c.json({ data }, 200);
-    }
-    return c.json({ data }, 201);
+    const answer = await submitIntent(c.get("governor"), actorOf(c), c.get("body"));
+    if (answer.replayed) c.header(REPLAYED_HEADER, "true");
+    return c.json(answer.payload, answer.status);
   });
 }
