@@ -613,5 +613,7 @@ describe("intendedops CLI", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Six CLI processes one after another, each starting tsx: on a loaded machine that outgrows the
+    // default 20 s per test.
+  }, 90_000);
 });
