@@ -84,7 +84,8 @@ describe("SQLite checkpointer", () => {
     const output = execFileSync(
       process.execPath,
       ["--import", "tsx", "--conditions=@intendedops/source", "--input-type=module", "-e", script],
-      { encoding: "utf8", timeout: 15_000 },
+      // From the package, so `--import tsx` resolves when vitest runs from the repository root too.
+      { encoding: "utf8", timeout: 15_000, cwd: fileURLToPath(new URL("../..", import.meta.url)) },
     );
     expect(output).toBe("closed");
   });
