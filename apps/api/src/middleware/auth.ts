@@ -1,5 +1,4 @@
 import { IntendedOpsError } from "@intendedops/core";
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import type { Caller, KeyResolver } from "../key-resolver";
@@ -9,17 +8,12 @@ import { hasPermission, type Permission } from "../scopes";
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>` as the intentions contract uses. */
-export function presentedKeyIn(header: HeaderReader): string | undefined {
+export function presentedKey(header: HeaderReader): string | undefined {
   const direct = header("x-api-key");
   if (direct !== undefined && direct.trim() !== "") return direct.trim();
   const authorization = header("authorization");
   if (authorization === undefined) return undefined;
   return BEARER.exec(authorization)?.[1];
-}
-
-/** The key a request presents (see `presentedKeyIn`). */
-export function presentedKey(c: Context): string | undefined {
-  return presentedKeyIn((name) => requestHeader(c, name));
 }
 
 const unauthorized = (message: string) => new IntendedOpsError("UNAUTHORIZED", message);
@@ -31,7 +25,7 @@ export type Identification =
 
 /** Resolve the presented key and check `x-tenant-id` against the key's tenant. */
 export async function identify(keys: KeyResolver, header: HeaderReader): Promise<Identification> {
-  const key = presentedKeyIn(header);
+  const key = presentedKey(header);
   if (key === undefined) return { failure: unauthorized("API key missing: send it in the x-api-key header") };
   const caller = await keys.resolve(key);
   if (!caller) return { failure: unauthorized("Invalid API key") };

@@ -255,8 +255,8 @@ function recordSubmission(scope: WriteScope, intent: Intent, approval: Approval 
   // One event for the request and its decision: both happen in the same step (same transaction,
   // same instant), and every audit row costs a hash and six index entries on the hot path.
   // Every key below is written in canonical (UTF-16) order, absent ones as undefined (which
-  // canonical JSON omits, as JSON does): the audit hash then serializes the record natively
-  // instead of key by key. Only `params`, whose order is the type schema's, takes the slow path.
+  // canonical JSON omits, as JSON does), so the audit hash's serializer need not sort and copy
+  // them. Only `params`, whose order is the type schema's, still gets sorted.
   scope.audit({
     eventType: "intent.submitted",
     ...ids,
