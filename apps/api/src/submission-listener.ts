@@ -27,7 +27,7 @@ function requiredPermission(permission: Permission | "public"): Permission {
  * the same steps as the Hono app, from the same functions and in the same order — request id,
  * caller, rate limit, permission, body, submission, error envelope, log line — and answers with
  * the same status, headers and body; what it skips is the framework around them (context,
- * middleware chain, router, web Request/Response objects), which cost a tenth of a submission's
+ * middleware chain, router, web Request/Response objects), which cost about 8 % of a submission's
  * CPU on the hottest path (docs/benchmarks.md). Any other request, including this path with a
  * query string, returns false and goes to the Hono app. The app keeps the route too: it is what
  * `app.request()`, embedding users and /openapi.json see.
