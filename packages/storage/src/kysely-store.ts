@@ -84,22 +84,23 @@ function createRepos(
   hooks: TransactionHooks = NO_HOOKS,
 ): KyselyTx {
   const runner = hooks.sql ?? kyselySqlRunner(db);
+  const { memo } = hooks;
   return {
-    agents: createAgentRepo(db, statements.agents, runner),
+    agents: createAgentRepo(db, statements.agents, runner, memo),
     intents: createIntentRepo(db, statements.intents, runner),
     approvals: createApprovalRepo(db, adapter, statements.approvals, runner),
-    policies: createPolicyRepo(db, { prepared: statements.revisions, runner }, hooks.sealBatch),
+    policies: createPolicyRepo(db, { prepared: statements.revisions, runner, memo }, hooks.sealBatch),
     intentions: createIntentionRepo(
       db,
       adapter,
       { prepared: statements.intentions, revisions: statements.revisions, runner },
       hooks.sealBatch,
     ),
-    audit: createAuditRepo(db, statements.audit, runner),
+    audit: createAuditRepo(db, statements.audit, runner, memo),
     idempotency: createIdempotencyRepo(statements.idempotency, runner),
     trustChanges: createTrustChangeRepo(db),
     values: createValueRepo(db),
-    outbox: createOutboxRepo(statements.outbox, runner),
+    outbox: createOutboxRepo(statements.outbox, runner, memo),
     tenants: createTenantRepo(db, clock),
     apiKeys: createApiKeyRepo(db, clock),
     webhooks: createWebhookRepos(db, adapter, { prepared: statements.outboxQueue, runner }),

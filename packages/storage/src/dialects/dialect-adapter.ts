@@ -1,5 +1,6 @@
 import type { ColumnDataType, Kysely, SelectQueryBuilder } from "kysely";
 import type { Database } from "../database";
+import type { BatchMemo } from "./batch-memo";
 
 /** The databases the store runs on. */
 export type StoreDialect = "sqlite" | "postgres";
@@ -52,6 +53,11 @@ export interface TransactionHooks {
    * hold what a failed shared COMMIT then discards.
    */
   sealBatch(): void;
+  /**
+   * Reads the transaction's repos may reuse (batch-memo.ts); only where the transaction holds the
+   * database's only write lock (SQLite's group-commit batch).
+   */
+  readonly memo?: BatchMemo;
 }
 
 /**

@@ -3,11 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type Actor,
+  type Agent,
   buildAuditEvents,
   createCatalog,
   createGovernor,
   defineDomain,
   defineIntentType,
+  newId,
+  type OutboxEvent,
   verifyChain,
 } from "@intendedops/core";
 import BetterSqlite3 from "better-sqlite3";
@@ -19,6 +22,16 @@ import type { KyselyStore, KyselyTx } from "../kysely-store";
 import { makeAgent, makeIntent, makePolicy } from "../test-fixtures";
 
 const TENANT = "tenant-group";
+
+const AGENT_READ = 'select * from "agents" where "tenant_id" = ? and "id" = ?';
+
+const submitted = (): OutboxEvent => ({
+  id: newId("webhookEvent"),
+  tenantId: TENANT,
+  event: "intent.submitted",
+  data: {},
+  createdAt: new Date().toISOString(),
+});
 
 /** Appends one event to the tenant's chain, as the governor does at the end of a transaction. */
 async function appendEvent(tx: KyselyTx, label: string): Promise<void> {
@@ -281,5 +294,119 @@ describe("SQLite group commit", () => {
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect((await governor.listIntents(TENANT)).total).toBe(1);
     expect(await governor.verifyAudit(TENANT)).toMatchObject({ valid: true });
+  });
+
+  describe("reads the members of a batch share", () => {
+    /** Runs `members` as one batch (they are queued in the same tick) and checks it was one. */
+    async function oneBatch<T>(store: KyselyStore, members: ((tx: KyselyTx) => Promise<T>)[]) {
+      statements.length = 0;
+      const results = await Promise.allSettled(members.map((member) => store.transaction(member)));
+      expect(count("commit")).toBe(1);
+      return results;
+    }
+    const tierOf = async (tx: KyselyTx): Promise<Agent["trustTier"] | undefined> =>
+      (await tx.agents.get(TENANT, "agent-a"))?.trustTier;
+
+    it("reads an agent, the rule revisions, the audit head and the subscriptions once per batch", async () => {
+      const store = await open();
+      await store.transaction(async (tx) => {
+        await tx.agents.insert(makeAgent(TENANT, "agent-a"));
+        await appendEvent(tx, "before"); // the tenant's head exists from here on
+      });
+      await oneBatch(
+        store,
+        Array.from({ length: 5 }, (_, i) => async (tx: KyselyTx) => {
+          expect(await tierOf(tx)).toBe("T0");
+          await tx.policies.rulesRevisions?.(TENANT);
+          await appendEvent(tx, `member-${i}`);
+          await tx.outbox.enqueue([submitted()]);
+        }),
+      );
+      expect(count(AGENT_READ)).toBe(1);
+      expect(count('select "kind", "revision" from "tenant_revisions" where "tenant_id" = ?')).toBe(1);
+      expect(count('select "seq", "hash" from "audit_heads" where "tenant_id" = ?')).toBe(1);
+      expect(
+        count('select "events" from "webhook_endpoints" where "tenant_id" = ? and "disabled_at" is null'),
+      ).toBe(1);
+      const events = await store.read(async (tx) => {
+        const all = [];
+        for await (const batch of tx.audit.scan(TENANT)) all.push(...batch);
+        return all;
+      });
+      expect(verifyChain(events)).toMatchObject({ valid: true, eventCount: 6 });
+    });
+
+    it("shows a member the agent an earlier member of its batch changed", async () => {
+      const store = await open();
+      const agent = makeAgent(TENANT, "agent-a");
+      await store.transaction((tx) => tx.agents.insert(agent));
+      const results = await oneBatch(store, [
+        tierOf,
+        async (tx) => {
+          await tx.agents.update({ ...agent, trustTier: "T2" });
+          return tierOf(tx);
+        },
+        tierOf,
+      ]);
+      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", "T2", "T2"]);
+    });
+
+    it("forgets what a member read and wrote when that member rolls back", async () => {
+      const store = await open();
+      const agent = makeAgent(TENANT, "agent-a");
+      await store.transaction((tx) => tx.agents.insert(agent));
+      const results = await oneBatch(store, [
+        tierOf,
+        async (tx) => {
+          await tx.agents.update({ ...agent, trustTier: "T3" });
+          expect(await tierOf(tx)).toBe("T3");
+          throw new Error("changed its mind");
+        },
+        tierOf,
+      ]);
+      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", false, "T0"]);
+      expect(count(AGENT_READ)).toBe(3);
+    });
+
+    it("forgets a table's rows when a member writes it with raw SQL", async () => {
+      const store = await open();
+      await store.transaction((tx) => tx.agents.insert(makeAgent(TENANT, "agent-a")));
+      const results = await oneBatch(store, [
+        tierOf,
+        async (tx) => {
+          await sql`update agents set trust_tier = 'T1' where tenant_id = ${TENANT}`.execute(tx.db);
+          return tierOf(tx);
+        },
+      ]);
+      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", "T1"]);
+    });
+
+    it("enqueues a later member's events for an endpoint an earlier member of the batch created", async () => {
+      const store = await open();
+      await store.tenants.ensure(TENANT, "Group");
+      const at = new Date().toISOString();
+      const results = await oneBatch(store, [
+        (tx) => tx.outbox.enqueue([submitted()]),
+        async (tx) => {
+          await tx.webhooks.endpoints.insert({
+            id: newId("webhook"),
+            tenantId: TENANT,
+            url: "https://hooks.example.com/intendedops",
+            description: "ops",
+            events: ["intent.submitted"],
+            secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
+            previousSecret: null,
+            previousSecretExpiresAt: null,
+            disabledAt: null,
+            disabledReason: null,
+            createdAt: at,
+            updatedAt: at,
+          });
+          return [];
+        },
+        (tx) => tx.outbox.enqueue([submitted()]),
+      ]);
+      expect(results.map((r) => r.status === "fulfilled" && r.value.length)).toEqual([0, 0, 1]);
+    });
   });
 });

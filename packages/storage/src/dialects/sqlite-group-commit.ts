@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../database";
+import { BatchMemo } from "./batch-memo";
 import type { SqlRunner, TransactionHooks, TransactionRunner } from "./dialect-adapter";
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
@@ -90,11 +91,15 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
     const started = now();
     const settlements: Settlement[] = [];
     let sealed = false;
+    // The batch holds the write lock from BEGIN to COMMIT: its members may share what they read.
+    const memo = new BatchMemo();
+    const handle = connection.withPlugin(memo.plugin);
     const hooks: TransactionHooks = {
       ...(options.sql ? { sql: options.sql } : {}),
       sealBatch: () => {
         sealed = true;
       },
+      memo,
     };
     while (!sealed && queue.length > 0 && settlements.length < options.maxBatch) {
       if (settlements.length > 0 && now() - started >= options.maxBatchMs) break;
@@ -106,11 +111,13 @@ export function createGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
         return abandon(control, settlements, error);
       }
       try {
-        const value = await member.fn(connection, hooks);
+        const value = await member.fn(handle, hooks);
         await control(RELEASE);
         settlements.push({ member, ok: true, value });
       } catch (error) {
         settlements.push({ member, ok: false, error });
+        // What the member wrote is undone, and with it whatever it left in the memo.
+        memo.clear();
         if (!(await rollbackMember(control))) return abandon(control, settlements, error);
       }
     }

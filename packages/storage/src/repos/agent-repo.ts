@@ -1,6 +1,7 @@
 import type { Agent, AgentRepo } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { AgentsTable, Database } from "../database";
+import { type BatchMemo, remembered, tenantKey } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
@@ -58,15 +59,24 @@ export function prepareAgentSql(db: Kysely<Database>, adapter: DialectAdapter) {
 export type AgentSql = ReturnType<typeof prepareAgentSql>;
 
 /** Agents, keyed by (tenant, id) because agent ids are chosen by users. */
-export function createAgentRepo(db: Kysely<Database>, prepared: AgentSql, runner: SqlRunner): AgentRepo {
+export function createAgentRepo(
+  db: Kysely<Database>,
+  prepared: AgentSql,
+  runner: SqlRunner,
+  memo?: BatchMemo,
+): AgentRepo {
   return {
     async get(tenantId, id, options) {
       const statement = options?.forUpdate ? prepared.getForUpdate : prepared.get;
-      const [row] = await queryRows<Selectable<AgentsTable>, "tenantId" | "id">(runner, statement, {
-        tenantId,
-        id,
+      // The row (or null), not the agent: every caller gets objects of its own.
+      const row = await remembered(memo, "agents", tenantKey(tenantId, id), async () => {
+        const [found] = await queryRows<Selectable<AgentsTable>, "tenantId" | "id">(runner, statement, {
+          tenantId,
+          id,
+        });
+        return found ?? null;
       });
-      return row && fromRow(row);
+      return row === null ? undefined : fromRow(row);
     },
     async insert(agent) {
       const result = await db

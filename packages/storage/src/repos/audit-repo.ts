@@ -8,6 +8,7 @@ import {
 } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { AuditEventsTable, Database } from "../database";
+import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
@@ -117,10 +118,20 @@ export type AuditSql = ReturnType<typeof prepareAuditSql>;
  * The per-tenant audit chain. The head row (`audit_heads`) is the only source of the next seq:
  * `lockHead` locks it until commit and `append` moves it only from where the events start.
  */
-export function createAuditRepo(db: Kysely<Database>, prepared: AuditSql, runner: SqlRunner): AuditRepo {
+export function createAuditRepo(
+  db: Kysely<Database>,
+  prepared: AuditSql,
+  runner: SqlRunner,
+  memo?: BatchMemo,
+): AuditRepo {
   const lockedHead = async (tenantId: string): Promise<AuditHead | undefined> => {
-    const [head] = await queryRows<AuditHead, "tenantId">(runner, prepared.lockHead, { tenantId });
-    return head;
+    // In a batch, the head the previous member moved to (see append); the compare-and-set in
+    // append still checks it against the row, so a wrong head could only fail, never fork.
+    const head = await remembered(memo, "audit_heads", tenantId, async () => {
+      const [row] = await queryRows<AuditHead, "tenantId">(runner, prepared.lockHead, { tenantId });
+      return row ?? null;
+    });
+    return head === null ? undefined : { seq: head.seq, hash: head.hash };
   };
 
   return {
@@ -156,6 +167,7 @@ export function createAuditRepo(db: Kysely<Database>, prepared: AuditSql, runner
         fromHash: first.prevHash,
       });
       if (moved !== 1) throw brokenChain(tenantId, first.seq);
+      memo?.set("audit_heads", tenantId, { seq: last.seq, hash: last.hash });
       await prepared.insertEvents(runner, events);
     },
 

@@ -1,6 +1,7 @@
 import type { OutboxEvent, OutboxRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database, OutboxEventsTable } from "../database";
+import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { SqlRunner } from "../dialects/dialect-adapter";
 import { subscribes } from "../webhooks/subscriptions";
 import { withWebhookTables } from "../webhooks/webhook-tables";
@@ -71,14 +72,18 @@ async function subscriptionsOf(prepared: OutboxSql, runner: SqlRunner, tenantId:
  * transaction, so an endpoint receives every event committed after its own creation committed —
  * and a tenant without webhooks pays one index lookup instead of writing and later deleting rows.
  */
-export function createOutboxRepo(prepared: OutboxSql, runner: SqlRunner): OutboxRepo {
+export function createOutboxRepo(prepared: OutboxSql, runner: SqlRunner, memo?: BatchMemo): OutboxRepo {
   return {
     async enqueue(events) {
       if (events.length === 0) return [];
       const byTenant = new Map<string, string[][]>();
       for (const { tenantId } of events) {
-        if (!byTenant.has(tenantId))
-          byTenant.set(tenantId, await subscriptionsOf(prepared, runner, tenantId));
+        if (!byTenant.has(tenantId)) {
+          const lists = await remembered(memo, "webhook_endpoints", tenantId, () =>
+            subscriptionsOf(prepared, runner, tenantId),
+          );
+          byTenant.set(tenantId, lists);
+        }
       }
       const kept = events.filter((event) =>
         (byTenant.get(event.tenantId) ?? []).some((list) => subscribes(list, event.event)),

@@ -1,9 +1,8 @@
 import type { Policy, PolicyRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
-import type { SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { bumpRevision, type RevisionSql, readRevision, readRulesRevisions } from "./tenant-revisions";
+import { bumpRevision, type RevisionReader, readRevision, readRulesRevisions } from "./tenant-revisions";
 import { conflict, inserted } from "./write-results";
 
 /**
@@ -12,7 +11,7 @@ import { conflict, inserted } from "./write-results";
  */
 export function createPolicyRepo(
   db: Kysely<Database>,
-  revisions: { prepared: RevisionSql; runner: SqlRunner },
+  revisions: RevisionReader,
   changed: () => void = () => {},
 ): PolicyRepo {
   return {
@@ -69,6 +68,6 @@ export function createPolicyRepo(
       return deleted;
     },
     revision: (tenantId) => readRevision(revisions.runner, revisions.prepared, tenantId, "policies"),
-    rulesRevisions: (tenantId) => readRulesRevisions(revisions.runner, revisions.prepared, tenantId),
+    rulesRevisions: (tenantId) => readRulesRevisions(revisions, tenantId),
   };
 }

@@ -1,6 +1,7 @@
 import type { RulesRevisions } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
+import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { SqlRunner } from "../dialects/dialect-adapter";
 import { prepareSql, queryRows } from "./prepared-sql";
 
@@ -47,15 +48,21 @@ export function prepareRevisionSql(db: Kysely<Database>) {
 
 export type RevisionSql = ReturnType<typeof prepareRevisionSql>;
 
+/** How a repo reads revisions: the store's statements on its runner, and the batch's memo if any. */
+export interface RevisionReader {
+  prepared: RevisionSql;
+  runner: SqlRunner;
+  memo?: BatchMemo | undefined;
+}
+
 /** Both revisions a submission keys its compiled rules on, in one primary-key range read. */
 export async function readRulesRevisions(
-  runner: SqlRunner,
-  prepared: RevisionSql,
+  { prepared, runner, memo }: RevisionReader,
   tenantId: string,
 ): Promise<RulesRevisions> {
-  const rows = await queryRows<{ kind: string; revision: number }, "tenantId">(runner, prepared.readBoth, {
-    tenantId,
-  });
+  const rows = await remembered(memo, "tenant_revisions", tenantId, () =>
+    queryRows<{ kind: string; revision: number }, "tenantId">(runner, prepared.readBoth, { tenantId }),
+  );
   const revisions: RulesRevisions = { policies: 0, intentions: 0 };
   for (const row of rows) {
     if (row.kind === "policies" || row.kind === "intentions") revisions[row.kind] = row.revision;
