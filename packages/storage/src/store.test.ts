@@ -12,6 +12,7 @@ import {
   ValueRecordSchema,
   verifyChain,
 } from "@intendedops/core";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "./kysely-store";
 import {
@@ -460,7 +461,7 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
         actor: "key_1",
         agentId: i < 4 ? "a1" : "a2",
         intentId: `int_${i % 3}`,
-        data: { i, nested: { list: [i, "x"] } },
+        data: { nested: { list: [i, "x"] }, i },
       }));
       const written = await store.transaction(async (tx) => {
         const head = await tx.audit.lockHead(tenantId);
@@ -484,6 +485,13 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       const batches = await collect(store, tenantId, 3);
       expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
       expect(verifyChain(batches.flat())).toEqual({ valid: true, eventCount: 7 });
+      if (store.dialect === "sqlite") {
+        // The row keeps the exact text the hashes cover (jsonb on PostgreSQL keeps its own form).
+        const { rows } = await sql<{
+          data: string;
+        }>`select data from audit_events where tenant_id = ${tenantId} and seq = 1`.execute(store.db);
+        expect(rows[0]?.data).toBe('{"i":0,"nested":{"list":[0,"x"]}}');
+      }
       expect(await store.read((tx) => tx.audit.list(newTenant(), {}, PAGE))).toMatchObject({
         total: 0,
         items: [],

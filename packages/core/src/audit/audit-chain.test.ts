@@ -5,6 +5,7 @@ import { isId } from "../ids";
 import type { AuditEventDraft } from "../model/audit-event";
 import {
   type AuditEventBody,
+  auditDataJson,
   auditEventBody,
   buildAuditEvents,
   canonicalAuditBody,
@@ -152,6 +153,40 @@ describe("canonicalAuditBody", () => {
           ...Object.fromEntries(keys.map((k) => [k, odd[k as keyof AuditEventBody]])),
         };
         expect(canonicalAuditBody(mixed)).toBe(canonicalJson(auditEventBody(mixed)));
+      }),
+    );
+  });
+});
+
+describe("auditDataJson", () => {
+  it("gives the canonical text of data that the built event's hash covers", () => {
+    const [event] = buildAuditEvents(
+      { seq: 0, hash: GENESIS_HASH },
+      [{ eventType: "x.y", actor: "a", data: { b: [2, { d: 1, c: "é" }], a: null } }],
+      { tenantId: "t1", now: NOW, newId: sequentialIds() },
+    );
+    if (!event) throw new Error("no event");
+    const text = auditDataJson(event);
+    expect(text).toBe('{"a":null,"b":[2,{"c":"é","d":1}]}');
+    expect(canonicalAuditBody(event)).toContain(`"data":${text},`);
+    expect(JSON.parse(text)).toEqual(event.data);
+  });
+
+  it("serializes the data of an event it did not build (a stored or hand-made one) the same way", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (data) => {
+        const [built] = buildAuditEvents(
+          { seq: 0, hash: GENESIS_HASH },
+          [{ eventType: "x", actor: "a", data }],
+          {
+            tenantId: "t1",
+            now: NOW,
+          },
+        );
+        if (!built) throw new Error("no event");
+        const copy = { ...built };
+        expect(auditDataJson(copy)).toBe(canonicalJson(data));
+        expect(auditDataJson(built)).toBe(canonicalJson(data));
       }),
     );
   });

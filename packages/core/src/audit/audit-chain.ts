@@ -43,34 +43,55 @@ const quoted = (text: string): string => JSON.stringify(text);
 const isText = (value: unknown): value is string => typeof value === "string";
 const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === "string";
 
-/**
- * `canonicalJson(auditEventBody(event))`, written out for the usual body (the nine fields with the
- * types the schema gives them) so only `data` goes through the generic serializer; any other body
- * takes the generic path. The keys below are already in canonical (UTF-16) order.
- */
-export function canonicalAuditBody(event: AuditEventBody): string {
+/** True for a body of the nine fields with the types the schema gives them (the usual case). */
+function isUsualBody(event: AuditEventBody): boolean {
   const { actor, agentId, data, eventType, id, intentId, seq, tenantId, timestamp } = event;
-  if (
-    !isText(actor) ||
-    !isTextOrNull(agentId) ||
-    typeof data !== "object" ||
-    data === null ||
-    !isText(eventType) ||
-    !isText(id) ||
-    !isTextOrNull(intentId) ||
-    typeof seq !== "number" ||
-    !Number.isFinite(seq) ||
-    !isText(tenantId) ||
-    !isText(timestamp)
-  ) {
-    return canonicalJson(auditEventBody(event));
-  }
+  return (
+    isText(actor) &&
+    isTextOrNull(agentId) &&
+    typeof data === "object" &&
+    data !== null &&
+    isText(eventType) &&
+    isText(id) &&
+    isTextOrNull(intentId) &&
+    typeof seq === "number" &&
+    Number.isFinite(seq) &&
+    isText(tenantId) &&
+    isText(timestamp)
+  );
+}
+
+/** The canonical text of a usual body whose `data` is already serialized. Keys in canonical order. */
+function usualBodyText(event: AuditEventBody, dataText: string): string {
+  const { actor, agentId, eventType, id, intentId, seq, tenantId, timestamp } = event;
   return (
     `{"actor":${quoted(actor)},"agentId":${agentId === null ? "null" : quoted(agentId)},` +
-    `"data":${canonicalJson(data)},"eventType":${quoted(eventType)},"id":${quoted(id)},` +
+    `"data":${dataText},"eventType":${quoted(eventType)},"id":${quoted(id)},` +
     `"intentId":${intentId === null ? "null" : quoted(intentId)},"seq":${String(seq)},` +
     `"tenantId":${quoted(tenantId)},"timestamp":${quoted(timestamp)}}`
   );
+}
+
+/**
+ * `canonicalJson(auditEventBody(event))`, written out for the usual body so only `data` goes
+ * through the generic serializer; any other body takes the generic path.
+ */
+export function canonicalAuditBody(event: AuditEventBody): string {
+  return isUsualBody(event)
+    ? usualBodyText(event, canonicalJson(event.data))
+    : canonicalJson(auditEventBody(event));
+}
+
+/** The canonical `data` text of the events buildAuditEvents made, as their hashes covered it. */
+const builtDataText = new WeakMap<AuditEvent, string>();
+
+/**
+ * An event's `data` as canonical JSON: the exact text its hashes cover, which is what stores
+ * write to the event's row (any JSON text of the same value would verify as well; this one also
+ * costs nothing more for an event buildAuditEvents made, since hashing serialized it already).
+ */
+export function auditDataJson(event: AuditEvent): string {
+  return builtDataText.get(event) ?? canonicalJson(event.data);
 }
 
 /** `SHA-256(prevHash ‖ canonical(body))` as lowercase hex, for the event's own `prevHash`. */
@@ -133,10 +154,12 @@ export function buildAuditEvents(
       data: draft.data,
       timestamp,
     };
-    const canonical = canonicalAuditBody(body);
+    const dataText = isUsualBody(body) ? canonicalJson(body.data) : undefined;
+    const canonical =
+      dataText === undefined ? canonicalJson(auditEventBody(body)) : usualBodyText(body, dataText);
     const hash = chainHash(prevHash, canonical);
     // Spelled out rather than spread: one object of one shape per event, on the submission path.
-    events.push({
+    const event: AuditEvent = {
       id: body.id,
       tenantId: body.tenantId,
       seq,
@@ -149,7 +172,9 @@ export function buildAuditEvents(
       prevHash,
       hash,
       leafHash: leafHash(canonical),
-    });
+    };
+    events.push(event);
+    if (dataText !== undefined) builtDataText.set(event, dataText);
     prevHash = hash;
   }
   return events;

@@ -1,5 +1,6 @@
 export {
   type AuditEventBody,
+  auditDataJson,
   auditEventBody,
   buildAuditEvents,
   computeHashes,

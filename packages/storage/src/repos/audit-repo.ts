@@ -3,6 +3,7 @@ import {
   type AuditFilter,
   type AuditHead,
   type AuditRepo,
+  auditDataJson,
   GENESIS_HASH,
   IntendedOpsError,
 } from "@intendedops/core";
@@ -10,7 +11,7 @@ import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely"
 import type { AuditEventsTable, Database } from "../database";
 import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
-import { fromJson, toJson } from "./json-columns";
+import { fromJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
 import { preparedInsertMany, prepareSql, queryRows, runChanges } from "./prepared-sql";
 
@@ -41,7 +42,8 @@ function toRow(event: AuditEvent): Required<Insertable<AuditEventsTable>> {
     actor: event.actor,
     agent_id: event.agentId,
     intent_id: event.intentId,
-    data: toJson(event.data),
+    // The canonical text the event's hashes cover (no second serialization for a built event).
+    data: auditDataJson(event),
     timestamp: event.timestamp,
     prev_hash: event.prevHash,
     hash: event.hash,
