@@ -1,9 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { Agent, Approval, Intent, Intention, Policy, TrustChange, ValueRecord } from "@intendedops/core";
+import {
+  type Agent,
+  type Approval,
+  type Intent,
+  type Intention,
+  newId,
+  type Policy,
+  type TrustChange,
+  type ValueRecord,
+} from "@intendedops/core";
 import { sql } from "kysely";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
 import type { ApiKeyRecord } from "./repos/api-key-repo";
+import type { WebhookEndpointRecord } from "./webhooks/webhook-endpoint-repo";
 
 /** Test support: the dialects every storage test runs on, and valid domain objects to store. */
 
@@ -234,3 +244,25 @@ export function makeApiKey(
 
 /** An ISO timestamp `second` seconds into 2026 (fixtures use a fixed clock). */
 export const isoAt = at;
+
+/** An enabled webhook endpoint of `tenantId`, subscribed to two intent events. */
+export function makeEndpoint(
+  tenantId: string,
+  overrides: Partial<WebhookEndpointRecord> = {},
+): WebhookEndpointRecord {
+  return {
+    id: newId("webhook"),
+    tenantId,
+    url: "https://hooks.example.com/intendedops",
+    description: "ops",
+    events: ["intent.submitted", "intent.approved"],
+    secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    disabledAt: null,
+    disabledReason: null,
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...overrides,
+  };
+}

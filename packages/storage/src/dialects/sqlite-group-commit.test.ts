@@ -19,7 +19,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createStore, type StoreOptions } from "../create-store";
 import type { KyselyStore, KyselyTx } from "../kysely-store";
-import { makeAgent, makeIntent, makePolicy } from "../test-fixtures";
+import { makeAgent, makeEndpoint, makeIntent, makePolicy } from "../test-fixtures";
 
 const TENANT = "tenant-group";
 
@@ -306,6 +306,17 @@ describe("SQLite group commit", () => {
     }
     const tierOf = async (tx: KyselyTx): Promise<Agent["trustTier"] | undefined> =>
       (await tx.agents.get(TENANT, "agent-a"))?.trustTier;
+    /** What each member returned, or false for a member that threw. */
+    const outcomes = (results: PromiseSettledResult<unknown>[]) =>
+      results.map((r) => r.status === "fulfilled" && r.value);
+
+    /** A store whose tenant has agent-a, at T0. */
+    async function withAgent(): Promise<{ store: KyselyStore; agent: Agent }> {
+      const store = await open();
+      const agent = makeAgent(TENANT, "agent-a");
+      await store.transaction((tx) => tx.agents.insert(agent));
+      return { store, agent };
+    }
 
     it("reads an agent, the rule revisions, the audit head and the subscriptions once per batch", async () => {
       const store = await open();
@@ -337,9 +348,7 @@ describe("SQLite group commit", () => {
     });
 
     it("shows a member the agent an earlier member of its batch changed", async () => {
-      const store = await open();
-      const agent = makeAgent(TENANT, "agent-a");
-      await store.transaction((tx) => tx.agents.insert(agent));
+      const { store, agent } = await withAgent();
       const results = await oneBatch(store, [
         tierOf,
         async (tx) => {
@@ -348,13 +357,11 @@ describe("SQLite group commit", () => {
         },
         tierOf,
       ]);
-      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", "T2", "T2"]);
+      expect(outcomes(results)).toEqual(["T0", "T2", "T2"]);
     });
 
     it("forgets what a member read and wrote when that member rolls back", async () => {
-      const store = await open();
-      const agent = makeAgent(TENANT, "agent-a");
-      await store.transaction((tx) => tx.agents.insert(agent));
+      const { store, agent } = await withAgent();
       const results = await oneBatch(store, [
         tierOf,
         async (tx) => {
@@ -364,13 +371,12 @@ describe("SQLite group commit", () => {
         },
         tierOf,
       ]);
-      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", false, "T0"]);
+      expect(outcomes(results)).toEqual(["T0", false, "T0"]);
       expect(count(AGENT_READ)).toBe(3);
     });
 
     it("forgets a table's rows when a member writes it with raw SQL", async () => {
-      const store = await open();
-      await store.transaction((tx) => tx.agents.insert(makeAgent(TENANT, "agent-a")));
+      const { store } = await withAgent();
       const results = await oneBatch(store, [
         tierOf,
         async (tx) => {
@@ -378,35 +384,21 @@ describe("SQLite group commit", () => {
           return tierOf(tx);
         },
       ]);
-      expect(results.map((r) => r.status === "fulfilled" && r.value)).toEqual(["T0", "T1"]);
+      expect(outcomes(results)).toEqual(["T0", "T1"]);
     });
 
     it("enqueues a later member's events for an endpoint an earlier member of the batch created", async () => {
       const store = await open();
       await store.tenants.ensure(TENANT, "Group");
-      const at = new Date().toISOString();
       const results = await oneBatch(store, [
         (tx) => tx.outbox.enqueue([submitted()]),
         async (tx) => {
-          await tx.webhooks.endpoints.insert({
-            id: newId("webhook"),
-            tenantId: TENANT,
-            url: "https://hooks.example.com/intendedops",
-            description: "ops",
-            events: ["intent.submitted"],
-            secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
-            previousSecret: null,
-            previousSecretExpiresAt: null,
-            disabledAt: null,
-            disabledReason: null,
-            createdAt: at,
-            updatedAt: at,
-          });
+          await tx.webhooks.endpoints.insert(makeEndpoint(TENANT, { events: ["intent.submitted"] }));
           return [];
         },
         (tx) => tx.outbox.enqueue([submitted()]),
       ]);
-      expect(results.map((r) => r.status === "fulfilled" && r.value.length)).toEqual([0, 0, 1]);
+      expect(outcomes(results).map((value) => (value as unknown[]).length)).toEqual([0, 0, 1]);
     });
   });
 });

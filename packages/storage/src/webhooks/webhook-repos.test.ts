@@ -1,34 +1,13 @@
 import { IntendedOpsError, newId } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, randomSuffix, type TestStore } from "../test-fixtures";
+import { DIALECTS, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
 import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
 import type { NewWebhookDelivery, WebhookAttemptRecord } from "./webhook-delivery-repo";
 import type { WebhookEndpointRecord } from "./webhook-endpoint-repo";
 
 const PAGE = { page: 1, pageSize: 50 };
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
-
-function makeEndpoint(
-  tenantId: string,
-  overrides: Partial<WebhookEndpointRecord> = {},
-): WebhookEndpointRecord {
-  return {
-    id: newId("webhook"),
-    tenantId,
-    url: "https://hooks.example.com/intendedops",
-    description: "ops",
-    events: ["intent.submitted", "intent.approved"],
-    secret: "whsec_c2VjcmV0LWJ5dGVzLWZvci10ZXN0aW5nLW9ubHk=",
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    disabledAt: null,
-    disabledReason: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  };
-}
 
 function makeDelivery(
   endpoint: WebhookEndpointRecord,
