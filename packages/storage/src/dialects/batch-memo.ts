@@ -62,10 +62,6 @@ export class BatchMemo {
     entries.set(key, value);
   }
 
-  delete(table: MemoTable, key: string): void {
-    this.#tables.get(table)?.delete(key);
-  }
-
   clear(): void {
     this.#tables.clear();
   }
