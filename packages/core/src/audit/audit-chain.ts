@@ -77,9 +77,14 @@ function usualBodyText(event: AuditEventBody, dataText: string): string {
  * through the generic serializer; any other body takes the generic path.
  */
 export function canonicalAuditBody(event: AuditEventBody): string {
-  return isUsualBody(event)
-    ? usualBodyText(event, canonicalJson(event.data))
-    : canonicalJson(auditEventBody(event));
+  return serializeBody(event).canonical;
+}
+
+/** The canonical body, and its `data` text when the usual path serialized that on its own. */
+function serializeBody(event: AuditEventBody): { canonical: string; dataText?: string } {
+  if (!isUsualBody(event)) return { canonical: canonicalJson(auditEventBody(event)) };
+  const dataText = canonicalJson(event.data);
+  return { canonical: usualBodyText(event, dataText), dataText };
 }
 
 /** The canonical `data` text of the events buildAuditEvents made, as their hashes covered it. */
@@ -154,9 +159,7 @@ export function buildAuditEvents(
       data: draft.data,
       timestamp,
     };
-    const dataText = isUsualBody(body) ? canonicalJson(body.data) : undefined;
-    const canonical =
-      dataText === undefined ? canonicalJson(auditEventBody(body)) : usualBodyText(body, dataText);
+    const { canonical, dataText } = serializeBody(body);
     const hash = chainHash(prevHash, canonical);
     // Spelled out rather than spread: one object of one shape per event, on the submission path.
     const event: AuditEvent = {
