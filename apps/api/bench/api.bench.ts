@@ -8,7 +8,10 @@
  * Flags: --source (run the server from TypeScript instead of dist), --duration <s>,
  * --connections <n>, --rounds <n> (default 3: API then each echo, n times, medians reported; one
  * run is at the mercy of whatever else the machine does during its 10 s),
- * --cpu-prof <dir> (write the API server's V8 CPU profile there, for Chrome DevTools).
+ * --cpu-prof <dir> (write the API server's V8 CPU profile there, for Chrome DevTools),
+ * --floors (also drive two floors each round, bench/floor-server.ts: the API's own submission
+ * listener with the governor taken out, answering after the caller is checked, or after the input
+ * checks too — what the HTTP path alone reaches, so the ratio target can be read against it).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,7 +29,7 @@ import { vendorsFixtures } from "@intendedops/vendors-agent";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateApiKey } from "../src/api-key-format";
 import { createDomainCatalog } from "../src/domain-catalog";
-import { freePort, spawnServer } from "../test/support/server-process";
+import { freePort, SERVER_NODE_FLAGS, spawnServer } from "../test/support/server-process";
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,6 +38,7 @@ const { values: flags } = parseArgs({
     connections: { type: "string", default: "50" },
     rounds: { type: "string", default: "3" },
     "cpu-prof": { type: "string" },
+    floors: { type: "boolean", default: false },
   },
 });
 const DURATION = Number(flags.duration);
@@ -268,21 +272,88 @@ async function startApi(
   }
 }
 
-/** A bare Hono echo server (bench/echo-server.ts) reading its body one way, warmed up once. */
-async function startEcho(encoded: string[], reading: "node-stream" | "web"): Promise<Target<Figures>> {
+/**
+ * A benchmark server run from TypeScript (`node --import tsx bench/<script> <port> <mode>`), warmed
+ * up once. It says it is ready with its first line on stdout, or on stderr when `logsOnStdout`
+ * (its log lines then go nowhere, as the API server's do).
+ */
+async function startScript(
+  encoded: string[],
+  options: {
+    script: string;
+    mode: string;
+    nodeFlags?: string[];
+    env?: Record<string, string>;
+    headers?: Record<string, string>;
+    logsOnStdout?: boolean;
+  },
+): Promise<Target<Figures>> {
   const port = await freePort();
-  const args = ["--import", "tsx", "bench/echo-server.ts", String(port), reading];
+  const args = [
+    ...(options.nodeFlags ?? []),
+    "--import",
+    "tsx",
+    `bench/${options.script}`,
+    String(port),
+    options.mode,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: API_ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", options.logsOnStdout ? "ignore" : "pipe", options.logsOnStdout ? "pipe" : "inherit"],
   });
-  await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
+  const ready = options.logsOnStdout ? child.stderr : child.stdout;
+  await new Promise<void>((resolve, reject) => {
+    ready?.once("data", () => resolve());
+    child.once("exit", (code) =>
+      reject(new Error(`bench/${options.script} exited (code ${code}) before listening`)),
+    );
+  });
+  if (options.logsOnStdout) child.stderr?.pipe(process.stderr);
   const url = `http://127.0.0.1:${port}`;
-  await drive(url, encoded, {}, 2);
+  const headers = options.headers ?? {};
+  await drive(url, encoded, headers, 2);
   return {
-    measure: () => driveMeasured(child.pid!, url, encoded, {}),
+    measure: () => driveMeasured(child.pid!, url, encoded, headers),
     stop: async () => {
       child.kill("SIGTERM");
+    },
+  };
+}
+
+/** A bare Hono echo server (bench/echo-server.ts) reading its body one way. */
+const startEcho = (encoded: string[], reading: "node-stream" | "web") =>
+  startScript(encoded, { script: "echo-server.ts", mode: reading });
+
+/**
+ * A floor (bench/floor-server.ts): the API's submission listener without the governor, on a fresh
+ * SQLite file, with the API's Node flags and logging. Answers as soon as the caller is checked
+ * (`http`) or once the governor's input checks have passed too (`validate`).
+ */
+async function startFloor(encoded: string[], floor: "http" | "validate"): Promise<Target<Figures>> {
+  const dir = mkdtempSync(join(tmpdir(), "intendedops-floor-"));
+  const key = generateApiKey("bench");
+  const target = await startScript(encoded, {
+    script: "floor-server.ts",
+    mode: floor,
+    nodeFlags: SERVER_NODE_FLAGS,
+    env: {
+      DATABASE_URL: `file:${join(dir, "floor.db")}`,
+      INTENDEDOPS_BOOTSTRAP_KEY: key,
+      RATE_LIMIT_PER_MINUTE: "10000000",
+      LOG_LEVEL: "info",
+    },
+    headers: { "x-api-key": key },
+    logsOnStdout: true,
+  }).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    measure: target.measure,
+    stop: async () => {
+      await target.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -316,36 +387,56 @@ async function main() {
   // Every server gets the same bytes, serialized once.
   const encoded = bodies.map((b) => JSON.stringify(b));
   const api = await startApi(bodies, encoded);
-  const echoes: { echo?: Target<Figures>; webEcho?: Target<Figures> } = {};
+  const others: Partial<Record<"echo" | "webEcho" | "floorHttp" | "floorValidate", Target<Figures>>> = {};
+  const stopAll = () => Promise.all([...Object.values(others).map((t) => t.stop()), api.stop()]);
   try {
-    echoes.echo = await startEcho(encoded, "node-stream");
-    echoes.webEcho = await startEcho(encoded, "web");
+    others.echo = await startEcho(encoded, "node-stream");
+    others.webEcho = await startEcho(encoded, "web");
+    if (flags.floors) {
+      others.floorHttp = await startFloor(encoded, "http");
+      others.floorValidate = await startFloor(encoded, "validate");
+    }
   } catch (error) {
-    await Promise.all([echoes.echo?.stop(), api.stop()]);
+    await stopAll();
     throw error;
   }
-  const { echo, webEcho } = echoes as Required<typeof echoes>;
-  const rounds: { api: ApiFigures; echo: Figures; webEcho: Figures }[] = [];
+  const { echo, webEcho } = others as Required<Pick<typeof others, "echo" | "webEcho">>;
+  const { floorHttp, floorValidate } = others;
+  interface Round {
+    api: ApiFigures;
+    echo: Figures;
+    webEcho: Figures;
+    floors?: { http: Figures; validate: Figures };
+  }
+  const rounds: Round[] = [];
   try {
     process.stdout.write(`Submission outcomes before the run: ${JSON.stringify(api.statuses)}\n`);
     for (let round = 1; round <= ROUNDS; round++) {
-      const measured = {
+      const measured: Round = {
         api: await api.measure(),
         echo: await echo.measure(),
         webEcho: await webEcho.measure(),
       };
+      if (floorHttp && floorValidate) {
+        measured.floors = { http: await floorHttp.measure(), validate: await floorValidate.measure() };
+      }
       rounds.push(measured);
+      const floorRows = measured.floors
+        ? `${row("floor: HTTP path", measured.floors.http)}  ${percent(measured.floors.http.rate / measured.echo.rate)} of echo\n` +
+          `${row("floor: + input checks", measured.floors.validate)}  ${percent(measured.floors.validate.rate / measured.echo.rate)} of echo\n`
+        : "";
       process.stdout.write(
         `\nround ${round}\n${row("POST /v1/intents (API)", measured.api)}\n` +
           `${row("bare Hono echo", measured.echo)}\n${row("echo, c.req.json()", measured.webEcho)}\n` +
+          floorRows +
           `ratio ${percent(measured.api.rate / measured.echo.rate)} (against c.req.json(): ` +
           `${percent(measured.api.rate / measured.webEcho.rate)}), API peak RSS ${measured.api.rssMb.toFixed(1)} MB\n`,
       );
     }
   } finally {
-    await Promise.all([echo.stop(), webEcho.stop(), api.stop()]);
+    await stopAll();
   }
-  const medianOf = (pick: (r: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+  const medianOf = (pick: (r: Round) => number) => median(rounds.map(pick));
   const cpuOf = (f: Figures) => (f.cpu === undefined ? [] : [f.cpu.all]);
   const apiCpus = rounds.flatMap((r) => cpuOf(r.api));
   const echoCpus = rounds.flatMap((r) => cpuOf(r.echo));
@@ -364,6 +455,16 @@ async function main() {
   if (apiCpus.length > 0 && echoCpus.length > 0) {
     process.stdout.write(
       `server CPU per request (all threads): API ${median(apiCpus).toFixed(0)} µs, echo ${median(echoCpus).toFixed(0)} µs\n`,
+    );
+  }
+  const withFloors = rounds.flatMap((r) => (r.floors ? [{ ...r, floors: r.floors }] : []));
+  if (withFloors.length > 0) {
+    const floorMedian = (pick: (r: (typeof withFloors)[number]) => number) => median(withFloors.map(pick));
+    const cpu = (f: Figures) => f.cpu?.all ?? Number.NaN;
+    process.stdout.write(
+      `floors (median ratio to the echo, CPU per request): HTTP path ${percent(floorMedian((r) => r.floors.http.rate / r.echo.rate))}, ` +
+        `${floorMedian((r) => cpu(r.floors.http)).toFixed(0)} µs; + input checks ${percent(floorMedian((r) => r.floors.validate.rate / r.echo.rate))}, ` +
+        `${floorMedian((r) => cpu(r.floors.validate)).toFixed(0)} µs; API ${floorMedian((r) => cpu(r.api)).toFixed(0)} µs\n`,
     );
   }
 }

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,6 +7,7 @@ import { BILLING_AGENT, SEND_INVOICE } from "../test/support/test-app";
 import { generateApiKey } from "./api-key-format";
 import { loadConfig } from "./config";
 import { type RunningServer, startServer } from "./server";
+import { createSubmissionListener, type SubmissionStep } from "./submission-listener";
 
 /**
  * The server answers `POST /v1/intents` from its own Node listener; the Hono app keeps the same
@@ -199,5 +202,34 @@ describe("POST /v1/intents on the server's own listener", () => {
     expect((await listed.json()).data.items.length).toBeGreaterThan(0);
     const wrongMethod = await viaServer({ method: "PATCH", headers: { "x-api-key": keys.agent ?? "" } });
     expect(wrongMethod.status).toBe(405);
+  });
+
+  it("hands a replaced submission step only an authorized caller's parsed body", async () => {
+    // The benchmark's floors (bench/floor-server.ts) replace the governor's step this way.
+    const calls: { tenantId: string; body: unknown }[] = [];
+    const step: SubmissionStep = async (_services, actor, body) => {
+      calls.push({ tenantId: actor.tenantId, body });
+      return { status: 202, replayed: true, payload: { data: { stepped: true } } };
+    };
+    const listener = createSubmissionListener(server.services, step);
+    const floor = createServer((req, res) => {
+      if (!listener(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => floor.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(floor.address() as AddressInfo).port}/v1/intents`;
+    try {
+      const accepted = await fetch(url, post(keys.agent, submission()));
+      expect(accepted.status).toBe(202);
+      expect(accepted.headers.get("idempotent-replayed")).toBe("true");
+      expect(await accepted.json()).toEqual({ data: { stepped: true } });
+      expect(calls).toEqual([{ tenantId: "acme", body: JSON.parse(submission()) }]);
+
+      expect((await fetch(url, post(undefined, submission()))).status).toBe(401);
+      expect((await fetch(url, post(keys.reader, submission()))).status).toBe(403);
+      expect((await fetch(url, post(keys.agent, "{oops"))).status).toBe(400);
+      expect(calls).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => floor.close(() => resolve()));
+    }
   });
 });

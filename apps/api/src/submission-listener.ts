@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Actor } from "@intendedops/core";
 import type { Services } from "./context";
 import { errorAnswer } from "./error-response";
 import type { Caller } from "./key-resolver";
@@ -22,6 +23,17 @@ function requiredPermission(permission: Permission | "public"): Permission {
   return permission;
 }
 
+/** What the listener does with an authorized caller's parsed body: its status, payload and replay flag. */
+export type SubmissionStep = (
+  services: Services,
+  actor: Actor,
+  body: unknown,
+) => Promise<{ status: number; replayed: boolean; payload: unknown }>;
+
+/** The server's step: the governor decides and records the intent. */
+const governedSubmission: SubmissionStep = (services, actor, body) =>
+  submitIntent(services.governor, actor, body);
+
 /**
  * `POST /v1/intents` straight on Node's request and response, for the server process. It runs
  * the same steps as the Hono app, from the same functions and in the same order — request id,
@@ -30,14 +42,17 @@ function requiredPermission(permission: Permission | "public"): Permission {
  * middleware chain, router, web Request/Response objects), which cost about 8 % of a submission's
  * CPU on the hottest path (docs/benchmarks.md). Any other request, including this path with a
  * query string, returns false and goes to the Hono app. The app keeps the route too: it is what
- * `app.request()`, embedding users and /openapi.json see.
+ * `app.request()`, embedding users and /openapi.json see. `submit` is replaced only by the
+ * benchmark's floor servers (bench/floor-server.ts), which measure the same HTTP path without the
+ * governor.
  */
 export function createSubmissionListener(
   services: Services,
+  submit: SubmissionStep = governedSubmission,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== METHOD || req.url !== PATH) return false;
-    answer(services, req, res).catch((error: unknown) => {
+    answer(services, submit, req, res).catch((error: unknown) => {
       // Only a failure to write the answer lands here (the socket went away); nothing to tell the client.
       services.logger.error({ err: error }, "could not answer a submission");
       if (!res.headersSent) res.destroy();
@@ -46,7 +61,12 @@ export function createSubmissionListener(
   };
 }
 
-async function answer(services: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(
+  services: Services,
+  submit: SubmissionStep,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const startedAt = performance.now();
   const header: HeaderReader = (name) => nodeHeader(req.headers, name);
   const requestId = requestIdFrom(header("x-request-id"));
@@ -72,7 +92,7 @@ async function answer(services: Services, req: IncomingMessage, res: ServerRespo
     );
     const actor = actorFor(authorizedCaller(caller, identified.failure, PERMISSION));
     const body = await readNodeJsonBody(req, header, services.config.bodyLimitBytes);
-    const submitted = await submitIntent(services.governor, actor, body?.value);
+    const submitted = await submit(services, actor, body?.value);
     if (submitted.replayed) headers[REPLAYED_HEADER] = "true";
     status = submitted.status;
     payload = submitted.payload;
