@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { sha256Hex } from "@intendedops/core";
 
 /** `intendedops_<tenantId>_<secret>`; tenant ids never contain `_`, so the split is unambiguous. */
 const API_KEY_RE = /^intendedops_([a-z0-9][a-z0-9-]{0,62})_([A-Za-z0-9]{1,256})$/;
@@ -51,7 +52,7 @@ export function generateApiKey(tenantId: string, random: (size: number) => Uint8
 
 /** SHA-256 hex of the whole key: the only form in which keys are stored. */
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return sha256Hex(key);
 }
 
 /** Constant-time equality of two hex digests. */

@@ -12,6 +12,7 @@ export * from "./intentions/index";
 export * from "./metrics/index";
 export * from "./model/index";
 export * from "./policy/index";
+export * from "./sha256";
 export * from "./storage/index";
 export * from "./trust/index";
 export * from "./value/index";

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import type { IntentClass } from "../model/enums";
 import type { DataElementRef } from "../model/intent";
+import { sha256Hex } from "../sha256";
 import { compileIntentions } from "./intention-matcher";
 import type { Intention } from "./intention-schema";
 
@@ -87,7 +87,7 @@ export function ambientClusterId(domain: string, type: string, elementsKey: stri
   const input = `${domain}|${type}|${elementsKey}`;
   const known = recentIds.get(input);
   if (known !== undefined) return known;
-  const id = `amb_${createHash("sha256").update(input, "utf8").digest("hex").slice(0, 16)}`;
+  const id = `amb_${sha256Hex(input).slice(0, 16)}`;
   if (recentIds.size >= RECENT_IDS_MAX) recentIds.clear();
   recentIds.set(input, id);
   return id;
