@@ -312,7 +312,12 @@ async function startScript(
   if (options.logsOnStdout) child.stderr?.pipe(process.stderr);
   const url = `http://127.0.0.1:${port}`;
   const headers = options.headers ?? {};
-  await drive(url, encoded, headers, 2);
+  try {
+    await drive(url, encoded, headers, 2);
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
+  }
   return {
     measure: () => driveMeasured(child.pid!, url, encoded, headers),
     stop: async () => {
