@@ -9,9 +9,9 @@ describe("sha256Hex", () => {
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
-  it("agrees with a Hash object for any text, non-ASCII included", () => {
+  it("agrees with a Hash object for any text, lone surrogates included", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+      fc.property(fc.string({ unit: "binary" }), (text) => {
         expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
       }),
     );
