@@ -123,6 +123,57 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     expect(failed?.status === "rejected" && failed.reason).toMatchObject({ code: "ALREADY_RESOLVED" });
   });
 
+  it("publishes a draft intention once when ten publishes race", async () => {
+    const { tenantId, agentKey } = await tenant();
+    const draft = await governor.createIntention(agentKey, { label: "invoice_run", intent_class: "write" });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, () => governor.publishIntention(agentKey, draft.id)),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    for (const outcome of outcomes.filter((o) => o.status === "rejected")) {
+      expect(outcome.reason).toMatchObject({ code: "INVALID_STATE" });
+    }
+    const { items } = await governor.queryAudit(tenantId, { eventType: "intention.published" });
+    expect(items).toHaveLength(1);
+  });
+
+  it("never leaves an archived intention active when a publish and an archive race", async () => {
+    const { agentKey, tenantId } = await tenant();
+    for (let round = 0; round < 5; round++) {
+      const draft = await governor.createIntention(agentKey, { label: `race_${round}`, intent_class: "write" });
+      const [published, archived] = await Promise.allSettled([
+        governor.publishIntention(agentKey, draft.id),
+        governor.archiveIntention(agentKey, draft.id),
+      ]);
+      const final = await governor.getIntention(tenantId, draft.id);
+      // Serial outcomes only: publish then archive (both succeed, archived), or archive first
+      // (the publish finds it archived and fails).
+      expect(archived.status).toBe("fulfilled");
+      expect(final.status).toBe("archived");
+      if (published.status === "rejected") expect(published.reason).toMatchObject({ code: "INVALID_STATE" });
+    }
+  });
+
+  it("gives concurrent policy updates distinct versions and loses none of them", async () => {
+    const { tenantId, agentKey } = await tenant();
+    const policy = await governor.createPolicy(agentKey, {
+      name: "Review invoices",
+      effect: "require_approval",
+      match: { types: ["billing.send_invoice"] },
+    });
+    const updates = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        governor.updatePolicy(agentKey, policy.id, {
+          name: `Review invoices ${i}`,
+          effect: "require_approval",
+          match: { types: ["billing.send_invoice"] },
+        }),
+      ),
+    );
+    expect(updates.map((u) => u.version).sort()).toStrictEqual([2, 3, 4, 5, 6, 7]);
+    expect((await governor.getPolicy(tenantId, policy.id)).version).toBe(7);
+  });
+
   it("keeps the chain valid when many submissions run at once", async () => {
     const { tenantId, agentKey } = await tenant();
     await Promise.all(Array.from({ length: 30 }, (_, i) => governor.submit(agentKey, invoice(i))));

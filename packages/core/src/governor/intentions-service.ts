@@ -109,8 +109,13 @@ export function createIntentionsService(ctx: GovernorContext) {
     });
   }
 
+  /**
+   * The row a write is about to rewrite, locked to commit: on PostgreSQL two concurrent
+   * publishes (or a publish racing an archive or an edit) would otherwise both read `draft`
+   * and both win.
+   */
   async function load(scope: WriteScope, id: string): Promise<Intention> {
-    const intention = await scope.tx.intentions.get(scope.tenantId, id);
+    const intention = await scope.tx.intentions.get(scope.tenantId, id, { forUpdate: true });
     if (!intention) throw notFound("Intention", id);
     return intention;
   }

@@ -31,7 +31,7 @@ export function createPoliciesService(ctx: GovernorContext) {
   async function updatePolicy(actor: Actor, id: string, input: PolicyInput): Promise<Policy> {
     const body = parseInput(PolicyInputSchema, input);
     return writeTransaction(ctx, actor, async (scope) => {
-      const existing = await scope.tx.policies.get(scope.tenantId, id);
+      const existing = await scope.tx.policies.get(scope.tenantId, id, { forUpdate: true });
       if (!existing) throw notFound("Policy", id);
       const policy: Policy = {
         ...body,
@@ -53,7 +53,7 @@ export function createPoliciesService(ctx: GovernorContext) {
 
   async function deletePolicy(actor: Actor, id: string): Promise<Policy> {
     return writeTransaction(ctx, actor, async (scope) => {
-      const existing = await scope.tx.policies.get(scope.tenantId, id);
+      const existing = await scope.tx.policies.get(scope.tenantId, id, { forUpdate: true });
       if (!existing || !(await scope.tx.policies.delete(scope.tenantId, id))) throw notFound("Policy", id);
       scope.audit({
         eventType: "policy.deleted",

@@ -73,7 +73,7 @@ export interface OutboxEvent {
  * Read options for rows a transaction is about to rewrite from their current value.
  * `forUpdate` asks for a row lock held to commit (`SELECT … FOR UPDATE` on PostgreSQL; the
  * single writer already serializes on SQLite and in memory), so concurrent read-modify-write
- * cycles (trust scores, approval votes) cannot lose an update. Stores may ignore it outside
+ * cycles (trust scores, approval votes, policy versions, intention states) cannot lose an update. Stores may ignore it outside
  * a transaction.
  */
 export interface ReadOptions {
@@ -116,7 +116,7 @@ export interface ApprovalRepo {
 
 export interface PolicyRepo {
   list(tenantId: string): Promise<Policy[]>;
-  get(tenantId: string, id: string): Promise<Policy | undefined>;
+  get(tenantId: string, id: string, options?: ReadOptions): Promise<Policy | undefined>;
   insert(policy: Policy): Promise<void>;
   update(policy: Policy): Promise<void>;
   delete(tenantId: string, id: string): Promise<boolean>;
@@ -137,7 +137,7 @@ export interface RulesRevisions {
 
 export interface IntentionRepo {
   list(tenantId: string): Promise<Intention[]>;
-  get(tenantId: string, id: string): Promise<Intention | undefined>;
+  get(tenantId: string, id: string, options?: ReadOptions): Promise<Intention | undefined>;
   getByLabel(tenantId: string, label: string): Promise<Intention | undefined>;
   /** Throws IntendedOpsError CONFLICT when the label is taken in the tenant. */
   insert(intention: Intention): Promise<void>;

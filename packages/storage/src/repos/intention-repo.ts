@@ -45,13 +45,13 @@ export function createIntentionRepo(
         .execute();
       return rows.map((row) => fromJson<Intention>(row.document));
     },
-    async get(tenantId, id) {
-      const row = await db
+    async get(tenantId, id, options) {
+      const query = db
         .selectFrom("intentions")
         .select("document")
         .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirst();
+        .where("tenant_id", "=", tenantId);
+      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
       return row && fromJson<Intention>(row.document);
     },
     async getByLabel(tenantId, label) {

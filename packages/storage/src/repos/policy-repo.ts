@@ -1,6 +1,7 @@
 import type { Policy, PolicyRepo } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../database";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { bumpRevision, type RevisionReader, readRevision, readRulesRevisions } from "./tenant-revisions";
 import { conflict, inserted } from "./write-results";
@@ -11,6 +12,7 @@ import { conflict, inserted } from "./write-results";
  */
 export function createPolicyRepo(
   db: Kysely<Database>,
+  adapter: DialectAdapter,
   revisions: RevisionReader,
   changed: () => void = () => {},
 ): PolicyRepo {
@@ -25,13 +27,13 @@ export function createPolicyRepo(
         .execute();
       return rows.map((row) => fromJson<Policy>(row.document));
     },
-    async get(tenantId, id) {
-      const row = await db
+    async get(tenantId, id, options) {
+      const query = db
         .selectFrom("policies")
         .select("document")
         .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirst();
+        .where("tenant_id", "=", tenantId);
+      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
       return row && fromJson<Policy>(row.document);
     },
     async insert(policy) {
