@@ -62,12 +62,18 @@ export function isIntendedOpsError(value: unknown): value is IntendedOpsError {
   return value instanceof IntendedOpsError;
 }
 
-/** zod issues → the guide's `details: [{path, message}]`. */
+/**
+ * zod issues → the guide's `details: [{path, message}]`. An unknown field becomes one detail per
+ * field, with the field in its path, so a client can point at `dataElements`' misspelling itself.
+ */
 export function zodIssues(error: ZodError, pathPrefix: (string | number)[] = []): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: [...pathPrefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = [...pathPrefix, ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: [...path, key], message: "Unknown field" }));
+    }
+    return [{ path, message: issue.message }];
+  });
 }
 
 /** The guide's message format: `type: Intent type is required; agentId: Agent ID is required`. */

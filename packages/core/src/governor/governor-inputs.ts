@@ -6,7 +6,7 @@ import { CreateIntentInputSchema } from "../model/intent";
 import { ValueSchema } from "../model/value";
 
 /** The body of `POST /v1/intents/:id/complete`. */
-export const CompleteIntentInputSchema = z.object({
+export const CompleteIntentInputSchema = z.strictObject({
   result: z.unknown().optional(),
   /**
    * Explicit value; without it the intent type's estimator applies. Without a category the
@@ -17,20 +17,20 @@ export const CompleteIntentInputSchema = z.object({
 export type CompleteIntentInput = z.input<typeof CompleteIntentInputSchema>;
 
 /** The body of `POST /v1/intents/:id/fail`. */
-export const FailIntentInputSchema = z.object({
+export const FailIntentInputSchema = z.strictObject({
   error: z.string({ error: "error is required" }).trim().min(1, "error is required").max(4000),
 });
 export type FailIntentInput = z.input<typeof FailIntentInputSchema>;
 
 /** The body of `POST /v1/approvals/:id/reject`. */
-export const RejectApprovalInputSchema = z.object({
+export const RejectApprovalInputSchema = z.strictObject({
   reason: z.string().trim().max(2000).optional(),
 });
 export type RejectApprovalInput = z.input<typeof RejectApprovalInputSchema>;
 
 /** The body of `PUT /v1/agents/:id/trust`: an admin override, always with a reason. */
 export const SetTrustInputSchema = z
-  .object({
+  .strictObject({
     tier: TrustTierSchema.optional(),
     score: z.number().int().min(0).max(1000).optional(),
     reason: z.string({ error: "reason is required" }).trim().min(1, "reason is required").max(500),
@@ -42,7 +42,7 @@ export const SetTrustInputSchema = z
 export type SetTrustInput = z.input<typeof SetTrustInputSchema>;
 
 /** What-if agent fields for a simulation; anything omitted comes from the stored agent. */
-export const SimulatedAgentSchema = z.object({
+export const SimulatedAgentSchema = z.strictObject({
   trustTier: TrustTierSchema.optional(),
   status: AgentStatusSchema.optional(),
   domains: z.array(z.string().min(1)).optional(),
@@ -61,7 +61,7 @@ const intention = IntentionInputSchema.shape;
  * The body of `PATCH /v1/intentions/:id` (drafts only): each field given replaces the stored one,
  * with the create body's rules; `description: null` clears it. Nothing defaults here.
  */
-export const IntentionPatchSchema = z.object({
+export const IntentionPatchSchema = z.strictObject({
   label: intention.label.optional(),
   display_name: intention.display_name,
   description: intention.description.unwrap().nullable().optional(),

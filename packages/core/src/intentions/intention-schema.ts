@@ -2,7 +2,7 @@ import { z } from "zod";
 import { IntentClassSchema } from "../model/enums";
 
 /** Field names are snake_case, exactly as the intentions API contract writes them. */
-export const DataElementSchema = z.object({
+export const DataElementSchema = z.strictObject({
   data_source_id: z.string().min(1).max(200),
   path: z.string().min(1).max(500),
 });
@@ -14,12 +14,19 @@ const intentTypePattern = z
   .string()
   .regex(/^[a-z][a-z0-9_]*\.(\*|[a-z][a-z0-9_]*)$/, "Intent type must be domain.action or domain.*");
 
-export const IntentionInputSchema = z.object({
+/**
+ * The body of `POST /v1/intentions`. Strict, like every request body: `approvalRequired` for
+ * `approval_required` must fail loudly rather than create an intention without its approval.
+ * Server-set fields (`id`, `status`, timestamps) are unknown fields here too.
+ */
+export const IntentionInputSchema = z.strictObject({
   label: z
-    .string({ error: "label is required" })
-    .regex(/^[a-z][a-z0-9_]{0,99}$/, "label must be snake_case (a-z, 0-9, _), starting with a letter"),
+    .string({ error: (issue) => (issue.input === undefined ? "label is required" : "label must be a string") })
+    .max(100, "label must be at most 100 characters")
+    .regex(/^[a-z][a-z0-9_]*$/, "label must be snake_case (a-z, 0-9, _), starting with a letter"),
   display_name: z.string().trim().min(1).max(200).optional(),
-  description: z.string().max(2000).optional(),
+  /** `null` is accepted (and stored as no description) so a read intention can be sent back. */
+  description: z.string().max(2000).nullable().optional(),
   intent_class: IntentClassSchema,
   approval_required: z.boolean().default(false),
   ttl_minutes: z.number().int().min(1).max(10_080).default(5),

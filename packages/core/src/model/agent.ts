@@ -28,7 +28,7 @@ export const AgentSchema = z.object({
 export type Agent = z.infer<typeof AgentSchema>;
 
 /** What a caller supplies to register an agent. */
-export const RegisterAgentInputSchema = z.object({
+export const RegisterAgentInputSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, "Agent ID must be lowercase letters, digits, '.', '_' or '-'")

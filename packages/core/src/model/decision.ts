@@ -12,7 +12,7 @@ export const TraceEntrySchema = z.object({
 });
 export type TraceEntry = z.infer<typeof TraceEntrySchema>;
 
-export const ApprovalSettingsSchema = z.object({
+export const ApprovalSettingsSchema = z.strictObject({
   approvers: z.number().int().min(1).max(10).default(1),
   expiresInSeconds: z.number().int().positive().optional(),
 });

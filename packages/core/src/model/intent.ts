@@ -3,14 +3,20 @@ import { DecisionSchema } from "./decision";
 import { RiskLevelSchema, ValueCategorySchema } from "./enums";
 import { IntentStatusSchema } from "./intent-status";
 
-export const DataElementRefSchema = z.object({
-  dataSourceId: z.string().min(1),
-  path: z.string().min(1),
-});
+export const DataElementRefSchema = z
+  .object({
+    dataSourceId: z.string().min(1),
+    path: z.string().min(1),
+  })
+  .strict();
 export type DataElementRef = z.infer<typeof DataElementRefSchema>;
 
-/** The body of `POST /v1/intents`, with the guide's messages. */
-export const CreateIntentInputSchema = z.object({
+/**
+ * The body of `POST /v1/intents`, with the guide's messages. Strict: an unknown field is an
+ * error, not ignored, because a misspelled one (`data_elements` for `dataElements`) would
+ * otherwise drop a restriction silently and the intent would be decided without it.
+ */
+export const CreateIntentInputSchema = z.strictObject({
   type: z
     .string({ error: "Intent type is required" })
     .regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, "Intent type must look like domain.action"),

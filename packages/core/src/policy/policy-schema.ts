@@ -16,7 +16,7 @@ export const CONDITION_OPS = [
 ] as const;
 
 /** A comparison on a params field; `field` is a dot path inside params, e.g. `amount` or `customer.tier`. */
-export const ComparisonSchema = z.object({
+export const ComparisonSchema = z.strictObject({
   field: z.string().min(1),
   op: z.enum(CONDITION_OPS),
   value: z.unknown().optional(),
@@ -31,26 +31,30 @@ export type Condition =
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     ComparisonSchema,
-    z.object({ all: z.array(ConditionSchema).min(1) }),
-    z.object({ any: z.array(ConditionSchema).min(1) }),
-    z.object({ not: ConditionSchema }),
+    z.strictObject({ all: z.array(ConditionSchema).min(1) }),
+    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+    z.strictObject({ not: ConditionSchema }),
   ]),
 );
 
-/** What a policy matches. Every present field must match; absent fields match anything. */
-export const PolicyMatchSchema = z.object({
+/**
+ * What a policy matches. Every present field must match; absent fields match anything — which is
+ * why the schema is strict: a misspelled field (`type` for `types`) would otherwise be dropped and
+ * the policy would match every intent.
+ */
+export const PolicyMatchSchema = z.strictObject({
   /** Intent types, exact or glob (`billing.*`, `*.delete_*`, `*`). */
   types: z.array(z.string().min(1)).min(1).optional(),
   domains: z.array(z.string().min(1)).min(1).optional(),
   agentIds: z.array(z.string().min(1)).min(1).optional(),
-  tiers: z.object({ min: TrustTierSchema.optional(), max: TrustTierSchema.optional() }).optional(),
+  tiers: z.strictObject({ min: TrustTierSchema.optional(), max: TrustTierSchema.optional() }).optional(),
   riskLevels: z.array(RiskLevelSchema).min(1).optional(),
   params: ConditionSchema.optional(),
 });
 export type PolicyMatch = z.infer<typeof PolicyMatchSchema>;
 
 /** The body of `POST /v1/policies` and `PUT /v1/policies/:id`. */
-export const PolicyInputSchema = z.object({
+export const PolicyInputSchema = z.strictObject({
   name: z.string({ error: "Policy name is required" }).trim().min(1, "Policy name is required").max(200),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().default(true),
