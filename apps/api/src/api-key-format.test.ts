@@ -6,6 +6,7 @@ import {
   hashApiKey,
   hashesEqual,
   isValidBootstrapKey,
+  MIN_SECRET_LENGTH,
   parseApiKey,
   SECRET_LENGTH,
 } from "./api-key-format";
@@ -89,5 +90,15 @@ describe("hashApiKey", () => {
 describe("displayPrefix", () => {
   it("shows the tenant and four secret characters when given a key", () => {
     expect(displayPrefix("intendedops_acme_ABCDEFGHIJKLMNOPQRSTUVWXYZ")).toBe("intendedops_acme_ABCD");
+  });
+
+  it("never shows so much that fewer than MIN_SECRET_LENGTH secret characters stay hidden", () => {
+    const key = (length: number) => `intendedops_acme_${"A".repeat(length)}`;
+    expect(displayPrefix(key(MIN_SECRET_LENGTH))).toBe("intendedops_acme_");
+    expect(displayPrefix(key(MIN_SECRET_LENGTH + 2))).toBe("intendedops_acme_AA");
+    for (let length = MIN_SECRET_LENGTH; length <= SECRET_LENGTH; length++) {
+      const shown = displayPrefix(key(length)).length - "intendedops_acme_".length;
+      expect(length - shown).toBeGreaterThanOrEqual(MIN_SECRET_LENGTH);
+    }
   });
 });

@@ -62,9 +62,14 @@ export function hashesEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** What may be shown of a key after creation: the tenant part and the first few secret characters. */
+/**
+ * What may be shown of a key after creation: the tenant part and the first few secret characters —
+ * only as many as leave `MIN_SECRET_LENGTH` characters (≥ 128 bits) unshown, so an operator's
+ * shortest accepted bootstrap key shows none of its secret.
+ */
 export function displayPrefix(key: string): string {
   const parsed = parseApiKey(key);
   if (!parsed) return "";
-  return `intendedops_${parsed.tenantId}_${parsed.secret.slice(0, PREFIX_SECRET_CHARS)}`;
+  const shown = Math.max(0, Math.min(PREFIX_SECRET_CHARS, parsed.secret.length - MIN_SECRET_LENGTH));
+  return `intendedops_${parsed.tenantId}_${parsed.secret.slice(0, shown)}`;
 }
