@@ -125,7 +125,8 @@ describe.each(DIALECTS)("intent tokens on %s", (dialect) => {
           event: "intent.approved",
           data: {
             intentId: submitted.intentId,
-            approvedBy: "approver key",
+            approvedBy: expect.stringMatching(/^key_/),
+            approvedByName: "approver key",
             intentToken: approved.intentToken,
           },
         });

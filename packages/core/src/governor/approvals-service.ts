@@ -75,7 +75,10 @@ export function createApprovalsService(ctx: GovernorContext) {
           intentId: intent.id,
           type: intent.type,
           status: "approved",
-          approvedBy: actor.name ?? actor.id,
+          // The id, as in the audit event: names are free text, and a key named "policy" must
+          // not read like the automatic approval of a submission (`approvedBy: "policy"`).
+          approvedBy: actor.id,
+          approvedByName: actor.name ?? null,
           approvalId,
           ...(token !== null && { intentToken: token }),
         },
@@ -126,7 +129,8 @@ export function createApprovalsService(ctx: GovernorContext) {
           intentId: intent.id,
           type: intent.type,
           status: "rejected",
-          rejectedBy: actor.name ?? actor.id,
+          rejectedBy: actor.id,
+          rejectedByName: actor.name ?? null,
           reason: rejectionReason,
         },
       });

@@ -90,7 +90,8 @@ describe("governor approvals", () => {
       intentId,
       type: "billing.send_invoice",
       status: "rejected",
-      rejectedBy: "alice",
+      rejectedBy: "key_alice",
+      rejectedByName: "alice",
       reason: "Amount exceeds approved limit",
     });
   });

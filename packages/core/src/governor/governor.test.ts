@@ -89,7 +89,8 @@ describe("createGovernor", () => {
       intentId: submitted.intent.id,
       type: "billing.send_invoice",
       status: "approved",
-      approvedBy: "alice",
+      approvedBy: "key_alice",
+      approvedByName: "alice",
       approvalId: approval?.id,
     });
     expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 5 });
