@@ -49,6 +49,16 @@ export async function issueApiKey(
   input: IssueKeyInput,
   now: number,
 ): Promise<{ key: string; record: ApiKeyRecord }> {
+  const issued = newApiKey(input, now);
+  await store.transaction(async (tx) => {
+    await tx.tenants.ensure(input.tenantId);
+    await tx.apiKeys.insert(issued.record);
+  });
+  return issued;
+}
+
+/** A key and the record that stores it (hash and display prefix only), not yet stored. */
+export function newApiKey(input: IssueKeyInput, now: number): { key: string; record: ApiKeyRecord } {
   const key = input.key ?? generateApiKey(input.tenantId);
   const parsed = parseApiKey(key);
   if (!parsed || parsed.tenantId !== input.tenantId) throw new TypeError("Key does not belong to the tenant");
@@ -64,9 +74,5 @@ export async function issueApiKey(
     lastUsedAt: null,
     revokedAt: null,
   };
-  await store.transaction(async (tx) => {
-    await tx.tenants.ensure(input.tenantId);
-    await tx.apiKeys.insert(record);
-  });
   return { key, record };
 }

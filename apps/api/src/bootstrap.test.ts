@@ -1,7 +1,14 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createStore, type KyselyStore } from "@intendedops/storage";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateApiKey, hashApiKey } from "./api-key-format";
 import { bootstrapKeys } from "./bootstrap";
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 describe("bootstrapKeys", () => {
   let store: KyselyStore;
@@ -49,3 +56,69 @@ describe("bootstrapKeys", () => {
     expect(await store.apiKeys.findByHash(hashApiKey(key))).toBeUndefined();
   });
 });
+
+/**
+ * Several instances may start on one database at once (docs/configuration.md): two stores on one
+ * SQLite file, or on one PostgreSQL schema, run the bootstrap side by side.
+ */
+describe.each([
+  ["sqlite", openTwoSqliteStores],
+  ["postgres", openTwoPostgresStores],
+])("bootstrapKeys from two instances at once on %s", (_dialect, openTwo) => {
+  let stores: { a: KyselyStore; b: KyselyStore; dispose(): Promise<void> };
+  beforeEach(async () => {
+    stores = await openTwo();
+  });
+  afterEach(() => stores.dispose());
+
+  it("generates and prints exactly one admin key on an empty database", async () => {
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all([
+        bootstrapKeys(stores.a, [], Date.now()),
+        bootstrapKeys(stores.b, [], Date.now()),
+      ]);
+      expect(results.filter((r) => r.generatedKey !== undefined)).toHaveLength(round === 0 ? 1 : 0);
+      expect(await stores.a.apiKeys.list("default")).toHaveLength(1);
+    }
+  });
+
+  it("creates a configured key once when both instances start with it", async () => {
+    const key = generateApiKey("race");
+    const results = await Promise.all([
+      bootstrapKeys(stores.a, [key], Date.now()),
+      bootstrapKeys(stores.b, [key], Date.now()),
+    ]);
+    expect(results.flatMap((r) => r.created)).toHaveLength(1);
+    expect(await stores.a.apiKeys.list("race")).toHaveLength(1);
+    expect(await stores.b.apiKeys.findByHash(hashApiKey(key))).toBeDefined();
+  });
+});
+
+async function openTwoSqliteStores() {
+  const dir = await mkdtemp(join(tmpdir(), "bootstrap-"));
+  const url = `file:${join(dir, "db.sqlite")}`;
+  const a = await createStore({ url });
+  const b = await createStore({ url });
+  return {
+    a,
+    b,
+    async dispose() {
+      await Promise.all([a.close(), b.close()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openTwoPostgresStores() {
+  const schema = `bootstrap_${randomBytes(6).toString("hex")}`;
+  const a = await createStore({ url: PG_URL, schema });
+  const b = await createStore({ url: PG_URL, schema });
+  return {
+    a,
+    b,
+    async dispose() {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(a.db);
+      await Promise.all([a.close(), b.close()]);
+    },
+  };
+}

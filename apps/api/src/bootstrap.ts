@@ -1,6 +1,7 @@
+import { isIntendedOpsError } from "@intendedops/core";
 import type { KyselyStore } from "@intendedops/storage";
 import { hashApiKey, parseApiKey } from "./api-key-format";
-import { issueApiKey } from "./api-key-service";
+import { issueApiKey, newApiKey } from "./api-key-service";
 
 export const DEFAULT_TENANT = "default";
 
@@ -16,7 +17,9 @@ export interface BootstrapResult {
 /**
  * Make sure the operator can get in: create each configured bootstrap key that does not exist yet
  * (admin scope, tenant created), or — on an empty database with none configured — one admin key
- * for tenant `default`. A revoked bootstrap key stays revoked.
+ * for tenant `default`. A revoked bootstrap key stays revoked. Safe when several instances start
+ * on one database at once: a key another instance created first counts as existing, and only the
+ * instance that creates tenant `default` on the empty database generates (and prints) a key.
  */
 export async function bootstrapKeys(
   store: KyselyStore,
@@ -34,20 +37,39 @@ export async function bootstrapKeys(
       result.skippedRevoked.push(`${key.slice(0, key.length - parsed.secret.length)}…`);
       continue;
     }
-    const { record } = await issueApiKey(
-      store,
-      { tenantId: parsed.tenantId, name: "bootstrap", scopes: ["admin"], key },
-      now,
-    );
-    result.created.push(record.keyPrefix);
+    try {
+      const { record } = await issueApiKey(
+        store,
+        { tenantId: parsed.tenantId, name: "bootstrap", scopes: ["admin"], key },
+        now,
+      );
+      result.created.push(record.keyPrefix);
+    } catch (error) {
+      // Another instance stored the same key between our check and our insert.
+      if (!(isIntendedOpsError(error) && error.code === "CONFLICT")) throw error;
+    }
   }
-  if (keys.length === 0 && (await store.tenants.list()).length === 0) {
-    const { key } = await issueApiKey(
-      store,
+  if (keys.length === 0) {
+    const generated = await generateFirstKey(store, now);
+    if (generated !== undefined) result.generatedKey = generated;
+  }
+  return result;
+}
+
+/**
+ * The first start's admin key, in one transaction that also creates tenant `default`: of two
+ * instances starting on one empty database, only the one whose insert creates the tenant
+ * goes on (on PostgreSQL the other's insert waits for that commit, then finds the row).
+ */
+function generateFirstKey(store: KyselyStore, now: number): Promise<string | undefined> {
+  return store.transaction(async (tx) => {
+    if ((await tx.tenants.list()).length > 0) return undefined;
+    if (!(await tx.tenants.ensure(DEFAULT_TENANT)).created) return undefined;
+    const { key, record } = newApiKey(
       { tenantId: DEFAULT_TENANT, name: "default admin", scopes: ["admin"] },
       now,
     );
-    result.generatedKey = key;
-  }
-  return result;
+    await tx.apiKeys.insert(record);
+    return key;
+  });
 }

@@ -121,9 +121,14 @@ async function keysCommand(args: string[]): Promise<void> {
     const tenantId = tenantOption(values.tenant, true);
     const keyId = positionals[0];
     if (!keyId) throw new UsageError("keys revoke needs the key id (key_…)");
-    const revoked = await withStore((store) => store.apiKeys.revoke(tenantId, keyId));
-    if (!revoked) throw new UsageError(`No active key ${keyId} in tenant ${tenantId}`);
-    write(`Revoked ${keyId}.`);
+    // Revoking is idempotent (scripts may run twice), but the output says which case it was.
+    const before = await withStore(async (store) => {
+      const existing = await store.apiKeys.get(tenantId, keyId);
+      if (existing && existing.revokedAt === null) await store.apiKeys.revoke(tenantId, keyId);
+      return existing;
+    });
+    if (!before) throw new UsageError(`No key ${keyId} in tenant ${tenantId}`);
+    write(before.revokedAt === null ? `Revoked ${keyId}.` : `${keyId} was already revoked at ${before.revokedAt}.`);
     return;
   }
   throw new UsageError(`Unknown keys action "${action ?? ""}" (create, list or revoke)`);

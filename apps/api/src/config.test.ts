@@ -34,9 +34,31 @@ describe("loadConfig", () => {
   });
 
   it.each([
+    ["127.0.0.1"],
+    ["0.0.0.0"],
+    ["::"],
+    ["::1"],
+    ["localhost"],
+    ["api.internal.example.com"],
+  ])("accepts HOST %s", (value) => {
+    expect(loadConfig({ HOST: value }).host).toBe(value);
+  });
+
+  it("accepts a postgres URL whatever the case of its scheme, as the store does", () => {
+    expect(loadConfig({ DATABASE_URL: "POSTGRES://postgres@127.0.0.1/test" }).databaseUrl).toBe(
+      "POSTGRES://postgres@127.0.0.1/test",
+    );
+  });
+
+  it.each([
     ["PORT", "eighty"],
     ["PORT", "70000"],
     ["DATABASE_URL", "mysql://localhost/db"],
+    ["DATABASE_URL", "file:"],
+    ["DATABASE_URL", "./data/bare-path.db"],
+    ["HOST", "not a host!"],
+    ["HOST", "999.1.1.1"],
+    ["HOST", "-leading-dash"],
     ["LOG_LEVEL", "verbose"],
     ["INTENDEDOPS_BOOTSTRAP_KEY", "intendedops_tenant123_xK9mN2pQ7rS4tU6v"],
     ["INTENDEDOPS_BOOTSTRAP_KEY", "not-a-key"],

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { parseStoreUrl } from "@intendedops/storage";
 import { z } from "zod";
 import { isValidBootstrapKey } from "./api-key-format";
 
@@ -57,9 +59,30 @@ const integer = (min: number, max: number) =>
 const databaseUrl = z
   .string()
   .trim()
+  .superRefine((url, ctx) => {
+    if (!(/^(file:|postgres(ql)?:\/\/)/i.test(url) || url === ":memory:")) {
+      ctx.addIssue({ code: "custom", message: "must start with file:, postgres:// or postgresql://" });
+      return;
+    }
+    // The store's own reading of the URL, so nothing the config accepts fails later at open
+    // (`file:` with no path did, with a stack trace that did not name the variable).
+    try {
+      parseStoreUrl(url);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  });
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An IP address, or a host name by RFC 1123; dotted numbers must be a valid IPv4 address. */
+const host = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
   .refine(
-    (url) => url.startsWith("file:") || /^postgres(ql)?:\/\//.test(url) || url === ":memory:",
-    "must start with file:, postgres:// or postgresql://",
+    (value) => isIP(value) !== 0 || (HOSTNAME.test(value) && !/^[\d.]+$/.test(value)),
+    "must be an IP address (127.0.0.1, ::, 0.0.0.0) or a host name",
   );
 
 const bootstrapKeys = z
@@ -78,7 +101,7 @@ const bootstrapKeys = z
 /** Every variable the server reads, with its default and rule; one place. */
 const VARIABLES = {
   PORT: { schema: integer(0, 65_535), fallback: "3000" },
-  HOST: { schema: z.string().trim().min(1, "must not be empty"), fallback: "127.0.0.1" },
+  HOST: { schema: host, fallback: "127.0.0.1" },
   DATABASE_URL: { schema: databaseUrl, fallback: DEFAULT_DATABASE_URL },
   INTENDEDOPS_BOOTSTRAP_KEY: { schema: bootstrapKeys, fallback: "" },
   LOG_LEVEL: {

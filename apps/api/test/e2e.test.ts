@@ -607,13 +607,15 @@ describe("intendedops CLI", () => {
       expect(listed.stdout).not.toContain(key!);
       expect(cli("keys", "revoke", "--tenant", "ops", id!).stdout).toContain(`Revoked ${id}`);
       expect(JSON.parse(cli("keys", "list", "--tenant", "ops", "--json").stdout)[0].revokedAt).not.toBeNull();
+      const again = cli("keys", "revoke", "--tenant", "ops", id!);
+      expect([again.status, again.stdout]).toEqual([0, expect.stringContaining(`${id} was already revoked at`)]);
       const bad = cli("keys", "create", "--tenant", "ops", "--scopes", "root", "--name", "x");
       expect(bad.status).toBe(1);
       expect(bad.stderr).toContain('Unknown scope "root"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    // Six CLI processes one after another, each starting tsx: on a loaded machine that outgrows the
+    // Seven CLI processes one after another, each starting tsx: on a loaded machine that outgrows the
     // default 20 s per test.
-  }, 90_000);
+  }, 120_000);
 });
