@@ -20,4 +20,10 @@ describe("createMethodMatcher", () => {
     expect(matcher.allowedMethods("/v1/nothing")).toEqual([]);
     expect(matcher.allowedMethods("/v1/agents/a/b")).toEqual([]);
   });
+
+  it("returns nothing when the path has a trailing slash, since the router serves none", () => {
+    expect(matcher.allowedMethods("/v1/agents/")).toEqual([]);
+    expect(matcher.allowedMethods("/v1/agents/billing-agent/")).toEqual([]);
+    expect(matcher.allowedMethods("/v1/approvals/apr_1/approve/")).toEqual([]);
+  });
 });

@@ -9,12 +9,16 @@ export interface MethodMatcher {
   allowedMethods(path: string): string[];
 }
 
+/**
+ * The paths a route pattern serves, matched as strictly as Hono's router: no optional trailing
+ * slash, or `/v1/agents/` would answer 405 with an `Allow` header its own methods then 404 on.
+ */
 function toRegExp(path: string): RegExp {
   const pattern = path
     .split("/")
     .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
-  return new RegExp(`^${pattern}/?$`);
+  return new RegExp(`^${pattern}$`);
 }
 
 /**

@@ -17,6 +17,17 @@ describe("createRateLimiter", () => {
     expect(limiter.hit("k", 3, start + 11_000).remaining).toBe(0);
   });
 
+  it("reports a bucket's budget without spending it when peeked", () => {
+    const limiter = createRateLimiter();
+    expect(limiter.peek("k", 2, start)).toMatchObject({ allowed: true, remaining: 2 });
+    limiter.hit("k", 2, start);
+    expect(limiter.peek("k", 2, start + 1)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(limiter.peek("k", 2, start + 2)).toMatchObject({ remaining: 1 });
+    limiter.hit("k", 2, start + 3);
+    expect(limiter.peek("k", 2, start + 4)).toMatchObject({ allowed: false, remaining: 0 });
+    expect(limiter.peek("k", 2, start + 60_000)).toMatchObject({ allowed: true, remaining: 2 });
+  });
+
   it("refuses requests over the limit when the window has not ended", () => {
     const limiter = createRateLimiter();
     for (let i = 0; i < 2; i++) limiter.hit("k", 2, start);

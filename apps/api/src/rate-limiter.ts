@@ -12,6 +12,8 @@ export interface RateLimitVerdict {
 export interface RateLimiter {
   /** Count one request for `bucket` at `now` against `limit` per window. */
   hit(bucket: string, limit: number, now: number): RateLimitVerdict;
+  /** The budget `bucket` has left at `now`, without counting a request; `allowed` says if one more may pass. */
+  peek(bucket: string, limit: number, now: number): RateLimitVerdict;
   /** Forget every counter (tests, key revocation). */
   reset(): void;
 }
@@ -19,6 +21,10 @@ export interface RateLimiter {
 interface Counter {
   window: number;
   count: number;
+}
+
+function secondsUntilReset(window: number, now: number): number {
+  return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
 }
 
 /**
@@ -42,10 +48,17 @@ export function createRateLimiter(): RateLimiter {
         counter = { window, count: 0 };
         counters.set(bucket, counter);
       }
-      const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+      const resetSeconds = secondsUntilReset(window, now);
       if (counter.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
       counter.count += 1;
       return { allowed: true, limit, remaining: limit - counter.count, resetSeconds };
+    },
+    peek(bucket, limit, now) {
+      const window = Math.floor(now / WINDOW_MS);
+      const counter = counters.get(bucket);
+      const count = counter?.window === window ? counter.count : 0;
+      const remaining = Math.max(0, limit - count);
+      return { allowed: remaining > 0, limit, remaining, resetSeconds: secondsUntilReset(window, now) };
     },
     reset() {
       counters = new Map();

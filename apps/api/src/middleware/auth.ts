@@ -49,6 +49,12 @@ export function identifyCaller() {
   });
 }
 
+/** What a 403 says would have sufficed: admin grants everything, so it is named once. */
+function grantingScopes(permission: Permission): string {
+  if (permission === "read") return "any scope";
+  return permission === "admin" ? "admin" : `${permission} or admin`;
+}
+
 /** The caller, if it holds `permission`; else the 401 (no valid key) or 403 (scope missing) to answer. */
 export function authorizedCaller(
   caller: Caller | undefined,
@@ -59,7 +65,7 @@ export function authorizedCaller(
   if (!hasPermission(caller.scopes, permission)) {
     throw new IntendedOpsError(
       "FORBIDDEN",
-      `This API key lacks the scope for this operation (needs ${permission === "read" ? "any scope" : `${permission} or admin`})`,
+      `This API key lacks the scope for this operation (needs ${grantingScopes(permission)})`,
       { required: permission, scopes: caller.scopes },
     );
   }

@@ -7,6 +7,11 @@ import { type HeaderReader, type NodeIncoming, nodeIncoming, requestHeader } fro
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** True for the methods (upper case, as requests carry them) whose bodies `bodyParser` checks. */
+export function mayCarryBody(method: string): boolean {
+  return METHODS_WITH_BODY.has(method);
+}
+
 function payloadTooLarge(limit: number): IntendedOpsError {
   return new IntendedOpsError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`, { limit });
 }
@@ -122,13 +127,14 @@ export async function readNodeJsonBody(
 }
 
 /**
- * Read and parse a JSON body once, for every route: 413 over the limit, 415 for a non-empty
- * non-JSON body, 400 for malformed JSON. An empty body — whatever its content type, since the
- * guide's clients send `Content-Type: application/json` on body-less requests — is no body.
+ * Read and parse a JSON body once, for every route that may carry one, body schema or not:
+ * 413 over the limit, 415 for a non-empty non-JSON body, 400 for malformed JSON. An empty body —
+ * whatever its content type, since the guide's clients send `Content-Type: application/json` on
+ * body-less requests — is no body.
  */
 export function bodyParser() {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!METHODS_WITH_BODY.has(c.req.method)) return next();
+    if (!mayCarryBody(c.req.method)) return next();
     const limit = c.get("config").bodyLimitBytes;
     refuseDeclaredOversize(requestHeader(c, "content-length"), limit);
     const node = nodeIncoming(c.env);

@@ -2,10 +2,36 @@ import { IntendedOpsError } from "@intendedops/core";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import type { Caller } from "../key-resolver";
-import { type RateLimiter, rateLimitHeader, rateLimitPolicyHeader } from "../rate-limiter";
+import {
+  type RateLimiter,
+  type RateLimitVerdict,
+  rateLimitHeader,
+  rateLimitPolicyHeader,
+} from "../rate-limiter";
 
 interface NodeBindings {
   incoming?: { socket?: { remoteAddress?: string } };
+}
+
+/**
+ * Paths whose GET and HEAD are never counted nor refused: health probes and Prometheus scrapes
+ * come without an API key, so they would share their address's budget with every other
+ * unauthenticated request — and a flood from that address (or a busy prober) would make the
+ * service look down and blind its monitoring exactly when it matters.
+ */
+const UNMETERED_PATHS = new Set(["/health", "/metrics"]);
+
+function isUnmetered(method: string, path: string): boolean {
+  return (method === "GET" || method === "HEAD") && UNMETERED_PATHS.has(path);
+}
+
+function bucketOf(caller: Caller | undefined, remoteAddress: string | undefined): string {
+  return caller ? `key:${caller.keyId}` : `ip:${remoteAddress ?? "local"}`;
+}
+
+function setBudgetHeaders(setHeader: (name: string, value: string) => void, verdict: RateLimitVerdict): void {
+  setHeader("RateLimit-Policy", rateLimitPolicyHeader(verdict.limit));
+  setHeader("RateLimit", rateLimitHeader(verdict));
 }
 
 /**
@@ -21,22 +47,37 @@ export function countRequest(
   now: number,
   setHeader: (name: string, value: string) => void,
 ): void {
-  const bucket = caller ? `key:${caller.keyId}` : `ip:${remoteAddress ?? "local"}`;
   const limit = caller?.rateLimitPerMinute ?? defaultLimit;
-  const verdict = limiter.hit(bucket, limit, now);
-  setHeader("RateLimit-Policy", rateLimitPolicyHeader(limit));
-  setHeader("RateLimit", rateLimitHeader(verdict));
+  const verdict = limiter.hit(bucketOf(caller, remoteAddress), limit, now);
+  setBudgetHeaders(setHeader, verdict);
   if (!verdict.allowed) {
     setHeader("Retry-After", String(verdict.resetSeconds));
     throw new IntendedOpsError("RATE_LIMITED", "Too many requests");
   }
 }
 
-/** Fixed-window limit per API key (the key's own limit, else the default); see `countRequest`. */
+/** Set the same headers for an unmetered request: its bucket's budget as it stands, untouched. */
+function reportBudget(
+  limiter: RateLimiter,
+  defaultLimit: number,
+  caller: Caller | undefined,
+  remoteAddress: string | undefined,
+  now: number,
+  setHeader: (name: string, value: string) => void,
+): void {
+  const limit = caller?.rateLimitPerMinute ?? defaultLimit;
+  setBudgetHeaders(setHeader, limiter.peek(bucketOf(caller, remoteAddress), limit, now));
+}
+
+/**
+ * Fixed-window limit per API key (the key's own limit, else the default); see `countRequest`.
+ * GET/HEAD /health and /metrics are not counted (see UNMETERED_PATHS) but carry the headers too.
+ */
 export function rateLimit(defaultLimit: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const remoteAddress = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
-    countRequest(
+    const budget = isUnmetered(c.req.method, c.req.path) ? reportBudget : countRequest;
+    budget(
       c.get("rateLimiter"),
       defaultLimit,
       c.get("caller"),

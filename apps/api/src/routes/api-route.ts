@@ -4,7 +4,7 @@ import { validationError } from "@intendedops/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
 import { requirePermission } from "../middleware/auth";
-import { bodyParser } from "../middleware/body";
+import { bodyParser, mayCarryBody } from "../middleware/body";
 import type { Permission } from "../scopes";
 
 type Schema = z.ZodType | undefined;
@@ -98,11 +98,13 @@ export function defineRoute<
 >(spec: ApiRouteSpec<P, Q, B>): ApiRoute<P, Q, B> {
   const errorStatuses = new Set<number>(spec.permission === "public" ? [500] : [400, 401, 403, 429, 500]);
   for (const status of spec.errors ?? []) errorStatuses.add(status);
-  const bodySchema = spec.body ?? spec.governorBody;
-  if (bodySchema) {
+  // Every route that may carry a body checks it, even one that ignores it (see mountRoute).
+  if (mayCarryBody(spec.method.toUpperCase())) {
+    errorStatuses.add(400);
     errorStatuses.add(413);
     errorStatuses.add(415);
   }
+  const bodySchema = spec.body ?? spec.governorBody;
   const responses: RouteConfig["responses"] = {
     [spec.success.status]: spec.success.schema
       ? {
@@ -160,7 +162,9 @@ export function mountRoute<P extends Schema, Q extends Schema, B extends Schema>
   const honoPath = route.path.replaceAll(/\{([^}]+)\}/g, ":$1");
   // Authorization comes before reading the body, so an unauthenticated caller learns nothing else.
   const guard = route.permission === "public" ? [] : [requirePermission(route.permission)];
-  const reader = route.body || route.governorBody ? [bodyParser()] : [];
+  // A body sent to a route that ignores it is still checked: an oversized, non-JSON or malformed
+  // body is refused rather than silently dropped, as on every other route.
+  const reader = mayCarryBody(route.method.toUpperCase()) ? [bodyParser()] : [];
   const handlers: MiddlewareHandler<AppEnv>[] = [...guard, ...reader];
   handlers.push(async (c) => {
     const params = route.params ? parsePart(route.params as P, c.req.param(), []) : (undefined as Out<P>);

@@ -1,5 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BILLING_AGENT, createTestApp, type TestApp } from "../support/test-app";
+import { BILLING_AGENT, createTestApp, type RequestOptions, type TestApp } from "../support/test-app";
+
+let invoices = 0;
+/** A fresh invoice from the T0 billing agent awaits a human: the id of its pending approval. */
+async function pendingApproval(t: TestApp): Promise<string> {
+  invoices += 1;
+  const submitted = await t.data("POST", "/v1/intents", {
+    key: t.keys.agent,
+    body: {
+      type: "billing.send_invoice",
+      domain: "billing",
+      agentId: "billing-agent",
+      params: { customerId: `cust_${invoices}`, amount: 100 + invoices },
+    },
+  });
+  return (await t.data("GET", `/v1/intents/${submitted.intentId}`)).approval.id;
+}
 
 describe("app error envelope", () => {
   let t: TestApp;
@@ -101,6 +117,87 @@ describe("app error envelope", () => {
     const body = await response.json();
     expect(body.error.code).toBe("VALIDATION_ERROR");
     expect(body.error.details).toEqual([{ path: ["name"], message: "Agent name is required" }]);
+  });
+
+  it("answers 404 NOT_FOUND, not 405, when a served path is called with a trailing slash", async () => {
+    for (const path of ["/v1/intentions/", "/v1/agents/", "/v1/policies/", "/v1/approvals/apr_1/approve/"]) {
+      const method = path.endsWith("approve/") ? "POST" : "GET";
+      const response = await t.request(method, path);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get("allow"), path).toBeNull();
+      expect(await response.json(), path).toEqual({
+        error: { code: "NOT_FOUND", message: `Route not found: ${method} ${path}` },
+      });
+    }
+  });
+
+  // Regression: a route without a body schema used to skip the body checks and answer 200.
+  describe("when a route takes no body", () => {
+    it("answers 415 when the body is not JSON", async () => {
+      const approvalId = await pendingApproval(t);
+      const response = await t.request("POST", `/v1/approvals/${approvalId}/approve`, {
+        rawBody: "x",
+        headers: { "content-type": "text/plain" },
+      });
+      expect(response.status).toBe(415);
+      expect((await response.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+      // Still pending: the refused request did not approve it.
+      expect((await t.request("POST", `/v1/approvals/${approvalId}/approve`)).status).toBe(200);
+    });
+
+    it("answers 400 VALIDATION_ERROR when the JSON is malformed", async () => {
+      const approvalId = await pendingApproval(t);
+      const response = await t.request("POST", `/v1/approvals/${approvalId}/approve`, {
+        rawBody: "{bad",
+        headers: { "content-type": "application/json" },
+      });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({
+        code: "VALIDATION_ERROR",
+        message: "Malformed JSON in request body",
+      });
+    });
+
+    it("answers 413 when the body is over 1 MiB, declared or not", async () => {
+      const approvalId = await pendingApproval(t);
+      const big = JSON.stringify({ note: "a".repeat(1100 * 1024) });
+      const declared = await t.request("POST", `/v1/approvals/${approvalId}/approve`, {
+        rawBody: big,
+        headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(big)) },
+      });
+      expect(declared.status).toBe(413);
+      expect((await declared.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+      const undeclared = await t.request("POST", `/v1/approvals/${approvalId}/approve`, {
+        rawBody: big,
+        headers: { "content-type": "application/json" },
+      });
+      expect(undeclared.status).toBe(413);
+    });
+
+    it("answers 415 on a DELETE route when a non-JSON body comes along", async () => {
+      const response = await t.request("DELETE", "/v1/policies/pol_missing", {
+        rawBody: "x",
+        headers: { "content-type": "text/plain" },
+      });
+      expect(response.status).toBe(415);
+    });
+
+    it("accepts an empty body as the guide's clients send it, with or without a content type", async () => {
+      const requests: RequestOptions[] = [
+        // The TypeScript client: Content-Type: application/json and no body at all.
+        { headers: { "content-type": "application/json" } },
+        // The Python client (requests): Content-Type: application/json and Content-Length: 0.
+        { rawBody: "", headers: { "content-type": "application/json", "content-length": "0" } },
+        { rawBody: "", headers: { "content-type": "text/plain" } },
+        {},
+      ];
+      for (const options of requests) {
+        const approvalId = await pendingApproval(t);
+        const response = await t.request("POST", `/v1/approvals/${approvalId}/approve`, options);
+        expect(response.status, JSON.stringify(options)).toBe(200);
+        expect((await response.json()).data.status).toBe("approved");
+      }
+    });
   });
 
   it("answers 500 INTERNAL_ERROR with the request id and no internals when a handler fails", async () => {

@@ -60,6 +60,41 @@ describe.each(DIALECTS)("audit routes on %s", (dialect) => {
     expect((await response.json()).error.details[0].path).toEqual(["fromDate"]);
   });
 
+  // Regression: a date-time without a zone was read in the server's local time zone.
+  it("reads a date-time without a zone as UTC when the server runs in another zone", async () => {
+    const savedTz = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      // Events are recorded at 10:00:00Z and 10:01:00Z: 10:00:30 in New York would exclude both.
+      const zoned = await t.data("GET", "/v1/audit?fromDate=2026-03-02T10:00:30Z&pageSize=100");
+      const bare = await t.data("GET", "/v1/audit?fromDate=2026-03-02T10:00:30&pageSize=100");
+      expect(zoned.total).toBeGreaterThan(0);
+      expect(bare.total).toBe(zoned.total);
+      const until = await t.data("GET", "/v1/audit?toDate=2026-03-02T10:00:30&pageSize=100");
+      expect(until.total + zoned.total).toBe((await t.data("GET", "/v1/audit?pageSize=100")).total);
+    } finally {
+      if (savedTz === undefined) delete process.env.TZ;
+      else process.env.TZ = savedTz;
+    }
+  });
+
+  // Regression: 2026-02-30 was accepted (read as 2 March) while 2026-13-45 was refused.
+  it("answers 400 naming the parameter when a date is not a real calendar date", async () => {
+    for (const [name, value] of [
+      ["fromDate", "2026-02-30"],
+      ["toDate", "2026-13-45"],
+      ["toDate", "2026-02-29T10:00:00Z"],
+    ]) {
+      const response = await t.request("GET", `/v1/audit?${name}=${value}`);
+      expect(response.status, value).toBe(400);
+      const { error } = await response.json();
+      expect(error.code).toBe("VALIDATION_ERROR");
+      expect(error.details[0].path).toEqual([name]);
+      expect(error.message).toContain(name);
+    }
+    expect((await t.request("GET", "/v1/audit?fromDate=2024-02-29")).status).toBe(200);
+  });
+
   it("verifies the whole chain when asked", async () => {
     const all = await t.data("GET", "/v1/audit?pageSize=100");
     expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.read_only })).toEqual({

@@ -62,7 +62,22 @@ describe("authentication", () => {
       body: { name: "Reader" },
     });
     expect(response.status).toBe(403);
-    expect((await response.json()).error.code).toBe("FORBIDDEN");
+    expect((await response.json()).error).toEqual({
+      code: "FORBIDDEN",
+      message: "This API key lacks the scope for this operation (needs agent or admin)",
+      details: { required: "agent", scopes: ["read_only"] },
+    });
+  });
+
+  // Regression: the message used to read "needs admin or admin".
+  it("names admin once when a non-admin key calls an admin-only route", async () => {
+    const response = await t.request("GET", "/v1/api-keys", { key: t.keys.policy_write });
+    expect(response.status).toBe(403);
+    expect((await response.json()).error).toEqual({
+      code: "FORBIDDEN",
+      message: "This API key lacks the scope for this operation (needs admin)",
+      details: { required: "admin", scopes: ["policy_write"] },
+    });
   });
 
   it("refuses authentication before reading a malformed body", async () => {

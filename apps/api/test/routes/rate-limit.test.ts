@@ -61,4 +61,46 @@ describe("rate limit", () => {
       await t.close();
     }
   });
+
+  // Regression: probes and scrapes shared the client address's budget and were answered 429.
+  it("never counts or refuses GET and HEAD /health and /metrics, and still reports the budget", async () => {
+    const t = await createTestApp("sqlite", { RATE_LIMIT_PER_MINUTE: "2" });
+    try {
+      t.clock.set(Date.parse("2026-03-02T10:00:15.000Z"));
+      for (let i = 0; i < 3; i++) {
+        for (const [method, path] of [
+          ["GET", "/health"],
+          ["HEAD", "/health"],
+          ["GET", "/metrics"],
+          ["HEAD", "/metrics"],
+        ] as const) {
+          const response = await t.request(method, path, { key: null });
+          expect(response.status, `${method} ${path}`).toBe(200);
+          expect(response.headers.get("ratelimit-policy")).toBe('"default";q=2;w=60');
+          expect(response.headers.get("ratelimit")).toBe('"default";r=2;t=45');
+        }
+      }
+      // The address's budget is untouched by them, and spending it does not starve them.
+      expect((await t.request("GET", "/v1/stats", { key: null })).status).toBe(401);
+      expect((await t.request("GET", "/v1/stats", { key: null })).status).toBe(401);
+      expect((await t.request("GET", "/v1/stats", { key: null })).status).toBe(429);
+      for (const path of ["/health", "/metrics"]) {
+        const response = await t.request("GET", path, { key: null });
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get("ratelimit")).toBe('"default";r=0;t=45');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("keeps counting other unauthenticated routes and other methods on /health", async () => {
+    const t = await createTestApp("sqlite", { RATE_LIMIT_PER_MINUTE: "1" });
+    try {
+      expect((await t.request("POST", "/health", { key: null })).status).toBe(405);
+      expect((await t.request("GET", "/openapi.json", { key: null })).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -115,4 +115,22 @@ describe("GET /openapi.json", () => {
       await t.close();
     }
   });
+
+  it("lists 413 and 415 on every route that may carry a body, body schema or not", async () => {
+    const t = await createTestApp("sqlite");
+    try {
+      const document = await (await t.request("GET", "/openapi.json", { key: null })).json();
+      for (const [path, method] of [
+        ["/v1/approvals/{id}/approve", "post"],
+        ["/v1/policies/{id}", "delete"],
+        ["/v1/agents", "post"],
+      ] as const) {
+        const responses = document.paths[path][method].responses;
+        expect(Object.keys(responses), `${method} ${path}`).toEqual(expect.arrayContaining(["413", "415"]));
+      }
+      expect(Object.keys(document.paths["/v1/stats"].get.responses)).not.toContain("415");
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -2,23 +2,30 @@ import { z } from "@hono/zod-openapi";
 import { AuditEventSchema } from "@intendedops/core";
 import { named } from "../../api-route";
 import { PaginationQuerySchema, pageOf } from "../pagination";
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+import { parseDateBound } from "./date-bound";
 
 /**
- * A date or date-time bound, normalised to the stored ISO form so string comparison is exact.
- * A bare date covers its whole UTC day: `fromDate` from 00:00, `toDate` until 23:59:59.999.
+ * A date or date-time bound, normalised to the stored ISO form so string comparison is exact
+ * (rules in `parseDateBound`: a bare date covers its whole UTC day, no zone means UTC).
  */
 const dateBound = (name: string, edge: "start" | "end") =>
   z
     .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), `${name} must be an ISO 8601 date or date-time`)
-    .transform((value) => {
-      if (DATE_ONLY.test(value)) return `${value}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`;
-      return new Date(value).toISOString();
+    .transform((value, ctx) => {
+      const bound = parseDateBound(value, edge);
+      if (bound !== undefined) return bound;
+      ctx.addIssue({
+        code: "custom",
+        message: `${name} must be a real calendar date (YYYY-MM-DD) or an ISO 8601 date-time such as 2024-01-15T10:30:00Z`,
+      });
+      return z.NEVER;
     })
     .optional()
-    .openapi({ type: "string", format: "date-time", example: "2024-01-15T00:00:00.000Z" });
+    .openapi({
+      type: "string",
+      description: "YYYY-MM-DD (its whole UTC day) or an ISO 8601 date-time; without a zone it is UTC",
+      example: "2024-01-15T00:00:00.000Z",
+    });
 
 export const AuditQuerySchema = PaginationQuerySchema.extend({
   eventType: z.string().min(1).optional(),

@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+/** A calendar date, leap years included (zod's ISO checks, not a hand-written calendar). */
+const ISO_DATE = z.iso.date();
+/** An RFC 3339 date-time; `local` also admits one without a zone, which we read as UTC. */
+const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
+const HAS_ZONE = /(?:Z|[+-]\d{2}:\d{2})$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * An audit date filter as the ISO timestamp the stores compare as strings, or undefined when it is
+ * not a real calendar date (`YYYY-MM-DD`) or an RFC 3339 date-time (`2024-01-15T10:30:00Z`,
+ * `…+02:00`). A bare date covers its whole UTC day (`start` at 00:00, `end` at 23:59:59.999); a
+ * date-time without a zone is UTC, never the server's local time, so the answer does not depend on
+ * where the server runs. Digits past milliseconds are dropped, as stored timestamps have none.
+ * @example parseDateBound("2024-01-15", "end") // "2024-01-15T23:59:59.999Z"
+ */
+export function parseDateBound(value: string, edge: "start" | "end"): string | undefined {
+  if (ISO_DATE.safeParse(value).success) {
+    const midnight = Date.parse(`${value}T00:00:00Z`);
+    return new Date(edge === "start" ? midnight : midnight + DAY_MS - 1).toISOString();
+  }
+  if (!ISO_DATE_TIME.safeParse(value).success) return undefined;
+  const time = Date.parse(HAS_ZONE.test(value) ? value : `${value}Z`);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
