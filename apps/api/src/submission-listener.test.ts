@@ -122,6 +122,13 @@ describe("POST /v1/intents on the server's own listener", () => {
       415,
     ],
     ["an empty body", () => post(keys.agent, ""), 400],
+    [
+      "a body nested too deeply",
+      () => post(keys.agent, `{"params":${"[".repeat(10_000)}${"]".repeat(10_000)}}`),
+      400,
+    ],
+    ["a lone surrogate in a string", () => post(keys.agent, submission({ description: "ls\ud800x" })), 400],
+    ["a compressed body", () => post(keys.agent, submission(), { "content-encoding": "gzip" }), 415],
     ["invalid params", () => post(keys.agent, submission({ params: { amount: "lots" } })), 400],
     ["an unknown intent type", () => post(keys.agent, submission({ type: "billing.nope" })), 400],
     ["an unknown agent", () => post(keys.agent, submission({ agentId: "ghost" })), 404],

@@ -3,6 +3,7 @@ import type { HonoRequest } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { type HeaderReader, type NodeIncoming, nodeIncoming, requestHeader } from "../node-request";
+import { assertStorableJson } from "./json-shape";
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 const METHODS_WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -91,25 +92,40 @@ function refuseDeclaredOversize(contentLength: string | undefined, limit: number
   if (contentLength !== undefined && Number(contentLength) > limit) throw payloadTooLarge(limit);
 }
 
-/** The body as JSON; undefined when it is empty. 415 for a non-JSON content type, 400 for malformed JSON. */
-function parseJsonBody(bytes: Uint8Array, contentType: string | undefined): JsonBody | undefined {
+/**
+ * The body as JSON; undefined when it is empty. 415 for a non-JSON content type or any content
+ * coding (bodies are read as sent, so a gzip body would only fail as malformed JSON, and plain
+ * JSON labelled gzip would pass), 400 for malformed JSON, or for JSON the server cannot store
+ * faithfully (see `assertStorableJson`).
+ */
+function parseJsonBody(bytes: Uint8Array, header: HeaderReader): JsonBody | undefined {
   if (bytes.byteLength === 0) return undefined;
-  const mediaType = (contentType ?? "").split(";")[0]!.trim();
+  const mediaType = (header("content-type") ?? "").split(";")[0]!.trim();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
     throw new IntendedOpsError(
       "UNSUPPORTED_MEDIA_TYPE",
       `Content-Type must be application/json${mediaType ? `, got ${mediaType}` : ""}`,
     );
   }
+  const coding = header("content-encoding")?.trim().toLowerCase();
+  if (coding !== undefined && coding !== "" && coding !== "identity") {
+    throw new IntendedOpsError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Encoding ${coding} is not supported: send the body uncompressed`,
+    );
+  }
+  let body: JsonBody;
   try {
     const text = decoder.decode(bytes);
-    return { text, value: JSON.parse(text) };
+    body = { text, value: JSON.parse(text) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : "invalid JSON";
     throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
       { path: [], message: reason },
     ]);
   }
+  assertStorableJson(body.value, body.text);
+  return body;
 }
 
 /**
@@ -123,7 +139,7 @@ export async function readNodeJsonBody(
 ): Promise<JsonBody | undefined> {
   refuseDeclaredOversize(header("content-length"), limit);
   const bytes = incoming.readableEnded ? new Uint8Array(0) : await readIncoming(incoming, limit);
-  return parseJsonBody(bytes, header("content-type"));
+  return parseJsonBody(bytes, header);
 }
 
 /**
@@ -145,7 +161,7 @@ export function bodyParser() {
       : stream
         ? await readLimited(stream, limit)
         : new Uint8Array(0);
-    const body = parseJsonBody(bytes, requestHeader(c, "content-type"));
+    const body = parseJsonBody(bytes, (name) => requestHeader(c, name));
     // Routes built with zod-openapi's own validators read the cache: an empty body reads as {}.
     cacheText(c.req, body?.text ?? "{}");
     if (body) c.set("body", body.value);
