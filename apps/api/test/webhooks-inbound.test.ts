@@ -112,6 +112,31 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
     expect((await replay.json()).error.code).toBe("CONFLICT");
   });
 
+  it("applies a message whose id an earlier attempt remembered but never recorded an outcome for", async () => {
+    const intentId = await approvedIntent();
+    const signed = sign(endpoint.secret, { intentId, outcome: "completed" }, t.clock());
+    // What a process that stopped between remembering the id and recording the outcome leaves.
+    const messageId = (signed.headers as Record<string, string>)["webhook-id"]!;
+    expect(
+      await t.services.store.webhooks.inbound.remember(endpoint.id, messageId, new Date().toISOString()),
+    ).toBe(true);
+    const retry = await post(endpoint.path, signed);
+    expect(retry.status).toBe(200);
+    expect((await t.data("GET", `/v1/intents/${intentId}`)).status).toBe("completed");
+    expect((await post(endpoint.path, signed)).status).toBe(409);
+  });
+
+  it("refuses a signed report that is not JSON with 415", async () => {
+    const intentId = await approvedIntent();
+    const signed = sign(endpoint.secret, { intentId, outcome: "completed" }, t.clock());
+    const response = await post(endpoint.path, {
+      ...signed,
+      headers: { ...(signed.headers as Record<string, string>), "content-type": "text/plain" },
+    });
+    expect(response.status).toBe(415);
+    expect((await t.data("GET", `/v1/intents/${intentId}`)).status).toBe("approved");
+  });
+
   it.each([
     ["unsigned", (s: Signed) => ({ ...s, headers: { "content-type": "application/json" } })],
     [

@@ -87,6 +87,17 @@ export interface JsonBody {
   value: unknown;
 }
 
+/** 415 unless the media type is JSON (`application/json`, `application/*+json`; parameters ignored). */
+export function assertJsonContentType(contentType: string | undefined): void {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim();
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new IntendedOpsError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type must be application/json${mediaType ? `, got ${mediaType}` : ""}`,
+    );
+  }
+}
+
 /** 413 before reading a body whose declared length is already over the limit. */
 function refuseDeclaredOversize(contentLength: string | undefined, limit: number): void {
   if (contentLength !== undefined && Number(contentLength) > limit) throw payloadTooLarge(limit);
@@ -100,13 +111,7 @@ function refuseDeclaredOversize(contentLength: string | undefined, limit: number
  */
 function parseJsonBody(bytes: Uint8Array, header: HeaderReader): JsonBody | undefined {
   if (bytes.byteLength === 0) return undefined;
-  const mediaType = (header("content-type") ?? "").split(";")[0]!.trim();
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new IntendedOpsError(
-      "UNSUPPORTED_MEDIA_TYPE",
-      `Content-Type must be application/json${mediaType ? `, got ${mediaType}` : ""}`,
-    );
-  }
+  assertJsonContentType(header("content-type"));
   const coding = header("content-encoding")?.trim().toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     throw new IntendedOpsError(

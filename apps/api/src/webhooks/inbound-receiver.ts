@@ -156,7 +156,16 @@ async function accept(
   }
 
   const messageId = verification.id;
-  if (!(await ctx.store.webhooks.inbound.remember(endpoint.id, messageId, new Date(now).toISOString()))) {
+  const fresh = await ctx.store.webhooks.inbound.remember(
+    endpoint.id,
+    messageId,
+    new Date(now).toISOString(),
+  );
+  // The id is remembered in its own transaction, before the outcome's. A process that stopped
+  // between the two left the id used and the intent still `approved`: the sender's retry of that
+  // message must go through, or the outcome would be lost for good. Once the intent has moved,
+  // the id is a replay.
+  if (!fresh && intent.status !== "approved") {
     throw new IntendedOpsError("CONFLICT", `Webhook message already received: ${messageId}`, { messageId });
   }
   const actor: Actor = {

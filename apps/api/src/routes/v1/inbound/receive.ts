@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { IntendedOpsError, validationError } from "@intendedops/core";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../../context";
+import { assertJsonContentType } from "../../../middleware/body";
 import { receiveInbound } from "../../../webhooks/inbound-receiver";
 import { defineRoute, envelope } from "../../api-route";
 import { EndpointIdParamsSchema, InboundAcceptedSchema, InboundReportBodySchema } from "./schema";
@@ -40,6 +41,7 @@ export function registerReceiveInbound(app: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const params = EndpointIdParamsSchema.safeParse(c.req.param());
       if (!params.success) throw validationError(params.error);
+      assertJsonContentType(c.req.header("content-type"));
       const result = await receiveInbound(
         {
           store: c.get("store"),
