@@ -128,7 +128,11 @@ async function keysCommand(args: string[]): Promise<void> {
       return existing;
     });
     if (!before) throw new UsageError(`No key ${keyId} in tenant ${tenantId}`);
-    write(before.revokedAt === null ? `Revoked ${keyId}.` : `${keyId} was already revoked at ${before.revokedAt}.`);
+    write(
+      before.revokedAt === null
+        ? `Revoked ${keyId}.`
+        : `${keyId} was already revoked at ${before.revokedAt}.`,
+    );
     return;
   }
   throw new UsageError(`Unknown keys action "${action ?? ""}" (create, list or revoke)`);

@@ -33,16 +33,12 @@ describe("loadConfig", () => {
     expect(config.rateLimitPerMinute).toBe(50);
   });
 
-  it.each([
-    ["127.0.0.1"],
-    ["0.0.0.0"],
-    ["::"],
-    ["::1"],
-    ["localhost"],
-    ["api.internal.example.com"],
-  ])("accepts HOST %s", (value) => {
-    expect(loadConfig({ HOST: value }).host).toBe(value);
-  });
+  it.each([["127.0.0.1"], ["0.0.0.0"], ["::"], ["::1"], ["localhost"], ["api.internal.example.com"]])(
+    "accepts HOST %s",
+    (value) => {
+      expect(loadConfig({ HOST: value }).host).toBe(value);
+    },
+  );
 
   it("accepts a postgres URL whatever the case of its scheme, as the store does", () => {
     expect(loadConfig({ DATABASE_URL: "POSTGRES://postgres@127.0.0.1/test" }).databaseUrl).toBe(
