@@ -608,7 +608,10 @@ describe("intendedops CLI", () => {
       expect(cli("keys", "revoke", "--tenant", "ops", id!).stdout).toContain(`Revoked ${id}`);
       expect(JSON.parse(cli("keys", "list", "--tenant", "ops", "--json").stdout)[0].revokedAt).not.toBeNull();
       const again = cli("keys", "revoke", "--tenant", "ops", id!);
-      expect([again.status, again.stdout]).toEqual([0, expect.stringContaining(`${id} was already revoked at`)]);
+      expect([again.status, again.stdout]).toEqual([
+        0,
+        expect.stringContaining(`${id} was already revoked at`),
+      ]);
       const bad = cli("keys", "create", "--tenant", "ops", "--scopes", "root", "--name", "x");
       expect(bad.status).toBe(1);
       expect(bad.stderr).toContain('Unknown scope "root"');

@@ -87,7 +87,13 @@ describe.each(DIALECTS)("webhook delivery on %s", (dialect) => {
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       tenantId: TENANT,
       event: "intent.approved",
-      data: { intentId, type: "billing.send_invoice", status: "approved", approvedBy: expect.stringMatching(/^key_/), approvedByName: "admin key" },
+      data: {
+        intentId,
+        type: "billing.send_invoice",
+        status: "approved",
+        approvedBy: expect.stringMatching(/^key_/),
+        approvedByName: "admin key",
+      },
     });
     const headers = request!.headers;
     expect(request!.method).toBe("POST");

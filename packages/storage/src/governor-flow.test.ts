@@ -140,7 +140,10 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
   it("never leaves an archived intention active when a publish and an archive race", async () => {
     const { agentKey, tenantId } = await tenant();
     for (let round = 0; round < 5; round++) {
-      const draft = await governor.createIntention(agentKey, { label: `race_${round}`, intent_class: "write" });
+      const draft = await governor.createIntention(agentKey, {
+        label: `race_${round}`,
+        intent_class: "write",
+      });
       const [published, archived] = await Promise.allSettled([
         governor.publishIntention(agentKey, draft.id),
         governor.archiveIntention(agentKey, draft.id),

@@ -89,7 +89,12 @@ function createRepos(
     agents: createAgentRepo(db, statements.agents, runner, memo),
     intents: createIntentRepo(db, statements.intents, runner),
     approvals: createApprovalRepo(db, adapter, statements.approvals, runner),
-    policies: createPolicyRepo(db, adapter, { prepared: statements.revisions, runner, memo }, hooks.sealBatch),
+    policies: createPolicyRepo(
+      db,
+      adapter,
+      { prepared: statements.revisions, runner, memo },
+      hooks.sealBatch,
+    ),
     intentions: createIntentionRepo(
       db,
       adapter,

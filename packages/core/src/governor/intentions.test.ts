@@ -250,7 +250,11 @@ describe("governor intent tokens", () => {
     expect(minter.calls[0]?.now).toBe(START + 60_000);
     expect((await governor.getIntent(TENANT, intent.id)).intent.intentToken).toBe(intent.intentToken);
     const approved = notified.find((e) => e.event === "intent.approved");
-    expect(approved?.data).toMatchObject({ approvedBy: "key_alice", approvedByName: "alice", intentToken: intent.intentToken });
+    expect(approved?.data).toMatchObject({
+      approvedBy: "key_alice",
+      approvedByName: "alice",
+      intentToken: intent.intentToken,
+    });
   });
 
   it("approves without a token when the intention was archived before the human approved", async () => {

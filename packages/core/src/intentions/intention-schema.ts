@@ -21,7 +21,9 @@ const intentTypePattern = z
  */
 export const IntentionInputSchema = z.strictObject({
   label: z
-    .string({ error: (issue) => (issue.input === undefined ? "label is required" : "label must be a string") })
+    .string({
+      error: (issue) => (issue.input === undefined ? "label is required" : "label must be a string"),
+    })
     .max(100, "label must be at most 100 characters")
     .regex(/^[a-z][a-z0-9_]*$/, "label must be snake_case (a-z, 0-9, _), starting with a letter"),
   display_name: z.string().trim().min(1).max(200).optional(),
