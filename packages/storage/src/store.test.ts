@@ -139,6 +139,38 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       expect(await store.read((tx) => tx.agents.countActive(tenantId))).toBe(1);
     });
 
+    it("counts agents per tenant and tier and lists trust scores in key order, across tenants", async () => {
+      const [a, b] = [newTenant(), newTenant()].sort();
+      await store.transaction(async (tx) => {
+        await tx.agents.insert(makeAgent(b!, "b1", { trustTier: "T1", trustScore: 300 }));
+        await tx.agents.insert(makeAgent(a!, "a2", { trustScore: 150 }));
+        await tx.agents.insert(makeAgent(a!, "a1", { trustScore: 120 }));
+        await tx.agents.insert(
+          makeAgent(a!, "a3", { trustTier: "T2", trustScore: 500, status: "suspended" }),
+        );
+      });
+      const ours = <T extends { tenantId: string }>(rows: T[]) =>
+        rows.filter((row) => row.tenantId === a || row.tenantId === b);
+
+      const tiers = ours(await store.read((tx) => tx.agents.countByTier()));
+      expect(tiers).toHaveLength(3);
+      expect(tiers).toEqual(
+        expect.arrayContaining([
+          { tenantId: a, trustTier: "T0", count: 2 },
+          { tenantId: a, trustTier: "T2", count: 1 },
+          { tenantId: b, trustTier: "T1", count: 1 },
+        ]),
+      );
+      const scores = await store.read((tx) => tx.agents.listTrustScores(10_000));
+      expect(ours(scores)).toEqual([
+        { tenantId: a, agentId: "a1", trustScore: 120 },
+        { tenantId: a, agentId: "a2", trustScore: 150 },
+        { tenantId: a, agentId: "a3", trustScore: 500 },
+        { tenantId: b, agentId: "b1", trustScore: 300 },
+      ]);
+      expect(await store.read((tx) => tx.agents.listTrustScores(2))).toEqual(scores.slice(0, 2));
+    });
+
     it("lists agents oldest first with the total when paginated", async () => {
       const tenantId = newTenant();
       await store.transaction(async (tx) => {
@@ -316,6 +348,34 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       ).toBe(false);
       expect(await store.read((tx) => tx.approvals.get(tenantId, approval.id))).toStrictEqual(approved);
       expect(await store.read((tx) => tx.approvals.countPending(tenantId))).toBe(0);
+    });
+
+    it("counts pending approvals per tenant across tenants, leaving out tenants without any", async () => {
+      const [a, b, c] = [await seed(), await seed(), await seed()];
+      const suffix = randomSuffix();
+      await store.transaction(async (tx) => {
+        for (const [tenantId, statuses] of [
+          [a, ["pending", "pending", "approved"]],
+          [b, ["pending", "expired"]],
+          [c, ["rejected"]],
+        ] as const) {
+          for (const [i, status] of statuses.entries()) {
+            const intentId = `int_pbt_${suffix}_${tenantId}_${i}`;
+            await tx.intents.insert(makeIntent(tenantId, intentId, "billing-agent"));
+            await tx.approvals.insert(
+              makeApproval(tenantId, `apr_pbt_${suffix}_${tenantId}_${i}`, intentId, { status }),
+            );
+          }
+        }
+      });
+      const counts = await store.read((tx) => tx.approvals.countPendingByTenant());
+      expect(counts.filter((row) => [a, b, c].includes(row.tenantId))).toEqual(
+        expect.arrayContaining([
+          { tenantId: a, count: 2 },
+          { tenantId: b, count: 1 },
+        ]),
+      );
+      expect(counts.filter((row) => [a, b, c].includes(row.tenantId))).toHaveLength(2);
     });
 
     it("lists, filters and finds expired approvals across tenants when due", async () => {

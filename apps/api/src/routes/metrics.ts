@@ -1,13 +1,39 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import {
+  type Governor,
   getMetricsCollector,
   IntendedOpsError,
   PROMETHEUS_CONTENT_TYPE,
   renderPrometheusText,
 } from "@intendedops/core";
+import type { Logger } from "pino";
 import { hashApiKey, hashesEqual } from "../api-key-format";
 import type { AppEnv } from "../context";
 import { requestHeader } from "../node-request";
+
+/** A scrape waits this long for the recount; Prometheus' own scrape timeout defaults to 10 s. */
+const RECOUNT_TIMEOUT_MS = 2_000;
+
+/**
+ * Recounts the gauges of stored state (pending approvals, agents by tier, trust scores) so the
+ * scrape reports the database, not what this process happened to see since it started. When the
+ * database fails or is slow the scrape still answers: the counters matter most then, and those
+ * gauges keep their last values (`/health` reports the database).
+ */
+async function recountGauges(governor: Governor, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), RECOUNT_TIMEOUT_MS);
+  });
+  try {
+    const outcome = await Promise.race([governor.refreshGauges(), timeout]);
+    if (outcome === "timeout") logger.warn("metrics: gauges not recounted within the timeout");
+  } catch (error) {
+    logger.warn({ err: error }, "metrics: could not recount gauges from the database");
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The current collector's samples as Prometheus text 0.0.4 (all 17 metrics, HELP/TYPE even when empty). */
 export function renderMetrics(): string {
@@ -27,7 +53,7 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
       200: { description: "All 17 metrics of the guide", content: { "text/plain": { schema: z.string() } } },
     },
   });
-  app.get("/metrics", (c) => {
+  app.get("/metrics", async (c) => {
     const token = c.get("config").metricsToken;
     if (token !== undefined) {
       const presented = /^Bearer\s+(\S+)$/i.exec(requestHeader(c, "authorization") ?? "")?.[1] ?? "";
@@ -36,6 +62,7 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
         throw new IntendedOpsError("UNAUTHORIZED", "Metrics token missing or invalid");
       }
     }
+    await recountGauges(c.get("governor"), c.get("logger"));
     return c.body(renderMetrics(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
 }

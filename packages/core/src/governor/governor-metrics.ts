@@ -3,7 +3,15 @@ import type { Agent } from "../model/agent";
 import { tierRank } from "../model/enums";
 import type { Intent } from "../model/intent";
 import type { Value } from "../model/value";
+import type { AgentTrustScore, TenantPendingCount, TierCount } from "../storage/storage-port";
 import type { TrustChangeDraft } from "../trust/trust-progression";
+
+/** The stored state behind the gauges, as counted across tenants by `Governor.refreshGauges`. */
+export interface GaugeCounts {
+  pendingApprovals: readonly TenantPendingCount[];
+  agentsByTier: readonly TierCount[];
+  trustScores: readonly AgentTrustScore[];
+}
 
 /**
  * The lifecycle's metric points, named for what happened; the governor calls them after commit.
@@ -11,25 +19,35 @@ import type { TrustChangeDraft } from "../trust/trust-progression";
  * fix a metric's labels at its first use.
  */
 export interface GovernorMetrics {
+  /** False when the governor records no metrics: callers may skip work done only for them. */
+  readonly enabled: boolean;
   intentDecided(intent: Intent, evaluationSeconds: number): void;
-  /** A pending approval appeared (+1) or was resolved (-1). */
+  /**
+   * A pending approval appeared (+1) or was resolved (-1): keeps this process's gauge moving
+   * between recounts; `gaugesRecounted` replaces it with the stored count.
+   */
   pendingApprovalsMoved(tenantId: string, delta: 1 | -1): void;
-  /** The exact pending count, when a caller has just read it. */
-  pendingApprovalsCounted(tenantId: string, count: number): void;
-  intentCompleted(intent: Intent, value: Value | null): void;
-  /** An outcome moved trust: score gauge, plus a progression or demotion when the tier moved. */
+  /** The stored state's gauges, recounted from the store: replaces every series of each. */
+  gaugesRecounted(counts: GaugeCounts): void;
+  /** A completed intent; `approvedAt` (ISO) starts its execution time, `completedAt` ends it. */
+  intentCompleted(intent: Intent, value: Value | null, approvedAt: string): void;
+  /** A failed intent; its execution time runs from `approvedAt` to `completedAt`, as for completions. */
+  intentFailed(intent: Intent, approvedAt: string): void;
+  /** Trust moved (an outcome or an override): score gauge, plus a progression or demotion when the tier moved. */
   trustChanged(agent: Agent, change: TrustChangeDraft): void;
-  /** The score gauge only (admin overrides). */
+  /** The score gauge only (a newly registered agent). */
   trustScoreSet(agent: Agent): void;
 }
 
 const noop = (): void => {};
 
 const DISABLED: GovernorMetrics = {
+  enabled: false,
   intentDecided: noop,
   pendingApprovalsMoved: noop,
-  pendingApprovalsCounted: noop,
+  gaugesRecounted: noop,
   intentCompleted: noop,
+  intentFailed: noop,
   trustChanged: noop,
   trustScoreSet: noop,
 };
@@ -38,6 +56,7 @@ const DISABLED: GovernorMetrics = {
 export function createGovernorMetrics(enabled: boolean): GovernorMetrics {
   if (!enabled) return DISABLED;
   return {
+    enabled: true,
     intentDecided(intent, evaluationSeconds) {
       const labels = intentLabels(intent);
       const withTier = { ...labels, trustTier: intent.decision.trustTier };
@@ -51,12 +70,27 @@ export function createGovernorMetrics(enabled: boolean): GovernorMetrics {
       if (delta > 0) metrics.incPendingApprovals({ tenantId });
       else metrics.decPendingApprovals({ tenantId });
     },
-    pendingApprovalsCounted(tenantId, count) {
-      metrics.setPendingApprovals(count, { tenantId });
+    gaugesRecounted(counts) {
+      metrics.replacePendingApprovals(
+        counts.pendingApprovals.map(({ tenantId, count }) => ({ labels: { tenantId }, value: count })),
+      );
+      metrics.replaceAgentsByTier(
+        counts.agentsByTier.map(({ tenantId, trustTier, count }) => ({
+          labels: { tenantId, trustTier },
+          value: count,
+        })),
+      );
+      metrics.replaceTrustScores(
+        counts.trustScores.map(({ tenantId, agentId, trustScore }) => ({
+          labels: { tenantId, agentId },
+          value: trustScore,
+        })),
+      );
     },
-    intentCompleted(intent, value) {
+    intentCompleted(intent, value, approvedAt) {
       const labels = intentLabels(intent);
       metrics.intentExecuted({ ...labels, status: intent.status });
+      metrics.observeExecutionDuration(executionSeconds(intent, approvedAt), labels);
       if (value === null) return;
       metrics.valueGenerated(value.cents, labels);
       metrics.valueByType(value.cents, {
@@ -64,6 +98,9 @@ export function createGovernorMetrics(enabled: boolean): GovernorMetrics {
         domain: intent.domain,
         category: value.category,
       });
+    },
+    intentFailed(intent, approvedAt) {
+      metrics.observeExecutionDuration(executionSeconds(intent, approvedAt), intentLabels(intent));
     },
     trustScoreSet(agent) {
       metrics.setTrustScore(agent.trustScore, { tenantId: agent.tenantId, agentId: agent.id });
@@ -77,6 +114,15 @@ export function createGovernorMetrics(enabled: boolean): GovernorMetrics {
       else metrics.trustDemotion(tierLabels);
     },
   };
+}
+
+/**
+ * Seconds from approval to the reported outcome. Never negative: the instance that approved and
+ * the one that records the outcome may read clocks a little apart.
+ */
+function executionSeconds(intent: Intent, approvedAt: string): number {
+  const end = Date.parse(intent.completedAt ?? intent.updatedAt);
+  return Math.max(0, (end - Date.parse(approvedAt)) / 1000);
 }
 
 function intentLabels(intent: Intent): {

@@ -194,4 +194,10 @@ export interface Governor {
   /** Recomputes every hash of the tenant's chain against the stored head. */
   verifyAudit(tenantId: string): Promise<ChainVerification>;
   stats(tenantId: string): Promise<GovernorStats>;
+  /**
+   * Recounts the gauges of stored state from the store, across tenants: pending approvals per
+   * tenant, agents per trust tier, each agent's trust score. Call it before exporting metrics, so
+   * they are right after a restart and agree between instances sharing one database.
+   */
+  refreshGauges(): Promise<void>;
 }

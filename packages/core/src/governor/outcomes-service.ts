@@ -53,7 +53,8 @@ export function createOutcomesService(ctx: GovernorContext) {
         riskLevel: intent.riskLevel,
         intentId: intent.id,
       });
-      scope.afterCommit(() => ctx.metrics.intentCompleted(completed, value));
+      const approvedAt = await approvalTime(ctx, scope, intent);
+      scope.afterCommit(() => ctx.metrics.intentCompleted(completed, value, approvedAt));
       return completed;
     });
   }
@@ -78,6 +79,8 @@ export function createOutcomesService(ctx: GovernorContext) {
         riskLevel: intent.riskLevel,
         intentId: intent.id,
       });
+      const approvedAt = await approvalTime(ctx, scope, intent);
+      scope.afterCommit(() => ctx.metrics.intentFailed(failed, approvedAt));
       return failed;
     });
   }
@@ -95,6 +98,17 @@ async function loadForOutcome(
   if (!intent) throw notFound("Intent", intentId);
   assertTransition(intent.status, to);
   return intent;
+}
+
+/**
+ * When the intent was approved, where its execution time starts: at submission when policy
+ * allowed it, else when the approval was decided (the last required vote). Read only for metrics.
+ */
+async function approvalTime(ctx: GovernorContext, scope: WriteScope, intent: Intent): Promise<string> {
+  if (!ctx.metrics.enabled || intent.decision.outcome !== "require_approval") return intent.createdAt;
+  const approval = await scope.tx.approvals.getByIntent(scope.tenantId, intent.id);
+  // Approving is an intent's last move before its outcome, so its updatedAt is the same time.
+  return approval?.decidedAt ?? intent.updatedAt;
 }
 
 async function saveOutcome(scope: WriteScope, intent: Intent, expected: Intent["status"]): Promise<void> {

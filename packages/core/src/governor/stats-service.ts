@@ -4,8 +4,16 @@ import type { GovernorStats } from "./governor-types";
 
 const DAY_MS = 86_400_000;
 
-/** The dashboard figures of `GET /v1/stats`. */
+/**
+ * Agents whose trust score becomes a series, at most: the built-in collector's default cap per
+ * metric, so one scrape reads a bounded number of rows however many agents are registered.
+ */
+const MAX_TRUST_SCORE_SERIES = 10_000;
+
+/** The dashboard figures of `GET /v1/stats`, and the recount of the gauges of stored state. */
 export function createStatsService(ctx: GovernorContext) {
+  let recounting: Promise<void> | undefined;
+
   async function stats(tenantId: string): Promise<GovernorStats> {
     const now = ctx.clock();
     const midnight = new Date(now - (now % DAY_MS)).toISOString();
@@ -18,8 +26,6 @@ export function createStatsService(ctx: GovernorContext) {
         0,
       ),
     }));
-    // The exact count resynchronizes the pending gauge (moved by ±1 elsewhere; per process).
-    ctx.metrics.pendingApprovalsCounted(tenantId, figures.pendingApprovals);
     return {
       intentsToday: figures.intentsToday,
       pendingApprovals: figures.pendingApprovals,
@@ -28,5 +34,23 @@ export function createStatsService(ctx: GovernorContext) {
     };
   }
 
-  return { stats };
+  async function recount(): Promise<void> {
+    const counts = await ctx.store.read(async (tx) => ({
+      pendingApprovals: await tx.approvals.countPendingByTenant(),
+      agentsByTier: await tx.agents.countByTier(),
+      trustScores: await tx.agents.listTrustScores(MAX_TRUST_SCORE_SERIES),
+    }));
+    ctx.metrics.gaugesRecounted(counts);
+  }
+
+  function refreshGauges(): Promise<void> {
+    if (!ctx.metrics.enabled) return Promise.resolve();
+    // Scrapes that arrive while a recount runs share it instead of querying again.
+    recounting ??= recount().finally(() => {
+      recounting = undefined;
+    });
+    return recounting;
+  }
+
+  return { stats, refreshGauges };
 }

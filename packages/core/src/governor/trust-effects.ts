@@ -25,8 +25,8 @@ export async function applyTrustEvent(
 
 /**
  * Write a trust change record, its audit event (`agent.trust.changed`, or `agent.trust.overridden`
- * for an admin override) and — when the tier moved — the `agent.trust.changed` webhook. Outcome-driven
- * tier moves count as progressions/demotions; overrides only update the score gauge.
+ * for an admin override) and — when the tier moved — the `agent.trust.changed` webhook. Every tier
+ * move counts as a progression or demotion, whether an outcome or an override caused it.
  */
 export async function recordTrustChange(
   ctx: GovernorContext,
@@ -70,8 +70,6 @@ export async function recordTrustChange(
       },
     });
   }
-  scope.afterCommit(() =>
-    source === "override" ? ctx.metrics.trustScoreSet(agent) : ctx.metrics.trustChanged(agent, change),
-  );
+  scope.afterCommit(() => ctx.metrics.trustChanged(agent, change));
   return record;
 }

@@ -107,6 +107,27 @@ describe("InMemoryMetricsCollector", () => {
     ]);
   });
 
+  it("keeps only the given series when a gauge is replaced, and restarts a dropped one from 0", () => {
+    const c = new InMemoryMetricsCollector();
+    c.setGauge(M.INTENTS_PENDING_APPROVAL, 5, { tenantId: "gone" });
+    c.incGauge(M.INTENTS_PENDING_APPROVAL, { tenantId: "kept" });
+    c.replaceGauge(M.INTENTS_PENDING_APPROVAL, [
+      { labels: { tenantId: "kept" }, value: 3 },
+      { labels: { tenantId: "new" }, value: 1 },
+    ]);
+    expect(find(c, M.INTENTS_PENDING_APPROVAL).values).toEqual([
+      { labels: { tenantId: "kept" }, value: 3 },
+      { labels: { tenantId: "new" }, value: 1 },
+    ]);
+    // The cached path to the dropped series must not lead back to its old value.
+    c.incGauge(M.INTENTS_PENDING_APPROVAL, { tenantId: "gone" });
+    expect(find(c, M.INTENTS_PENDING_APPROVAL).values).toContainEqual({
+      labels: { tenantId: "gone" },
+      value: 1,
+    });
+    expect(() => c.replaceGauge(M.INTENTS_SUBMITTED, [])).toThrow(TypeError);
+  });
+
   it("counts observations into cumulative buckets when values fall on and between bounds", () => {
     const c = new InMemoryMetricsCollector({ buckets: [1, 0.1, 0.5] });
     for (const v of [0.05, 0.1, 0.3, 0.5, 2]) c.observe("latency_seconds", v, { route: "a" });

@@ -4,7 +4,7 @@ import {
   type MetricDefinition,
   type MetricType,
 } from "./metric-definitions";
-import { type Labels, type MetricSnapshot, MetricsCollector } from "./metrics-collector";
+import { type GaugeSample, type Labels, type MetricSnapshot, MetricsCollector } from "./metrics-collector";
 import { renderPrometheusText } from "./prometheus-text";
 
 /** Options of the built-in collector. */
@@ -106,6 +106,16 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   decGauge(name: string, labels?: Labels, value = 1): void {
     const series = this.scalar(name, "gauge", labels);
     if (series) series.value -= value;
+  }
+
+  /** Drops every series of the gauge, then sets `samples` (a label set given twice keeps its last value). */
+  replaceGauge(name: string, samples: readonly GaugeSample[]): void {
+    const family = this.family(name, "gauge");
+    // The path cache leads to the old series objects: clear it with them.
+    family.series.clear();
+    family.paths = {};
+    family.pathCount = 0;
+    for (const sample of samples) this.setGauge(name, sample.value, sample.labels);
   }
 
   observe(name: string, value: number, labels?: Labels): void {

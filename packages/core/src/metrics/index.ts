@@ -11,6 +11,7 @@ export {
   metricDefinition,
 } from "./metric-definitions";
 export {
+  type GaugeSample,
   type HistogramValue,
   type Labels,
   type MetricSnapshot,
@@ -19,3 +20,4 @@ export {
 } from "./metrics-collector";
 export { metrics } from "./metrics-helpers";
 export { PROMETHEUS_CONTENT_TYPE, renderPrometheusText } from "./prometheus-text";
+export { replaceGauge } from "./replace-gauge";

@@ -9,6 +9,12 @@ export interface SampleValue {
   value: number;
 }
 
+/** One gauge series to set: its labels and its value. */
+export interface GaugeSample {
+  labels: Labels;
+  value: number;
+}
+
 /** One histogram series; `buckets` are cumulative and exclude +Inf (which equals `count`). */
 export interface HistogramValue {
   labels: Readonly<Record<string, string>>;
@@ -39,6 +45,12 @@ export abstract class MetricsCollector {
   abstract incGauge(name: string, labels?: Labels, value?: number): void;
   /** Lowers a gauge by `value` (default 1). */
   abstract decGauge(name: string, labels?: Labels, value?: number): void;
+  /**
+   * Replaces every series of a gauge with `samples` (series left out disappear), for gauges
+   * recounted from a source of truth such as the store. Optional: without it, core sets each
+   * sample and sets the series left out to 0 (see `replaceGauge`).
+   */
+  abstract replaceGauge?(name: string, samples: readonly GaugeSample[]): void;
   /** Records one observation in a histogram. */
   abstract observe(name: string, value: number, labels?: Labels): void;
   /** Starts a timer; the returned stop function observes the elapsed seconds in the histogram and returns them. */

@@ -1,8 +1,15 @@
 import { getMetricsCollector } from "./global-collector";
 import { type LabelsOf, IntendedOps_METRICS as M } from "./metric-definitions";
 import type { Labels } from "./metrics-collector";
+import { replaceGauge } from "./replace-gauge";
 
 type IntentLabels = LabelsOf<typeof M.INTENTS_SUBMITTED>;
+
+/** One series of a built-in gauge: its labels and value. */
+interface Sample<L> {
+  labels: L;
+  value: number;
+}
 
 /**
  * One helper per built-in metric. Each call resolves the collector at call time, so
@@ -33,6 +40,10 @@ export const metrics = {
   decPendingApprovals(labels: LabelsOf<typeof M.INTENTS_PENDING_APPROVAL> = {}, by = 1): void {
     getMetricsCollector().decGauge(M.INTENTS_PENDING_APPROVAL, labels, by);
   },
+  /** Replaces every pending-approval series with these counts: tenants left out drop out. */
+  replacePendingApprovals(samples: readonly Sample<LabelsOf<typeof M.INTENTS_PENDING_APPROVAL>>[]): void {
+    replaceGauge(getMetricsCollector(), M.INTENTS_PENDING_APPROVAL, samples);
+  },
   observeEvaluationDuration(
     seconds: number,
     labels: LabelsOf<typeof M.INTENT_EVALUATION_DURATION> = {},
@@ -53,6 +64,14 @@ export const metrics = {
   },
   setAgentsByTier(count: number, labels: LabelsOf<typeof M.AGENTS_BY_TIER> = {}): void {
     getMetricsCollector().setGauge(M.AGENTS_BY_TIER, count, labels);
+  },
+  /** Replaces every trust-score series: agents left out drop out. */
+  replaceTrustScores(samples: readonly Sample<LabelsOf<typeof M.TRUST_SCORE>>[]): void {
+    replaceGauge(getMetricsCollector(), M.TRUST_SCORE, samples);
+  },
+  /** Replaces every agents-by-tier series: tenant and tier pairs left out drop out. */
+  replaceAgentsByTier(samples: readonly Sample<LabelsOf<typeof M.AGENTS_BY_TIER>>[]): void {
+    replaceGauge(getMetricsCollector(), M.AGENTS_BY_TIER, samples);
   },
   valueGenerated(cents: number, labels: LabelsOf<typeof M.VALUE_GENERATED> = {}): void {
     getMetricsCollector().increment(M.VALUE_GENERATED, labels, cents);

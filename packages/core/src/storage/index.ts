@@ -1,6 +1,7 @@
 export { createMemoryStore, type MemoryStore } from "./memory-store";
 export type {
   AgentRepo,
+  AgentTrustScore,
   ApprovalRepo,
   AuditFilter,
   AuditHead,
@@ -19,6 +20,8 @@ export type {
   RulesRevisions,
   StoragePort,
   StoreTx,
+  TenantPendingCount,
+  TierCount,
   TrustChangeRepo,
   ValueRepo,
 } from "./storage-port";

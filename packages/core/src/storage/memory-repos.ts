@@ -20,6 +20,7 @@ import type {
   Page,
   PageRequest,
   StoreTx,
+  TierCount,
 } from "./storage-port";
 
 /** The first event of a chain links to this (64 zero hex digits), as the audit chain defines it. */
@@ -84,6 +85,16 @@ const newestFirst = (a: { createdAt: string; id: string }, b: { createdAt: strin
 const oldestFirst = (a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number =>
   -newestFirst(a, b);
 
+/** Orders tuples of strings element by element (by UTF-16 code unit). */
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? "";
+    const y = b[i] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 function conflict(message: string, details?: unknown): IntendedOpsError {
   return new IntendedOpsError("CONFLICT", message, details);
 }
@@ -135,6 +146,22 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
       },
       async countActive(tenantId) {
         return state.agents.values(tenantId).filter((a) => a.status === "active").length;
+      },
+      async countByTier() {
+        const counts = new Map<string, TierCount>();
+        for (const agent of state.agents.allValues()) {
+          const key = JSON.stringify([agent.tenantId, agent.trustTier]);
+          const found = counts.get(key);
+          if (found) found.count += 1;
+          else counts.set(key, { tenantId: agent.tenantId, trustTier: agent.trustTier, count: 1 });
+        }
+        return [...counts.values()];
+      },
+      async listTrustScores(limit) {
+        return [...state.agents.allValues()]
+          .sort((a, b) => compareKeys([a.tenantId, a.id], [b.tenantId, b.id]))
+          .slice(0, limit)
+          .map((agent) => ({ tenantId: agent.tenantId, agentId: agent.id, trustScore: agent.trustScore }));
       },
     },
 
@@ -206,6 +233,14 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
       },
       async countPending(tenantId) {
         return state.approvals.values(tenantId).filter((a) => a.status === "pending").length;
+      },
+      async countPendingByTenant() {
+        const counts = new Map<string, number>();
+        for (const approval of state.approvals.allValues()) {
+          if (approval.status !== "pending") continue;
+          counts.set(approval.tenantId, (counts.get(approval.tenantId) ?? 0) + 1);
+        }
+        return [...counts].map(([tenantId, count]) => ({ tenantId, count }));
       },
       async listExpired(now, limit) {
         const due: Approval[] = [];

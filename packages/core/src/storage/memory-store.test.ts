@@ -392,6 +392,40 @@ describe("createMemoryStore", () => {
     expect(await store.read((tx) => tx.approvals.countPending(T))).toBe(3);
   });
 
+  it("counts pending approvals per tenant and agents per tier, and lists trust scores, across tenants", async () => {
+    const store = createMemoryStore();
+    await store.transaction(async (tx) => {
+      await tx.agents.insert(agent("b-agent", T, { trustTier: "T1", trustScore: 320 }));
+      await tx.agents.insert(agent("a-agent", T, { trustScore: 120 }));
+      await tx.agents.insert(agent("c-agent", T, { trustTier: "T1", trustScore: 300, status: "suspended" }));
+      await tx.agents.insert(agent("a-agent", OTHER, { trustScore: 90 }));
+      await tx.approvals.insert(approval("apr_1", "int_1"));
+      await tx.approvals.insert(approval("apr_2", "int_2"));
+      await tx.approvals.insert(approval("apr_3", "int_3", { status: "approved" }));
+      await tx.approvals.insert({ ...approval("apr_4", "int_4", { status: "expired" }), tenantId: OTHER });
+    });
+
+    expect(await store.read((tx) => tx.approvals.countPendingByTenant())).toEqual([
+      { tenantId: T, count: 2 },
+    ]);
+    expect(await store.read((tx) => tx.agents.countByTier())).toEqual(
+      expect.arrayContaining([
+        { tenantId: T, trustTier: "T0", count: 1 },
+        { tenantId: T, trustTier: "T1", count: 2 },
+        { tenantId: OTHER, trustTier: "T0", count: 1 },
+      ]),
+    );
+    expect(await store.read((tx) => tx.agents.countByTier())).toHaveLength(3);
+    const scores = await store.read((tx) => tx.agents.listTrustScores(10));
+    expect(scores).toEqual([
+      { tenantId: T, agentId: "a-agent", trustScore: 120 },
+      { tenantId: T, agentId: "b-agent", trustScore: 320 },
+      { tenantId: T, agentId: "c-agent", trustScore: 300 },
+      { tenantId: OTHER, agentId: "a-agent", trustScore: 90 },
+    ]);
+    expect(await store.read((tx) => tx.agents.listTrustScores(2))).toEqual(scores.slice(0, 2));
+  });
+
   it("chains audit appends from the head and rejects a gap in seq", async () => {
     const store = createMemoryStore();
     await store.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import type { Intention } from "../intentions/intention-schema";
 import type { Agent } from "../model/agent";
 import type { Approval, ApprovalStatus } from "../model/approval";
 import type { AuditEvent } from "../model/audit-event";
-import type { ValueCategory } from "../model/enums";
+import type { TrustTier, ValueCategory } from "../model/enums";
 import type { Intent } from "../model/intent";
 import type { IntentStatus } from "../model/intent-status";
 import type { TrustChange } from "../model/trust-change";
@@ -12,7 +12,8 @@ import type { Policy } from "../policy/policy-schema";
 /**
  * The storage port: everything the governance lifecycle reads and writes.
  * Implemented by the in-memory store (core) and the Kysely store (@intendedops/storage).
- * Every method is tenant-scoped; an id of another tenant is simply not found.
+ * Every method is tenant-scoped (an id of another tenant is simply not found), except the few
+ * that say "across tenants": the expiry job's and the metrics gauges' reads.
  */
 export interface PageRequest {
   page: number;
@@ -80,6 +81,26 @@ export interface ReadOptions {
   forUpdate?: boolean;
 }
 
+/** How many pending approvals one tenant has (metrics gauges). */
+export interface TenantPendingCount {
+  tenantId: string;
+  count: number;
+}
+
+/** How many agents of one tenant sit in one trust tier (metrics gauges). */
+export interface TierCount {
+  tenantId: string;
+  trustTier: TrustTier;
+  count: number;
+}
+
+/** One agent's trust score (metrics gauges). */
+export interface AgentTrustScore {
+  tenantId: string;
+  agentId: string;
+  trustScore: number;
+}
+
 export interface AgentRepo {
   get(tenantId: string, id: string, options?: ReadOptions): Promise<Agent | undefined>;
   /** Throws IntendedOpsError CONFLICT when the id is taken in the tenant. */
@@ -87,6 +108,10 @@ export interface AgentRepo {
   update(agent: Agent): Promise<void>;
   list(tenantId: string, page: PageRequest): Promise<Page<Agent>>;
   countActive(tenantId: string): Promise<number>;
+  /** Agents (active and suspended) per tenant and tier, across tenants; empty groups are left out. */
+  countByTier(): Promise<TierCount[]>;
+  /** Trust scores across tenants, ordered by tenant then agent id, at most `limit` of them. */
+  listTrustScores(limit: number): Promise<AgentTrustScore[]>;
 }
 
 export interface IntentRepo {
@@ -110,6 +135,8 @@ export interface ApprovalRepo {
   update(approval: Approval, expectedStatus: ApprovalStatus): Promise<boolean>;
   list(tenantId: string, filter: { status?: ApprovalStatus }, page: PageRequest): Promise<Page<Approval>>;
   countPending(tenantId: string): Promise<number>;
+  /** `countPending` of every tenant at once; tenants without pending approvals are left out. */
+  countPendingByTenant(): Promise<TenantPendingCount[]>;
   /** Pending approvals whose expiresAt ≤ now, across tenants (for the expiry job). */
   listExpired(now: string, limit: number): Promise<Approval[]>;
 }

@@ -124,5 +124,28 @@ export function createAgentRepo(
         .executeTakeFirstOrThrow();
       return row.total;
     },
+    async countByTier() {
+      const rows = await db
+        .selectFrom("agents")
+        .select(["tenant_id", "trust_tier", (eb) => eb.fn.countAll<number>().as("total")])
+        .groupBy(["tenant_id", "trust_tier"])
+        .execute();
+      return rows.map((row) => ({
+        tenantId: row.tenant_id,
+        trustTier: row.trust_tier as Agent["trustTier"],
+        count: row.total,
+      }));
+    },
+    async listTrustScores(limit) {
+      // The primary key (tenant_id, id) serves this order, so the limit stops the scan early.
+      const rows = await db
+        .selectFrom("agents")
+        .select(["tenant_id", "id", "trust_score"])
+        .orderBy("tenant_id")
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({ tenantId: row.tenant_id, agentId: row.id, trustScore: row.trust_score }));
+    },
   };
 }

@@ -142,6 +142,15 @@ export function createApprovalRepo(
         .executeTakeFirstOrThrow();
       return row.total;
     },
+    async countPendingByTenant() {
+      const rows = await db
+        .selectFrom("approvals")
+        .select(["tenant_id", (eb) => eb.fn.countAll<number>().as("total")])
+        .where("status", "=", "pending")
+        .groupBy("tenant_id")
+        .execute();
+      return rows.map((row) => ({ tenantId: row.tenant_id, count: row.total }));
+    },
     async listExpired(now, limit) {
       const rows = await db
         .selectFrom("approvals")
