@@ -27,11 +27,12 @@ describe("assertStorableJson", () => {
     }
   });
 
-  it("refuses lone surrogates in strings and keys, naming where", () => {
+  it("refuses lone surrogates and NUL in strings and keys, naming where", () => {
     expect(check('{"name":"ls\\ud800x"}')).toThrow(
-      "name: String is not well-formed Unicode (lone surrogate)",
+      "name: String holds a NUL character or a lone surrogate, which cannot be stored",
     );
-    expect(check('{"a":["ok","\\udc00"]}')).toThrow("a.1: String is not well-formed");
-    expect(check('{"p":{"\\ud800":1}}')).toThrow("p: Key is not well-formed");
+    expect(check('{"a":["ok","\\udc00"]}')).toThrow("a.1: String holds");
+    expect(check('{"p":{"\\ud800":1}}')).toThrow("p: Key holds a NUL character or a lone surrogate");
+    expect(check('{"memo":"a\\u0000b"}')).toThrow("memo: String holds a NUL character");
   });
 });

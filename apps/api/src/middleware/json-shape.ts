@@ -3,8 +3,12 @@ import { IntendedOpsError } from "@intendedops/core";
 /** Deepest nesting of arrays and objects a request body may have. */
 export const MAX_JSON_DEPTH = 64;
 
-/** A lone UTF-16 surrogate: with the `u` flag a valid pair is one code point, so only halves match. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * A lone UTF-16 surrogate (with the `u` flag a valid pair is one code point, so only halves
+ * match), or NUL, which PostgreSQL's text cannot hold: SQLite stored it and PostgreSQL answered
+ * 500, so neither is accepted, on either database.
+ */
+const UNSTORABLE = /\p{Cs}|\u0000/u;
 
 type Path = (string | number)[];
 
@@ -23,9 +27,10 @@ function refuse(path: Path, message: string): IntendedOpsError {
  *   after it (schemas, canonical JSON, storage) ran out of stack and answered 500;
  * - a lone surrogate (`"\ud800"`) in a string or key: JSON allows the escape, but it is not
  *   Unicode, and UTF-8 storage replaced it with U+FFFD — the stored record then differed from the
- *   answer and from the audit event that hashed it.
- * `text` is the body as received: lone surrogates can only come from `\u` escapes, so bodies
- * without one skip that check.
+ *   answer and from the audit event that hashed it;
+ * - NUL (`"\u0000"`), which PostgreSQL's text columns refuse.
+ * `text` is the body as received: both can only come from `\u` escapes (JSON forbids raw control
+ * characters in strings), so bodies without one skip that check.
  */
 export function assertStorableJson(value: unknown, text: string): void {
   const checkStrings = text.includes("\\u");
@@ -36,8 +41,11 @@ export function assertStorableJson(value: unknown, text: string): void {
     const frame = stack.pop()!;
     const node = frame.value;
     if (typeof node === "string") {
-      if (checkStrings && LONE_SURROGATE.test(node))
-        throw refuse(pathOf(frame), "String is not well-formed Unicode (lone surrogate)");
+      if (checkStrings && UNSTORABLE.test(node))
+        throw refuse(
+          pathOf(frame),
+          "String holds a NUL character or a lone surrogate, which cannot be stored",
+        );
       continue;
     }
     if (node === null || typeof node !== "object") continue;
@@ -49,8 +57,8 @@ export function assertStorableJson(value: unknown, text: string): void {
       continue;
     }
     for (const key in node) {
-      if (checkStrings && LONE_SURROGATE.test(key))
-        throw refuse(pathOf(frame), "Key is not well-formed Unicode (lone surrogate)");
+      if (checkStrings && UNSTORABLE.test(key))
+        throw refuse(pathOf(frame), "Key holds a NUL character or a lone surrogate, which cannot be stored");
       stack.push({ value: (node as Record<string, unknown>)[key], depth, key, parent: frame });
     }
   }
