@@ -2,20 +2,21 @@ import { type ChainVerification, createChainVerifier } from "../audit/chain-veri
 import { formatIssues, IntendedOpsError, type ValidationIssue } from "../errors";
 import type { AuditEvent } from "../model/audit-event";
 import type { AuditFilter, Page } from "../storage/storage-port";
+import { DATE_BOUND_RULE, parseDateBound } from "./date-bound";
 import type { GovernorContext } from "./governor-context";
 import type { PageInput } from "./governor-types";
 import { toPageRequest } from "./page-input";
 
 const VERIFY_BATCH = 1000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Audit queries and full-chain verification. */
 export function createAuditService(ctx: GovernorContext) {
-  function queryAudit(
+  async function queryAudit(
     tenantId: string,
     filter: AuditFilter = {},
     page?: PageInput,
   ): Promise<Page<AuditEvent>> {
+    // Inside the async function, so a bad date rejects the promise rather than throwing at the call.
     const normalized = normalizeAuditFilter(filter);
     return ctx.store.read((tx) => tx.audit.list(tenantId, normalized, toPageRequest(page)));
   }
@@ -52,19 +53,15 @@ export function createAuditService(ctx: GovernorContext) {
  */
 export function normalizeAuditFilter(filter: AuditFilter): AuditFilter {
   const issues: ValidationIssue[] = [];
-  const bound = (field: "fromDate" | "toDate", endOfDay: boolean): string | undefined => {
+  const bound = (field: "fromDate" | "toDate", edge: "start" | "end"): string | undefined => {
     const value = filter[field];
     if (value === undefined) return undefined;
-    const time = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00.000Z` : value);
-    if (Number.isNaN(time)) {
-      issues.push({ path: [field], message: `${field} must be an ISO date or timestamp` });
-      return undefined;
-    }
-    const dayEnd = endOfDay && DATE_ONLY.test(value) ? 86_400_000 - 1 : 0;
-    return new Date(time + dayEnd).toISOString();
+    const normalized = parseDateBound(value, edge);
+    if (normalized === undefined) issues.push({ path: [field], message: `${field} ${DATE_BOUND_RULE}` });
+    return normalized;
   };
-  const fromDate = bound("fromDate", false);
-  const toDate = bound("toDate", true);
+  const fromDate = bound("fromDate", "start");
+  const toDate = bound("toDate", "end");
   if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
   return {
     ...filter,

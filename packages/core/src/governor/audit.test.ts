@@ -56,6 +56,40 @@ describe("normalizeAuditFilter", () => {
   });
 });
 
+describe("governor date filters", () => {
+  it("rejects the promise, rather than throwing at the call, when an audit date is bad", async () => {
+    const { governor } = createHarness();
+    const query = governor.queryAudit(TENANT, { fromDate: "garbage" });
+    expect(query).toBeInstanceOf(Promise);
+    await expect(query).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["fromDate"] }],
+    });
+  });
+
+  it("compares intents' createdFrom as an instant, whatever zone it is written in", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    await governor.submit(agentKey, {
+      type: "billing.send_invoice",
+      agentId: "billing-agent",
+      params: { customerId: "c", amount: 5 },
+    });
+    const [created] = (await governor.listIntents(TENANT)).items;
+    const at = Date.parse(created!.createdAt);
+    // The same instant written 30 minutes later in a zone one hour west: after creation, so none.
+    const later = new Date(at + 30 * 60_000 - 60 * 60_000).toISOString().replace("Z", "-01:00");
+    expect((await governor.listIntents(TENANT, { createdFrom: later })).total).toBe(0);
+    expect((await governor.listIntents(TENANT, { createdFrom: created!.createdAt.slice(0, 10) })).total).toBe(
+      1,
+    );
+    await expect(governor.listIntents(TENANT, { createdFrom: "garbage" })).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["createdFrom"] }],
+    });
+  });
+});
+
 describe("governor audit", () => {
   it("filters the trail by type, agent, intent and day when queried", async () => {
     const { governor, advance } = createHarness();

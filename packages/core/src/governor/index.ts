@@ -1,4 +1,5 @@
 export { agentSlug } from "./agent-slug";
+export { DATE_BOUND_RULE, parseDateBound } from "./date-bound";
 export { createGovernor } from "./governor";
 export {
   type CompleteIntentInput,

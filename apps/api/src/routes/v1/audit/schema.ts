@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { AuditEventSchema } from "@intendedops/core";
+import { AuditEventSchema, DATE_BOUND_RULE, parseDateBound } from "@intendedops/core";
 import { named } from "../../api-route";
 import { PaginationQuerySchema, pageOf } from "../pagination";
-import { parseDateBound } from "./date-bound";
 
 /**
  * A date or date-time bound, normalised to the stored ISO form so string comparison is exact
@@ -16,7 +15,7 @@ const dateBound = (name: string, edge: "start" | "end") =>
       if (bound !== undefined) return bound;
       ctx.addIssue({
         code: "custom",
-        message: `${name} must be a real calendar date (YYYY-MM-DD) or an ISO 8601 date-time such as 2024-01-15T10:30:00Z`,
+        message: `${name} ${DATE_BOUND_RULE}`,
       });
       return z.NEVER;
     })

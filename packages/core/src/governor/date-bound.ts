@@ -7,8 +7,13 @@ const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
 const HAS_ZONE = /(?:Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/** What a bound must be, for error messages that follow the parameter's name. */
+export const DATE_BOUND_RULE =
+  "must be a real calendar date (YYYY-MM-DD) or an ISO 8601 date-time such as 2024-01-15T10:30:00Z";
+
 /**
- * An audit date filter as the ISO timestamp the stores compare as strings, or undefined when it is
+ * A date filter (audit `fromDate`/`toDate`, intents' `createdFrom`) as the ISO timestamp the stores
+ * compare as strings, or undefined when it is
  * not a real calendar date (`YYYY-MM-DD`) or an RFC 3339 date-time (`2024-01-15T10:30:00Z`,
  * `…+02:00`). A bare date covers its whole UTC day (`start` at 00:00, `end` at 23:59:59.999); a
  * date-time without a zone is UTC, never the server's local time, so the answer does not depend on
