@@ -193,6 +193,27 @@ describe("evaluate with intentions", () => {
     expect(decide([gated], lookup(), compilePolicies([allow])).outcome).toBe("require_approval");
   });
 
+  it("labels an intent blocked by its agent's state with the intention it matches, not ambient", () => {
+    const intentions = compileIntentions([customerSupportLookup]);
+    const intent = lookup({ intention: "customer_support_lookup", dataElements: [ref("Account.Name")] });
+    const billingOnly = makeAgent({ id: "support-agent", domains: ["billing"], trustTier: "T4" });
+    const suspended = makeAgent({ id: "support-agent", domains: ["support"], status: "suspended" });
+    for (const blocked of [billingOnly, suspended]) {
+      const d = evaluate(intent, { agent: blocked, policies: compilePolicies([]), intentions, now: NOW });
+      expect(d.outcome).toBe("block");
+      expect(d.intention).toBe("customer_support_lookup");
+      expect(d.reasons).toHaveLength(1);
+    }
+    const uncovered = lookup({ type: "sales.lookup_lead", domain: "sales" });
+    const unmatched = evaluate(uncovered, {
+      agent: billingOnly,
+      policies: compilePolicies([]),
+      intentions,
+      now: NOW,
+    });
+    expect(unmatched.intention).toBe("ambient");
+  });
+
   it("records the intention label, or ambient, on the decision", () => {
     expect(decide([customerSupportLookup], lookup({ dataElements: [ref("Account.Name")] })).intention).toBe(
       "customer_support_lookup",

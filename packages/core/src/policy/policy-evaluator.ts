@@ -49,7 +49,7 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
       effect: "block",
       why,
     };
-    return precheckBlock(intent, agent, why, [entry], evaluatedAt);
+    return precheckBlock(intent, ctx, why, [entry], evaluatedAt);
   }
   const undeclared = declarationProblem(agent, intent);
   if (undeclared !== null) {
@@ -60,7 +60,7 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
       effect: "block",
       why: undeclared,
     };
-    return precheckBlock(intent, agent, undeclared, explain ? [ACTIVE_ENTRY, entry] : [entry], evaluatedAt);
+    return precheckBlock(intent, ctx, undeclared, explain ? [ACTIVE_ENTRY, entry] : [entry], evaluatedAt);
   }
 
   const trace: TraceEntry[] = explain ? [ACTIVE_ENTRY, DECLARED_ENTRY] : [];
@@ -220,21 +220,29 @@ const DECLARED_ENTRY: TraceEntry = Object.freeze({
   why: "Domain and intent type are declared by the agent",
 });
 
+/**
+ * The agent's own state blocks the intent before any rule is weighed. The intention it matches is
+ * still resolved, only to label the decision: every evaluation matches an active intention or falls
+ * into the ambient cluster, and an intent that names and fits an intention is not ambient traffic
+ * just because its agent may not send it.
+ */
 function precheckBlock(
   intent: EvaluationIntent,
-  agent: EvaluationAgent,
+  ctx: EvaluationContext,
   reason: string,
   trace: TraceEntry[],
   evaluatedAt: string,
 ): Decision {
+  const intention =
+    ctx.intentions === undefined ? "ambient" : applyIntention(ctx.intentions, intent, new Tally(), [], false);
   return {
     outcome: "block",
     reasons: [reason],
     riskLevel: intent.riskLevel,
-    trustTier: agent.trustTier,
+    trustTier: ctx.agent.trustTier,
     matchedPolicies: [],
     shadow: [],
-    intention: "ambient",
+    intention,
     trace,
     evaluatedAt,
   };
