@@ -138,6 +138,24 @@ describe.each(DIALECTS)("ambient clusters on %s", (dialect) => {
     expect(same.suggested.label).toBe("support_auto_categorize_2");
   });
 
+  it("gives each of several concurrent generalizations of one cluster its own free label", async () => {
+    await observeTraffic();
+    const [cluster] = await t.data("GET", "/v1/intentions/ambient");
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.request("POST", `/v1/intentions/ambient/${cluster.id}/generalize`, { key: t.keys.policy_write }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const labels = await Promise.all(responses.map(async (r) => (await r.json()).data.label));
+    expect(labels.sort()).toEqual([
+      "support_auto_categorize",
+      "support_auto_categorize_2",
+      "support_auto_categorize_3",
+      "support_auto_categorize_4",
+    ]);
+  });
+
   it("answers 404 when the cluster is unknown or another tenant's", async () => {
     await observeTraffic();
     const [cluster] = await t.data("GET", "/v1/intentions/ambient");
