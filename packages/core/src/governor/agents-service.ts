@@ -5,6 +5,7 @@ import type { Page } from "../storage/storage-port";
 import { initialTrust, overrideTrust } from "../trust/trust-progression";
 import { tierName } from "../trust/trust-tiers";
 import { agentSlug } from "./agent-slug";
+import { intentTypeIssues } from "./catalog-checks";
 import { type GovernorContext, notFound, parseInput, writeTransaction } from "./governor-context";
 import { SetTrustInputSchema } from "./governor-inputs";
 import type { Actor, AgentMetrics, PageInput } from "./governor-types";
@@ -152,8 +153,8 @@ function slugIssues(id: string): ValidationIssue[] {
 }
 
 /**
- * Declared domains must exist in the catalog; declared types must be catalog types or
- * `<known domain>.*` globs, so a typo fails at registration instead of blocking every intent.
+ * Declared domains must exist in the catalog, and declared types too (see `intentTypeIssues`), so a
+ * typo fails at registration instead of blocking every intent.
  */
 function declarationIssues(
   catalog: Catalog,
@@ -165,10 +166,5 @@ function declarationIssues(
   domains.forEach((domain, i) => {
     if (!known.has(domain)) issues.push({ path: ["domains", i], message: `Unknown domain: ${domain}` });
   });
-  intentTypes.forEach((type, i) => {
-    const glob = type.endsWith(".*") ? type.slice(0, -2) : null;
-    const ok = glob === null ? catalog.has(type) : known.has(glob);
-    if (!ok) issues.push({ path: ["intentTypes", i], message: `Unknown intent type: ${type}` });
-  });
-  return issues;
+  return [...issues, ...intentTypeIssues(catalog, intentTypes, "intentTypes")];
 }

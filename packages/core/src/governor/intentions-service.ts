@@ -1,7 +1,8 @@
-import { IntendedOpsError } from "../errors";
+import { formatIssues, IntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import { displayNameOf } from "../intentions/ambient";
 import { type Intention, type IntentionInput, IntentionInputSchema } from "../intentions/intention-schema";
+import { intentTypeIssues } from "./catalog-checks";
 import {
   type GovernorContext,
   notFound,
@@ -26,6 +27,7 @@ export function createIntentionsService(ctx: GovernorContext) {
     origin?: IntentionOrigin,
   ): Promise<Intention> {
     const body = parseInput(IntentionInputSchema, input);
+    assertKnownTypes(body.intent_types);
     return writeTransaction(ctx, actor, async (scope) => {
       const intention: Intention = {
         id: newId("intention", scope.now),
@@ -55,6 +57,7 @@ export function createIntentionsService(ctx: GovernorContext) {
 
   async function updateIntention(actor: Actor, id: string, input: IntentionPatch): Promise<Intention> {
     const patch = parseInput(IntentionPatchSchema, input);
+    if (patch.intent_types !== undefined) assertKnownTypes(patch.intent_types);
     return writeTransaction(ctx, actor, async (scope) => {
       const existing = await load(scope, id);
       if (existing.status !== "draft") {
@@ -114,6 +117,12 @@ export function createIntentionsService(ctx: GovernorContext) {
    * publishes (or a publish racing an archive or an edit) would otherwise both read `draft`
    * and both win.
    */
+  /** An intention whose types the catalog does not know would never match anything. */
+  function assertKnownTypes(intentTypes: readonly string[]): void {
+    const issues = intentTypeIssues(ctx.catalog, intentTypes, "intent_types");
+    if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
+  }
+
   async function load(scope: WriteScope, id: string): Promise<Intention> {
     const intention = await scope.tx.intentions.get(scope.tenantId, id, { forUpdate: true });
     if (!intention) throw notFound("Intention", id);

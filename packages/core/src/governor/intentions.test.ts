@@ -293,3 +293,31 @@ describe("governor intent tokens", () => {
     expect(intent.intentToken).toBeUndefined();
   });
 });
+
+describe("intention types", () => {
+  it("refuses types and domain globs the catalog does not know, on create and on update", async () => {
+    const { governor } = createHarness();
+    await expect(
+      governor.createIntention(admin, {
+        label: "typos",
+        intent_class: "lookup",
+        intent_types: ["billing.generate_statement", "nosuch.thing", "billing.nosuch", "nosuch.*"],
+      }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [
+        { path: ["intent_types", 1], message: "Unknown intent type: nosuch.thing" },
+        { path: ["intent_types", 2], message: "Unknown intent type: billing.nosuch" },
+        { path: ["intent_types", 3], message: "Unknown intent type: nosuch.*" },
+      ],
+    });
+    const draft = await governor.createIntention(admin, {
+      label: "statements",
+      intent_class: "reporting",
+      intent_types: ["billing.*"],
+    });
+    await expect(
+      governor.updateIntention(admin, draft.id, { intent_types: ["billing.nosuch"] }),
+    ).rejects.toMatchObject({ details: [{ path: ["intent_types", 0] }] });
+  });
+});
