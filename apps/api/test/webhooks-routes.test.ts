@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, DIALECTS, type TestApp } from "./support/test-app";
+import { createTestApp, DIALECTS, TENANT, type TestApp } from "./support/test-app";
 
 // A documentation address (TEST-NET-3): public by the guard's rules, and never contacted here.
 const PUBLIC_URL = "https://203.0.113.10/hooks";
@@ -172,6 +172,27 @@ describe.each(DIALECTS)("webhook routes on %s", (dialect) => {
       expect(Date.parse(rotated.previousSecretExpiresAt)).toBe(t.clock() + 24 * 60 * 60 * 1000);
       t.clock.advance(24 * 60 * 60 * 1000 + 1);
       expect((await t.data("GET", `/v1/webhooks/${created.id}`)).previousSecretExpiresAt).toBeNull();
+    });
+
+    it("loses neither a rotation nor an edit when rotations and PATCHes overlap", async () => {
+      const created = await create();
+      const results = await Promise.all([
+        ...Array.from({ length: 4 }, () => t.data("POST", `/v1/webhooks/${created.id}/rotate-secret`)),
+        t.data("PATCH", `/v1/webhooks/${created.id}`, { body: { description: "edited" } }),
+      ]);
+      const stored = await t.services.store.webhooks.endpoints.get(TENANT, created.id);
+      const box = t.services.webhooks.secrets;
+      const current = box.open(stored!.secret, created.id);
+      const previous = stored!.previousSecret === null ? null : box.open(stored!.previousSecret, created.id);
+      // Serialized rotations: the last one's secret signs, the one before it is the previous secret,
+      // and the edit stayed. Unserialized, two rotations read the same row and one secret vanished.
+      const issued = results.slice(0, 4).map((r) => r.secret);
+      expect(issued).toContain(current);
+      expect(issued).toContain(previous);
+      expect(previous).not.toBe(current);
+      expect(stored!.description).toBe("edited");
+      const chain = new Set([created.secret, ...issued]);
+      expect(chain.size).toBe(5);
     });
   });
 

@@ -36,6 +36,7 @@ export {
   ALL_EVENTS,
   type ClaimOptions,
   createWebhookRepos,
+  type EndpointRows,
   type InboundEndpointRecord,
   type InboundEndpointRepo,
   type InboundEndpointsTable,

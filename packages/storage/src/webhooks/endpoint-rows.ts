@@ -1,5 +1,6 @@
 import type { Page, PageRequest } from "@intendedops/core";
 import type { Kysely } from "kysely";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
 import { pageWindow, toPage } from "../repos/pagination";
 import { conflict, inserted } from "../repos/write-results";
 import type { WebhookDatabase } from "./webhook-tables";
@@ -24,7 +25,11 @@ export interface EndpointMapping<T extends EndpointTable, R> {
 export interface EndpointRows<R> {
   /** CONFLICT when the id exists. */
   insert(record: R): Promise<void>;
-  get(tenantId: string, id: string): Promise<R | undefined>;
+  /**
+   * `forUpdate` locks the row to the end of the transaction (PostgreSQL; SQLite's writer is
+   * already alone), for the read of a read-modify-write such as a secret rotation.
+   */
+  get(tenantId: string, id: string, options?: { forUpdate?: boolean }): Promise<R | undefined>;
   /** By id alone, across tenants. */
   find(id: string): Promise<R | undefined>;
   /** The tenant's endpoints, oldest first. */
@@ -39,13 +44,14 @@ export interface EndpointRows<R> {
  * Tenant-scoped CRUD over one endpoint table. The table name is a parameter, which Kysely's types
  * cannot follow generically, so the queries see one table of key columns only; the full row is
  * typed at the mapping, which is where the two tables differ.
- * @example const rows = endpointRows(db, "inbound_endpoints", "Inbound endpoint", { toRow, fromRow });
+ * @example const rows = endpointRows(db, "inbound_endpoints", "Inbound endpoint", { toRow, fromRow }, adapter);
  */
 export function endpointRows<T extends EndpointTable, R>(
   db: Kysely<WebhookDatabase>,
   table: T,
   label: string,
   mapping: EndpointMapping<T, R>,
+  adapter: DialectAdapter,
 ): EndpointRows<R> {
   const keyed = db as unknown as Kysely<{ endpoints: KeyColumns }>;
   // Kysely types one table at a time: the queries are typed as "endpoints" and run on `table`.
@@ -62,13 +68,9 @@ export function endpointRows<T extends EndpointTable, R>(
         .executeTakeFirstOrThrow();
       if (!inserted(result)) throw conflict(`${label} already exists: ${row.id}`, { id: row.id });
     },
-    async get(tenantId, id) {
-      const row = await keyed
-        .selectFrom(name)
-        .selectAll()
-        .where("id", "=", id)
-        .where("tenant_id", "=", tenantId)
-        .executeTakeFirst();
+    async get(tenantId, id, options) {
+      const query = keyed.selectFrom(name).selectAll().where("id", "=", id).where("tenant_id", "=", tenantId);
+      const row = await (options?.forUpdate ? adapter.lockRows(query) : query).executeTakeFirst();
       return row && fromRow(row);
     },
     async find(id) {

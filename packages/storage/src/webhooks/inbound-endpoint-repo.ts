@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "../repos/json-columns";
 import { inserted } from "../repos/write-results";
 import { type EndpointRows, endpointRows } from "./endpoint-rows";
@@ -66,8 +67,11 @@ function fromRow(row: InboundEndpointsTable): InboundEndpointRecord {
 }
 
 /** Inbound endpoints and the message ids each has accepted. */
-export function createInboundEndpointRepo(db: Kysely<WebhookDatabase>): InboundEndpointRepo {
-  const rows = endpointRows(db, "inbound_endpoints", "Inbound endpoint", { toRow, fromRow });
+export function createInboundEndpointRepo(
+  db: Kysely<WebhookDatabase>,
+  adapter: DialectAdapter,
+): InboundEndpointRepo {
+  const rows = endpointRows(db, "inbound_endpoints", "Inbound endpoint", { toRow, fromRow }, adapter);
   return {
     ...rows,
     async remember(endpointId, messageId, at) {

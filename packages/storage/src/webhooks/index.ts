@@ -7,6 +7,7 @@ import { createWebhookDeliveryRepo, type WebhookDeliveryRepo } from "./webhook-d
 import { createWebhookEndpointRepo, type WebhookEndpointRepo } from "./webhook-endpoint-repo";
 import { withWebhookTables } from "./webhook-tables";
 
+export type { EndpointRows } from "./endpoint-rows";
 export type { InboundEndpointRecord, InboundEndpointRepo } from "./inbound-endpoint-repo";
 export { type OutboxQueueRepo, type OutboxQueueSql, prepareOutboxQueueSql } from "./outbox-queue-repo";
 export { ALL_EVENTS, subscribes } from "./subscriptions";
@@ -51,9 +52,9 @@ export function createWebhookRepos(
 ): WebhookRepos {
   const wdb = withWebhookTables(db);
   return {
-    endpoints: createWebhookEndpointRepo(wdb),
+    endpoints: createWebhookEndpointRepo(wdb, adapter),
     deliveries: createWebhookDeliveryRepo(wdb, adapter),
     outbox: createOutboxQueueRepo(db, adapter, outboxSql),
-    inbound: createInboundEndpointRepo(wdb),
+    inbound: createInboundEndpointRepo(wdb, adapter),
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { DialectAdapter } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "../repos/json-columns";
 import { type EndpointRows, endpointRows } from "./endpoint-rows";
 import type { WebhookDatabase, WebhookEndpointsTable } from "./webhook-tables";
@@ -69,8 +70,11 @@ function fromRow(row: WebhookEndpointsTable): WebhookEndpointRecord {
 }
 
 /** Webhook endpoints; every tenant-facing method is scoped by tenant. */
-export function createWebhookEndpointRepo(db: Kysely<WebhookDatabase>): WebhookEndpointRepo {
-  const rows = endpointRows(db, "webhook_endpoints", "Webhook endpoint", { toRow, fromRow });
+export function createWebhookEndpointRepo(
+  db: Kysely<WebhookDatabase>,
+  adapter: DialectAdapter,
+): WebhookEndpointRepo {
+  const rows = endpointRows(db, "webhook_endpoints", "Webhook endpoint", { toRow, fromRow }, adapter);
   return {
     ...rows,
     async disable(tenantId, id, at, reason) {

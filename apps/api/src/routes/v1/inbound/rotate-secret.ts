@@ -2,8 +2,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
 import { rotateSecret } from "../../../webhooks/secret-rotation";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { changeEndpoint } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
-import { findInboundEndpoint, toInboundView } from "./inbound-view";
+import { toInboundView } from "./inbound-view";
 import { InboundEndpointWithSecretSchema } from "./schema";
 
 export const rotateInboundSecretRoute = defineRoute({
@@ -23,10 +24,19 @@ export const rotateInboundSecretRoute = defineRoute({
 
 export function registerRotateInboundSecret(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, rotateInboundSecretRoute, async (c, { params }) => {
-    const endpoint = await findInboundEndpoint(c, params.id);
     const now = c.get("clock")();
-    const { rotated, secret } = rotateSecret(endpoint, c.get("webhooks").secrets, now);
-    await c.get("store").webhooks.inbound.update(rotated);
+    let secret = "";
+    const rotated = await changeEndpoint(
+      c,
+      (repos) => repos.inbound,
+      "Inbound endpoint",
+      params.id,
+      (endpoint) => {
+        const rotation = rotateSecret(endpoint, c.get("webhooks").secrets, now);
+        secret = rotation.secret;
+        return rotation.rotated;
+      },
+    );
     return c.json({ data: { ...toInboundView(rotated, now), secret } });
   });
 }

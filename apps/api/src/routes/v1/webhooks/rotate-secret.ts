@@ -2,8 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
 import { rotateSecret } from "../../../webhooks/secret-rotation";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { changeEndpoint } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
-import { findWebhook } from "./find-webhook";
 import { WebhookWithSecretSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
@@ -24,10 +24,19 @@ export const rotateWebhookSecretRoute = defineRoute({
 
 export function registerRotateWebhookSecret(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, rotateWebhookSecretRoute, async (c, { params }) => {
-    const endpoint = await findWebhook(c, params.id);
     const now = c.get("clock")();
-    const { rotated, secret } = rotateSecret(endpoint, c.get("webhooks").secrets, now);
-    await c.get("store").webhooks.endpoints.update(rotated);
+    let secret = "";
+    const rotated = await changeEndpoint(
+      c,
+      (repos) => repos.endpoints,
+      "Webhook",
+      params.id,
+      (endpoint) => {
+        const rotation = rotateSecret(endpoint, c.get("webhooks").secrets, now);
+        secret = rotation.secret;
+        return rotation.rotated;
+      },
+    );
     return c.json({ data: { ...toWebhookView(rotated, now), secret } });
   });
 }

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
 import { assertWebhookUrl } from "../../../webhooks/ssrf-guard";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { changeEndpoint } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
 import { findWebhook } from "./find-webhook";
 import { UpdateWebhookBodySchema, WebhookViewSchema } from "./schema";
@@ -23,31 +24,37 @@ export const updateWebhookRoute = defineRoute({
 
 export function registerUpdateWebhook(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, updateWebhookRoute, async (c, { params, body }) => {
-    const endpoint = await findWebhook(c, params.id);
+    // The URL check resolves DNS: done before the transaction, which must not wait on the network.
+    await findWebhook(c, params.id);
+    const url =
+      body.url === undefined ? undefined : (await assertWebhookUrl(body.url, c.get("webhooks").guard)).href;
     const now = c.get("clock")();
     const at = new Date(now).toISOString();
-    const url =
-      body.url === undefined
-        ? endpoint.url
-        : (await assertWebhookUrl(body.url, c.get("webhooks").guard)).href;
-    let { disabledAt, disabledReason } = endpoint;
-    if (body.enabled === true) {
-      disabledAt = null;
-      disabledReason = null;
-    } else if (body.enabled === false && disabledAt === null) {
-      disabledAt = at;
-      disabledReason = DISABLED_BY_ADMIN;
-    }
-    const updated = {
-      ...endpoint,
-      url,
-      events: body.events ?? endpoint.events,
-      description: body.description === undefined ? endpoint.description : body.description || null,
-      disabledAt,
-      disabledReason,
-      updatedAt: at,
-    };
-    await c.get("store").webhooks.endpoints.update(updated);
+    const updated = await changeEndpoint(
+      c,
+      (repos) => repos.endpoints,
+      "Webhook",
+      params.id,
+      (endpoint) => {
+        let { disabledAt, disabledReason } = endpoint;
+        if (body.enabled === true) {
+          disabledAt = null;
+          disabledReason = null;
+        } else if (body.enabled === false && disabledAt === null) {
+          disabledAt = at;
+          disabledReason = DISABLED_BY_ADMIN;
+        }
+        return {
+          ...endpoint,
+          url: url ?? endpoint.url,
+          events: body.events ?? endpoint.events,
+          description: body.description === undefined ? endpoint.description : body.description || null,
+          disabledAt,
+          disabledReason,
+          updatedAt: at,
+        };
+      },
+    );
     return c.json({ data: toWebhookView(updated, now) });
   });
 }
