@@ -8,7 +8,8 @@ export const MAX_JSON_DEPTH = 64;
  * match), or NUL, which PostgreSQL's text cannot hold: SQLite stored it and PostgreSQL answered
  * 500, so neither is accepted, on either database.
  */
-const UNSTORABLE = /\p{Cs}|\u0000/u;
+const LONE_SURROGATE = /\p{Cs}/u;
+const unstorable = (text: string): boolean => LONE_SURROGATE.test(text) || text.includes("\0");
 
 type Path = (string | number)[];
 
@@ -41,7 +42,7 @@ export function assertStorableJson(value: unknown, text: string): void {
     const frame = stack.pop()!;
     const node = frame.value;
     if (typeof node === "string") {
-      if (checkStrings && UNSTORABLE.test(node))
+      if (checkStrings && unstorable(node))
         throw refuse(
           pathOf(frame),
           "String holds a NUL character or a lone surrogate, which cannot be stored",
@@ -57,7 +58,7 @@ export function assertStorableJson(value: unknown, text: string): void {
       continue;
     }
     for (const key in node) {
-      if (checkStrings && UNSTORABLE.test(key))
+      if (checkStrings && unstorable(key))
         throw refuse(pathOf(frame), "Key holds a NUL character or a lone surrogate, which cannot be stored");
       stack.push({ value: (node as Record<string, unknown>)[key], depth, key, parent: frame });
     }
