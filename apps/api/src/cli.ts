@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { createStore } from "@intendedops/storage";
+import type { KyselyStore } from "@intendedops/storage";
 import { TENANT_ID_RE } from "./api-key-format";
 import { issueApiKey, toApiKeyView } from "./api-key-service";
 import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./database-open";
 import { SCOPES, type Scope, ScopeSchema } from "./scopes";
 import { startServer } from "./server";
+import { StartupError } from "./startup-error";
 
 const USAGE = `Usage: intendedops <command> [options]
 
@@ -54,8 +56,9 @@ async function serveCommand(): Promise<void> {
     // A second signal means "now": skip the graceful wait.
     if (signals > 1) process.exit(1);
     server.services.logger.info({ signal }, "signal received");
+    // 1 when jobs or the database did not finish within SHUTDOWN_TIMEOUT_MS (stop() logged what).
     server.stop().then(
-      () => process.exit(0),
+      (outcome) => process.exit(outcome.clean ? 0 : 1),
       (error: unknown) => {
         process.stderr.write(`Shutdown failed: ${String(error)}\n`);
         process.exit(1);
@@ -66,9 +69,9 @@ async function serveCommand(): Promise<void> {
   process.on("SIGINT", shutdown);
 }
 
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof createStore>>) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await createStore({ url: config.databaseUrl });
+  const store = await openDatabase(config.databaseUrl);
   try {
     return await fn(store);
   } finally {
@@ -153,7 +156,8 @@ export async function runCli(argv: string[]): Promise<number> {
     } else throw new UsageError(`Unknown command "${command}"`);
     return 0;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof UsageError) {
+    // The operator's to fix (a variable, the port, the database): one line, no stack.
+    if (error instanceof ConfigError || error instanceof UsageError || error instanceof StartupError) {
       process.stderr.write(`${error.message}\n`);
       if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
       return 1;

@@ -33,6 +33,11 @@ describe("loadConfig", () => {
     expect(config.rateLimitPerMinute).toBe(50);
   });
 
+  it("reads DATABASE_POOL_SIZE, 10 connections by default", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
+  });
+
   it.each([["127.0.0.1"], ["0.0.0.0"], ["::"], ["::1"], ["localhost"], ["api.internal.example.com"]])(
     "accepts HOST %s",
     (value) => {
@@ -61,6 +66,9 @@ describe("loadConfig", () => {
     ["INTENDEDOPS_BOOTSTRAP_KEY", "intendedops_Bad_Tenant_0123456789abcdefghijKL"],
     ["RATE_LIMIT_PER_MINUTE", "0"],
     ["METRICS_TOKEN", "short"],
+    ["DATABASE_POOL_SIZE", "0"],
+    ["DATABASE_POOL_SIZE", "ten"],
+    ["DATABASE_POOL_SIZE", "1001"],
   ])("names %s in the error when its value is %j", (variable, value) => {
     let thrown: unknown;
     try {

@@ -23,6 +23,8 @@ export interface AppConfig {
   host: string;
   /** `file:<path>`, `file::memory:` or `postgres://…`. */
   databaseUrl: string;
+  /** `DATABASE_POOL_SIZE`: PostgreSQL connections for queries (the health check has one more of its own). */
+  databasePoolSize: number;
   /** Keys created with `admin` scope at start if missing (their tenants too). */
   bootstrapKeys: string[];
   logLevel: LogLevel;
@@ -104,6 +106,7 @@ const VARIABLES = {
   PORT: { schema: integer(0, 65_535), fallback: "3000" },
   HOST: { schema: host, fallback: "127.0.0.1" },
   DATABASE_URL: { schema: databaseUrl, fallback: DEFAULT_DATABASE_URL },
+  DATABASE_POOL_SIZE: { schema: integer(1, 1000), fallback: "10" },
   INTENDEDOPS_BOOTSTRAP_KEY: { schema: bootstrapKeys, fallback: "" },
   LOG_LEVEL: {
     schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }),
@@ -153,6 +156,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: readVariable(env, "PORT"),
     host: readVariable(env, "HOST"),
     databaseUrl: readVariable(env, "DATABASE_URL"),
+    databasePoolSize: readVariable(env, "DATABASE_POOL_SIZE"),
     bootstrapKeys: readVariable(env, "INTENDEDOPS_BOOTSTRAP_KEY"),
     logLevel: readVariable(env, "LOG_LEVEL"),
     metricsToken: readVariable(env, "METRICS_TOKEN"),

@@ -1,17 +1,20 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener, type ServerType } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { getMetricsCollector, IntendedOps_METRICS, metrics } from "@intendedops/core";
 import { createApp } from "./app";
 import { bootstrapKeys } from "./bootstrap";
 import type { AppConfig } from "./config";
 import type { AppEnv, Services } from "./context";
+import { createHttpServer, type HttpServer, listen } from "./http-server";
 import { createExpiryJob } from "./jobs/expire-approvals";
 import { createJobRegistry, type JobRegistry } from "./jobs/job-registry";
 import { registerWebhookJobs } from "./jobs/webhook-jobs";
 import { createServices, type ServiceOptions } from "./services";
+import { type ShutdownOutcome, shutDown } from "./shutdown";
 import { createSubmissionListener } from "./submission-listener";
+
+export type { ShutdownOutcome } from "./shutdown";
 
 export interface RunningServer {
   /** `http://host:port` actually bound (port 0 picks a free one). */
@@ -20,8 +23,12 @@ export interface RunningServer {
   app: OpenAPIHono<AppEnv>;
   services: Services;
   jobs: JobRegistry;
-  /** Stop accepting, let in-flight requests finish (up to the shutdown timeout), stop jobs, close the database. */
-  stop(): Promise<void>;
+  /**
+   * Stop accepting, let in-flight requests finish (up to the shutdown timeout), stop jobs, close the
+   * database. Resolves within the shutdown timeout plus a second even when the database hangs; the
+   * outcome says whether everything finished (the CLI exits 1 when it did not).
+   */
+  stop(): Promise<ShutdownOutcome>;
 }
 
 export interface StartOptions extends ServiceOptions {
@@ -29,44 +36,17 @@ export interface StartOptions extends ServiceOptions {
   print?: (line: string) => void;
 }
 
-function listen(
-  fetch: OpenAPIHono<AppEnv>["fetch"],
-  config: AppConfig,
-  services: Services,
-): Promise<ServerType> {
-  // What @hono/node-server's serve() builds, with the hottest route in front of the Hono app.
-  const honoListener = getRequestListener(fetch, { hostname: config.host });
+/** What @hono/node-server's serve() builds, with the hottest route in front of the Hono app. */
+function createApiServer(app: OpenAPIHono<AppEnv>, config: AppConfig, services: Services): HttpServer {
+  const honoListener = getRequestListener(app.fetch, { hostname: config.host });
   const submissions = createSubmissionListener(services);
-  return new Promise((resolve, reject) => {
-    const server = createServer((req, res) => {
-      if (!submissions(req, res)) void honoListener(req, res);
-    });
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve(server));
+  return createHttpServer((req, res) => {
+    if (!submissions(req, res)) void honoListener(req, res);
   });
 }
 
-/**
- * Open the database (migrations run), create missing bootstrap keys, start HTTP and the jobs.
- * @example const server = await startServer(loadConfig()); await server.stop();
- */
-export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const services = await createServices(config, options);
-  const { logger, store } = services;
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-
-  const boot = await bootstrapKeys(store, config.bootstrapKeys, services.clock());
-  for (const prefix of boot.created) logger.info({ keyPrefix: prefix }, "bootstrap API key created");
-  for (const prefix of boot.skippedRevoked) {
-    logger.warn({ keyPrefix: prefix }, "bootstrap API key was revoked earlier; not re-created");
-  }
-  if (boot.generatedKey) {
-    print(`Admin API key (shown once, store it now): ${boot.generatedKey}`);
-  }
-
-  const app = createApp(services);
-  const server = await listen(app.fetch, config, services);
-
+function startJobs(services: Services): JobRegistry {
+  const { logger, config } = services;
   const jobs = createJobRegistry({
     processed: (job, count) => {
       if (count > 0) getMetricsCollector().increment(IntendedOps_METRICS.JOBS_PROCESSED, { job }, count);
@@ -82,40 +62,56 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   jobs.register(createExpiryJob(services.governor, config.jobIntervalMs, services.clock));
   registerWebhookJobs(jobs, services);
   jobs.start();
+  return jobs;
+}
 
-  const address = server.address() as AddressInfo;
+/** Create missing bootstrap keys, or on an empty database the one-time admin key, and report them. */
+async function bootstrap(services: Services, print: (line: string) => void): Promise<void> {
+  const { logger, store, config } = services;
+  const boot = await bootstrapKeys(store, config.bootstrapKeys, services.clock());
+  for (const prefix of boot.created) logger.info({ keyPrefix: prefix }, "bootstrap API key created");
+  for (const prefix of boot.skippedRevoked) {
+    logger.warn({ keyPrefix: prefix }, "bootstrap API key was revoked earlier; not re-created");
+  }
+  if (boot.generatedKey) {
+    print(`Admin API key (shown once, store it now): ${boot.generatedKey}`);
+  }
+}
+
+/**
+ * Open the database (migrations run), bind the port, create missing bootstrap keys, then serve
+ * and start the jobs. A port that cannot be bound rejects with a StartupError naming HOST and PORT.
+ * @example const server = await startServer(loadConfig()); await server.stop();
+ */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const services = await createServices(config, options);
+  const { logger, store } = services;
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const app = createApp(services);
+  const http = createApiServer(app, config, services);
+  try {
+    // The port first: the first start's admin key is shown once, so it is generated only once the
+    // server is sure to run. A start that fails here leaves an empty database empty.
+    await listen(http.server, config);
+    await bootstrap(services, print);
+  } catch (error) {
+    http.server.close();
+    http.server.closeAllConnections();
+    if (!options.store) await store.close();
+    throw error;
+  }
+  http.open();
+  const jobs = startJobs(services);
+
+  const address = http.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, database: store.dialect }, "IntendedOps API listening");
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<ShutdownOutcome> | undefined;
   const stop = () => {
-    stopping ??= (async () => {
-      logger.info("shutting down: no new connections, finishing in-flight requests");
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // close() waits for every open socket. A keep-alive socket with no request in flight would
-      // hold it forever, so idle sockets are closed now and whenever a request in flight finishes;
-      // sockets still busy at the deadline are cut.
-      const http = server as ServerType & {
-        closeIdleConnections?: () => void;
-        closeAllConnections?: () => void;
-      };
-      http.closeIdleConnections?.();
-      const sweep = setInterval(() => http.closeIdleConnections?.(), 25);
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, config.shutdownTimeoutMs);
-      });
-      await Promise.race([closed, deadline]);
-      clearInterval(sweep);
-      clearTimeout(timer);
-      http.closeAllConnections?.();
-      await jobs.stop();
-      await store.close();
-      logger.info("stopped");
-      // The destination is asynchronous: let the last lines reach stdout before the process exits.
-      await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    })();
+    stopping ??= shutDown({ http, jobs, store, logger, timeoutMs: config.shutdownTimeoutMs });
     return stopping;
   };
 

@@ -1,8 +1,9 @@
 import { createGovernor } from "@intendedops/core";
-import { createSigningKeyRepo, createStore, type KyselyStore } from "@intendedops/storage";
+import { createSigningKeyRepo, type KyselyStore } from "@intendedops/storage";
 import pino, { type Logger } from "pino";
 import type { AppConfig } from "./config";
 import type { Services } from "./context";
+import { openDatabase } from "./database-open";
 import { createDomainCatalog } from "./domain-catalog";
 import { createKeyResolver } from "./key-resolver";
 import { createRateLimiter } from "./rate-limiter";
@@ -31,13 +32,21 @@ export function createLogger(level: AppConfig["logLevel"]): Logger {
   );
 }
 
-/** Open the store (migrating it) and build every service the app runs on. */
+/**
+ * Open the store (migrating it) and build every service the app runs on. A database that cannot
+ * be opened rejects with a StartupError naming DATABASE_URL.
+ */
 export async function createServices(config: AppConfig, options: ServiceOptions = {}): Promise<Services> {
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? createLogger(config.logLevel);
   const store =
     options.store ??
-    (await createStore({ url: config.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) }));
+    (await openDatabase(config.databaseUrl, {
+      poolSize: config.databasePoolSize,
+      // Idle-connection failures, slow queries and (at debug) failed queries go to the app's log.
+      logger,
+      ...(options.schema ? { schema: options.schema } : {}),
+    }));
   const catalog = createDomainCatalog();
   const webhooks = createWebhookService({
     ...options.webhooks,

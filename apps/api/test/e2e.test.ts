@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
 import { redirectGuideFetch } from "./support/guide-fetch-redirect";
 import { type ServerProcess, spawnServer } from "./support/server-process";
+import { PG_URL } from "./support/test-app";
 
 const API_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -569,6 +571,53 @@ describe("first start", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("Invalid environment variable PORT");
   });
+});
+
+describe("start-up errors", () => {
+  const cli = (args: string[], env: Record<string, string>) =>
+    run(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@intendedops/source", "src/cli.ts", ...args],
+      env,
+    );
+
+  it("exits 1 naming HOST and PORT when the port is taken, leaving no key; the next start prints it once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "intendedops-taken-"));
+    const env = { DATABASE_URL: `file:${join(dir, "first.db")}`, INTENDEDOPS_BOOTSTRAP_KEY: "" };
+    const blocker = createTcpServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const failed = cli(["serve"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
+      expect(failed.stderr).toBe(
+        `Cannot listen on HOST=127.0.0.1 PORT=${port}: the port is already in use (EADDRINUSE)\n`,
+      );
+      expect(failed.status).toBe(1);
+      expect(failed.stdout).not.toContain("Admin API key");
+      const server = await spawnServer({ env });
+      await vi.waitFor(() => expect(server.stdout()).toContain("Admin API key"));
+      expect(server.stdout().match(/Admin API key/g)).toHaveLength(1);
+      expect(await server.stop()).toBe(0);
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("exits 1 with one line naming DATABASE_URL, without its password, when the database cannot be opened", () => {
+    const refused = cli(["keys", "list"], { DATABASE_URL: "postgres://postgres:s3cret@127.0.0.1:5999/x" });
+    expect(refused.stderr).toBe(
+      "Cannot open the database at DATABASE_URL (postgres://postgres:***@127.0.0.1:5999/x): connect ECONNREFUSED 127.0.0.1:5999\n",
+    );
+    expect(refused.status).toBe(1);
+    const missingUrl = new URL(PG_URL);
+    missingUrl.pathname = "/intendedops_no_such_db";
+    const missing = cli(["serve"], { DATABASE_URL: missingUrl.toString(), PORT: "0" });
+    expect(missing.stderr).toBe(
+      `Cannot open the database at DATABASE_URL (${missingUrl}): database "intendedops_no_such_db" does not exist\n`,
+    );
+    expect(missing.status).toBe(1);
+  }, 60_000);
 });
 
 describe("intendedops CLI", () => {

@@ -1,8 +1,9 @@
 import type { KyselyConfig, LogEvent } from "kysely";
+import pg from "pg";
 import type { OpenDatabase, StoreLogger } from "./dialects/dialect-adapter";
 import { openPostgres } from "./dialects/postgres";
 import { openSqlite } from "./dialects/sqlite";
-import { createKyselyStore, type KyselyStore } from "./kysely-store";
+import { createKyselyStore, type HealthProbe, type KyselyStore } from "./kysely-store";
 import { migrateToLatest } from "./migrate";
 import { DEFAULT_STORE_URL, parseStoreUrl } from "./store-url";
 
@@ -16,7 +17,10 @@ export interface StoreOptions {
   schema?: string;
   /** Run pending migrations while opening (default true). */
   migrate?: boolean;
-  /** PostgreSQL pool size (default 10). */
+  /**
+   * PostgreSQL pool size (default 10). `ping()` uses one more connection of its own, opened at
+   * the first ping, so a pool busy with transactions does not read as a database that is down.
+   */
   poolSize?: number;
   /** SQLite: how long a write waits for another process's write lock, in ms (default 5000). */
   busyTimeoutMs?: number;
@@ -47,6 +51,43 @@ function slowQueryLog(logger: StoreLogger | undefined, slowQueryMs: number): Kys
     } else if (event.queryDurationMillis >= slowQueryMs) {
       logger.warn({ sql: event.query.sql, durationMs: event.queryDurationMillis }, "slow query");
     }
+  };
+}
+
+/** A ping that does not answer within this long gives its connection up (the next ping opens another). */
+const PING_TIMEOUT_MS = 5_000;
+
+/**
+ * PostgreSQL's health probe: `select 1` on a one-connection pool of its own, created at the first
+ * ping. On the store's pool the ping would queue behind transactions when every connection is
+ * checked out, and measure the queue instead of the database.
+ */
+function postgresProbe(url: string, logger: StoreLogger | undefined): HealthProbe {
+  let pool: pg.Pool | undefined;
+  const open = () => {
+    const created = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      connectionTimeoutMillis: PING_TIMEOUT_MS,
+      // pool.query releases a client whose query failed or timed out by destroying it, so a
+      // connection that hangs never blocks the pings after it.
+      query_timeout: PING_TIMEOUT_MS,
+    });
+    // Unheard, an 'error' event ends the process: the idle connection's and the checked-out one's.
+    created.on("error", (error) => logger?.warn({ err: error }, "idle PostgreSQL ping connection failed"));
+    created.on("connect", (client) => {
+      client.on("error", (error) => logger?.warn({ err: error }, "PostgreSQL ping connection failed"));
+    });
+    return created;
+  };
+  return {
+    async ping() {
+      pool ??= open();
+      await pool.query("select 1");
+    },
+    async close() {
+      await pool?.end();
+    },
   };
 }
 
@@ -88,5 +129,6 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
       throw error;
     }
   }
-  return createKyselyStore(open, options.clock ?? Date.now);
+  const probe = location.dialect === "postgres" ? postgresProbe(location.url, options.logger) : undefined;
+  return createKyselyStore(open, options.clock ?? Date.now, probe);
 }

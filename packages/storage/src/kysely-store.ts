@@ -60,6 +60,14 @@ export interface KyselyStore extends StoragePort {
 
 const NO_HOOKS: TransactionHooks = { sealBatch: () => {} };
 
+/** How the store answers `ping()` when the dialect needs more than a query on the pool. */
+export interface HealthProbe {
+  /** Resolves when the database answered; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Releases what the probe holds; `ping()` is not called afterwards. */
+  close(): Promise<void>;
+}
+
 /** Every hot statement of the store, compiled once for its dialect (repos/prepared-sql.ts). */
 function prepareStatements({ db, adapter }: OpenDatabase) {
   return {
@@ -119,13 +127,17 @@ function kyselyTransactions(db: OpenDatabase["db"]): TransactionRunner {
   return (fn) => db.transaction().execute((trx) => fn(trx, { sealBatch: () => {} }));
 }
 
-/** Wraps an open database as a KyselyStore. */
-export function createKyselyStore(open: OpenDatabase, clock: () => number): KyselyStore {
+/**
+ * Wraps an open database as a KyselyStore. `probe` answers `ping()` instead of a query on the
+ * pool (PostgreSQL: a connection of its own) and closes with the store.
+ */
+export function createKyselyStore(open: OpenDatabase, clock: () => number, probe?: HealthProbe): KyselyStore {
   const statements = prepareStatements(open);
   const root = createRepos(open, clock, statements);
   const runTransaction = open.transactions ?? kyselyTransactions(open.db);
   // A group-commit batch hands every member the same handle and hooks: build its repos once.
   const batchRepos = new WeakMap<TransactionHooks, KyselyTx>();
+  let closed = false;
   const reposFor = (db: OpenDatabase["db"], hooks: TransactionHooks): KyselyTx => {
     let repos = batchRepos.get(hooks);
     if (!repos) {
@@ -144,16 +156,19 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number): Kyse
     transaction: (fn) => runTransaction((db, hooks) => fn(reposFor(db, hooks))),
     read: (fn) => fn(root),
     async ping() {
+      if (closed) return false;
       try {
-        await open.db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
+        if (probe) await probe.ping();
+        else await open.db.selectNoFrom((eb) => eb.lit(1).as("one")).execute();
         return true;
       } catch {
         return false;
       }
     },
     async close() {
+      closed = true;
       await open.beforeClose?.();
-      await open.db.destroy();
+      await Promise.all([probe?.close(), open.db.destroy()]);
     },
   };
 }

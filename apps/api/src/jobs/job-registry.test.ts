@@ -47,6 +47,35 @@ describe("createJobRegistry", () => {
     expect(finished).toBe(true);
   });
 
+  it("names the jobs with a run in progress when asked, and none once they finish", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const jobs = createJobRegistry();
+    jobs.register({
+      name: "stuck",
+      intervalMs: 3_600_000,
+      run: async () => {
+        started();
+        await gate;
+        return 0;
+      },
+    });
+    jobs.register({ name: "idle", intervalMs: 3_600_000, run: async () => 0 });
+    jobs.start();
+    jobs.wake("stuck");
+    await running;
+    expect(jobs.running()).toEqual(["stuck"]);
+    release();
+    await jobs.stop();
+    expect(jobs.running()).toEqual([]);
+  });
+
   it("refuses a second job with the same name when registering", () => {
     const jobs = createJobRegistry();
     jobs.register({ name: "a", intervalMs: 10, run: async () => 0 });

@@ -29,6 +29,8 @@ export interface JobRegistry {
   start(): void;
   /** Stop the timers and wait for runs in progress, so the database can close safely. */
   stop(): Promise<void>;
+  /** Names of the jobs with a run in progress (what a shutdown that timed out still waits for). */
+  running(): string[];
   /** Run one job now (tests, CLI). */
   runOnce(name: string): Promise<number>;
   /**
@@ -104,6 +106,9 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...active.values()]);
+    },
+    running() {
+      return [...active.keys()];
     },
     async runOnce(name) {
       const job = jobs.get(name);
