@@ -20,7 +20,7 @@ Commands:
   keys revoke --tenant <id> <keyId>       Revoke a key; it stops working at once
 
 Scopes: ${SCOPES.join(", ")}
-Environment: PORT, HOST, DATABASE_URL, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN (see docs/configuration.md)`;
+Environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN (see docs/configuration.md)`;
 
 class UsageError extends Error {}
 

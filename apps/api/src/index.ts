@@ -32,5 +32,6 @@ export {
   type RouteInput,
 } from "./routes/api-route";
 export { hasPermission, type Permission, SCOPES, type Scope } from "./scopes";
-export { type RunningServer, type StartOptions, startServer } from "./server";
+export { type RunningServer, type ShutdownOutcome, type StartOptions, startServer } from "./server";
 export { createLogger, createServices, type ServiceOptions } from "./services";
+export { StartupError } from "./startup-error";
