@@ -138,6 +138,13 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
   // A group-commit batch hands every member the same handle and hooks: build its repos once.
   const batchRepos = new WeakMap<TransactionHooks, KyselyTx>();
   let closed = false;
+  const { inputError } = open.adapter;
+  const asInputError = <T>(work: Promise<T>): Promise<T> =>
+    inputError === undefined
+      ? work
+      : work.catch((error: unknown) => {
+          throw inputError(error) ?? error;
+        });
   const reposFor = (db: OpenDatabase["db"], hooks: TransactionHooks): KyselyTx => {
     let repos = batchRepos.get(hooks);
     if (!repos) {
@@ -153,8 +160,8 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
     apiKeys: root.apiKeys,
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
-    transaction: (fn) => runTransaction((db, hooks) => fn(reposFor(db, hooks))),
-    read: (fn) => fn(root),
+    transaction: (fn) => asInputError(runTransaction((db, hooks) => fn(reposFor(db, hooks)))),
+    read: (fn) => asInputError(fn(root)),
     async ping() {
       if (closed) return false;
       try {

@@ -1,3 +1,4 @@
+import type { IntendedOpsError } from "@intendedops/core";
 import type { ColumnDataType, Kysely, SelectQueryBuilder } from "kysely";
 import type { Database } from "../database";
 import type { BatchMemo } from "./batch-memo";
@@ -31,6 +32,12 @@ export interface DialectAdapter {
   claimRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** True when `error` is the database's unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /**
+   * The caller's mistake a database error stands for, as the domain error to throw instead, or
+   * undefined for any other failure. Where one database refuses a value the other stores, the
+   * store answers as for bad input rather than failing as if the database were broken.
+   */
+  inputError?(error: unknown): IntendedOpsError | undefined;
 }
 
 /** Runs SQL compiled once per store (repos/prepared-sql.ts) on one connection, pool or transaction. */

@@ -31,4 +31,16 @@ describe("PostgreSQL connections the server ends", () => {
     await expect(transaction).rejects.toThrow(/terminat/i);
     expect(await store.ping()).toBe(true);
   });
+
+  it("answers VALIDATION_ERROR, not a driver error, for text holding NUL, in writes and in reads", async () => {
+    const { store } = ctx;
+    await expect(store.transaction((tx) => tx.tenants.ensure("nul\u0000tenant"))).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      message: expect.stringContaining("NUL"),
+    });
+    await expect(store.read((tx) => tx.agents.get("acme", "agent\u0000x"))).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+    });
+    expect(await store.ping()).toBe(true);
+  });
 });

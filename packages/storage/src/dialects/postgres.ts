@@ -41,7 +41,20 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     lockRows: (query) => query.forUpdate(),
     claimRows: (query) => query.forUpdate().skipLocked(),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
+    inputError: unstorableText,
   };
+}
+
+/**
+ * PostgreSQL's text cannot hold NUL (`\u0000`): 22P05 in JSON values, 22021 in text columns and
+ * parameters. SQLite stores it, so embedders on PostgreSQL got a raw driver error for an intent
+ * the SQLite store accepts; it is the caller's input that cannot be stored.
+ */
+function unstorableText(error: unknown): IntendedOpsError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== "22P05" && code !== "22021") return undefined;
+  const message = "Text holds a NUL character (\\u0000), which PostgreSQL cannot store";
+  return new IntendedOpsError("VALIDATION_ERROR", message, [{ path: [], message }]);
 }
 
 /** `create schema if not exists`, tolerating the race in which another process creates it first. */
