@@ -108,6 +108,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, database: store.dialect }, "IntendedOps API listening");
+  if (config.secretKey === undefined) {
+    // Webhook secrets and the token signing key must stay readable to sign, so they cannot be
+    // hashed like API keys; without a key they are stored as they are. Say so at every start.
+    logger.warn(
+      "INTENDEDOPS_SECRET_KEY is not set: webhook secrets and the intent-token signing key are stored unencrypted",
+    );
+  }
 
   let stopping: Promise<ShutdownOutcome> | undefined;
   const stop = () => {

@@ -14,6 +14,21 @@ import { startServer } from "../src/server";
 import { BILLING_AGENT, createTestClock, PG_URL, SEND_INVOICE } from "./support/test-app";
 
 describe("startServer", () => {
+  it("warns at start when secrets would be stored unencrypted, and not when a key is set", async () => {
+    const warnings = async (env: Record<string, string>) => {
+      const lines: { level: number; msg: string }[] = [];
+      const sink = { write: (line: string) => lines.push(JSON.parse(line)) };
+      const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: "file::memory:", ...env }), {
+        logger: pino({ level: "info" }, sink),
+        print: () => {},
+      });
+      await server.stop();
+      return lines.filter((l) => l.level === 40 && l.msg.includes("INTENDEDOPS_SECRET_KEY"));
+    };
+    expect(await warnings({})).toHaveLength(1);
+    expect(await warnings({ INTENDEDOPS_SECRET_KEY: "k".repeat(40) })).toHaveLength(0);
+  });
+
   it("expires overdue approvals in the background and closes the store when stopped", async () => {
     const clock = createTestClock();
     const store = await createStore({ url: "file::memory:", clock });
