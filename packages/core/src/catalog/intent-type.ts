@@ -3,7 +3,7 @@ import type { IntentClass, RiskLevel, ValueCategory } from "../model/enums";
 
 /** Settings an estimator may read (hourly rate, per-type risk-mitigation values, …). */
 export interface ValueEstimatorSettings {
-  /** Dollars per hour used to price minutes saved. Default 60. */
+  /** Hourly rate in cents used to price minutes saved. Default 6000 ($60 an hour). */
   hourlyRateCents: number;
   /** Value per intent type (cents) for risk-mitigation estimates; falls back to the type's own default. */
   riskMitigationCents: Readonly<Record<string, number>>;
