@@ -38,6 +38,7 @@ function setBudgetHeaders(setHeader: (name: string, value: string) => void, verd
  * Count one request against its bucket and set the rate-limit headers through `setHeader`;
  * throws RATE_LIMITED (after setting `Retry-After`) when the bucket is over its limit. Requests
  * without a valid key count against their client address, which also slows down key guessing.
+ * With `spend` false (unmetered paths) the headers report the budget as it stands, untouched.
  */
 export function countRequest(
   limiter: RateLimiter,
@@ -46,27 +47,16 @@ export function countRequest(
   remoteAddress: string | undefined,
   now: number,
   setHeader: (name: string, value: string) => void,
+  spend = true,
 ): void {
   const limit = caller?.rateLimitPerMinute ?? defaultLimit;
-  const verdict = limiter.hit(bucketOf(caller, remoteAddress), limit, now);
+  const bucket = bucketOf(caller, remoteAddress);
+  const verdict = spend ? limiter.hit(bucket, limit, now) : limiter.peek(bucket, limit, now);
   setBudgetHeaders(setHeader, verdict);
-  if (!verdict.allowed) {
+  if (spend && !verdict.allowed) {
     setHeader("Retry-After", String(verdict.resetSeconds));
     throw new IntendedOpsError("RATE_LIMITED", "Too many requests");
   }
-}
-
-/** Set the same headers for an unmetered request: its bucket's budget as it stands, untouched. */
-function reportBudget(
-  limiter: RateLimiter,
-  defaultLimit: number,
-  caller: Caller | undefined,
-  remoteAddress: string | undefined,
-  now: number,
-  setHeader: (name: string, value: string) => void,
-): void {
-  const limit = caller?.rateLimitPerMinute ?? defaultLimit;
-  setBudgetHeaders(setHeader, limiter.peek(bucketOf(caller, remoteAddress), limit, now));
 }
 
 /**
@@ -76,14 +66,14 @@ function reportBudget(
 export function rateLimit(defaultLimit: number) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const remoteAddress = (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
-    const budget = isUnmetered(c.req.method, c.req.path) ? reportBudget : countRequest;
-    budget(
+    countRequest(
       c.get("rateLimiter"),
       defaultLimit,
       c.get("caller"),
       remoteAddress,
       c.get("clock")(),
       (name, value) => c.header(name, value),
+      !isUnmetered(c.req.method, c.req.path),
     );
     return next();
   });
