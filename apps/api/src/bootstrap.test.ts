@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PG_URL } from "../test/support/test-app";
 import { generateApiKey, hashApiKey } from "./api-key-format";
 import { bootstrapKeys } from "./bootstrap";
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 describe("bootstrapKeys", () => {
   let store: KyselyStore;
