@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { getMetricsCollector, IntendedOps_METRICS } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BILLING_AGENT, createTestApp, DIALECTS, TENANT, type TestApp } from "./support/test-app";
+import {
+  BILLING_AGENT,
+  createTestApp,
+  DIALECTS,
+  submitInvoice,
+  TENANT,
+  type TestApp,
+} from "./support/test-app";
 import { StandardWebhook } from "./webhooks-support";
 
 interface Signed {
@@ -50,19 +57,9 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
 
   /** An approved invoice, waiting for its executor's report. */
   async function approvedIntent(): Promise<string> {
-    customer += 1;
-    const submitted = await t.data("POST", "/v1/intents", {
-      key: t.keys.agent,
-      body: {
-        type: "billing.send_invoice",
-        domain: "billing",
-        agentId: "billing-agent",
-        params: { customerId: `cust_${customer}`, amount: 120 },
-      },
-    });
-    const details = await t.data("GET", `/v1/intents/${submitted.intentId}`);
-    await t.data("POST", `/v1/approvals/${details.approval.id}/approve`, { key: t.keys.approver });
-    return submitted.intentId;
+    const { intentId, approvalId } = await submitInvoice(t);
+    await t.data("POST", `/v1/approvals/${approvalId}/approve`, { key: t.keys.approver });
+    return intentId;
   }
 
   const post = (path: string, signed: Signed) =>

@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BILLING_AGENT, createTestApp, type RequestOptions, type TestApp } from "../support/test-app";
+import {
+  BILLING_AGENT,
+  createTestApp,
+  type RequestOptions,
+  submitInvoice,
+  type TestApp,
+} from "../support/test-app";
 
-let invoices = 0;
 /** A fresh invoice from the T0 billing agent awaits a human: the id of its pending approval. */
 async function pendingApproval(t: TestApp): Promise<string> {
-  invoices += 1;
-  const submitted = await t.data("POST", "/v1/intents", {
-    key: t.keys.agent,
-    body: {
-      type: "billing.send_invoice",
-      domain: "billing",
-      agentId: "billing-agent",
-      params: { customerId: `cust_${invoices}`, amount: 100 + invoices },
-    },
-  });
-  return (await t.data("GET", `/v1/intents/${submitted.intentId}`)).approval.id;
+  return (await submitInvoice(t)).approvalId!;
 }
 
 describe("app error envelope", () => {

@@ -144,3 +144,26 @@ export const SEND_INVOICE = {
   description: "Send monthly subscription invoice",
   idempotencyKey: "invoice-cust_123-2024-01",
 };
+
+let invoicesSubmitted = 0;
+
+/**
+ * A fresh invoice from the billing agent (a T0 agent's waits for a human), each for another
+ * customer so no two share a body: its intent id and, when it waits, its approval's id.
+ */
+export async function submitInvoice(
+  t: TestApp,
+): Promise<{ intentId: string; approvalId: string | undefined }> {
+  invoicesSubmitted += 1;
+  const { intentId } = await t.data("POST", "/v1/intents", {
+    key: t.keys.agent,
+    body: {
+      ...SEND_INVOICE,
+      idempotencyKey: undefined,
+      description: undefined,
+      params: { customerId: `cust_${invoicesSubmitted}`, amount: 100 + invoicesSubmitted },
+    },
+  });
+  const details = await t.data("GET", `/v1/intents/${intentId}`);
+  return { intentId, approvalId: details.approval?.id };
+}
