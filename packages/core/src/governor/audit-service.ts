@@ -1,8 +1,7 @@
 import { type ChainVerification, createChainVerifier } from "../audit/chain-verifier";
-import { formatIssues, IntendedOpsError, type ValidationIssue } from "../errors";
 import type { AuditEvent } from "../model/audit-event";
 import type { AuditFilter, Page } from "../storage/storage-port";
-import { DATE_BOUND_RULE, parseDateBound } from "./date-bound";
+import { normalizeDateBounds } from "./date-bound";
 import type { GovernorContext } from "./governor-context";
 import type { PageInput } from "./governor-types";
 import { toPageRequest } from "./page-input";
@@ -52,20 +51,5 @@ export function createAuditService(ctx: GovernorContext) {
  * (`toDate=2024-01-15` includes 15 January), as a person filtering by day expects.
  */
 export function normalizeAuditFilter(filter: AuditFilter): AuditFilter {
-  const issues: ValidationIssue[] = [];
-  const bound = (field: "fromDate" | "toDate", edge: "start" | "end"): string | undefined => {
-    const value = filter[field];
-    if (value === undefined) return undefined;
-    const normalized = parseDateBound(value, edge);
-    if (normalized === undefined) issues.push({ path: [field], message: `${field} ${DATE_BOUND_RULE}` });
-    return normalized;
-  };
-  const fromDate = bound("fromDate", "start");
-  const toDate = bound("toDate", "end");
-  if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
-  return {
-    ...filter,
-    ...(fromDate !== undefined && { fromDate }),
-    ...(toDate !== undefined && { toDate }),
-  };
+  return normalizeDateBounds(filter, { fromDate: "start", toDate: "end" });
 }

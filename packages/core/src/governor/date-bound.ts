@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatIssues, IntendedOpsError, type ValidationIssue } from "../errors";
 
 /** A calendar date, leap years included (zod's ISO checks, not a hand-written calendar). */
 const ISO_DATE = z.iso.date();
@@ -28,4 +29,26 @@ export function parseDateBound(value: string, edge: "start" | "end"): string | u
   if (!ISO_DATE_TIME.safeParse(value).success) return undefined;
   const time = Date.parse(HAS_ZONE.test(value) ? value : `${value}Z`);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/**
+ * A filter with each named date field normalized by `parseDateBound` at its edge, or one
+ * VALIDATION_ERROR naming every field that does not parse. Absent fields stay absent.
+ * @example normalizeDateBounds({ fromDate: "2024-01-15" }, { fromDate: "start", toDate: "end" })
+ */
+export function normalizeDateBounds<F extends object>(
+  filter: F,
+  edges: Partial<Record<keyof F & string, "start" | "end">>,
+): F {
+  const normalized = { ...filter } as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  for (const [field, edge] of Object.entries(edges) as [string, "start" | "end"][]) {
+    const value = normalized[field];
+    if (typeof value !== "string") continue;
+    const bound = parseDateBound(value, edge);
+    if (bound === undefined) issues.push({ path: [field], message: `${field} ${DATE_BOUND_RULE}` });
+    else normalized[field] = bound;
+  }
+  if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
+  return normalized as F;
 }

@@ -14,7 +14,7 @@ import type { IntentStatus } from "../model/intent-status";
 import type { EvaluationAgent, EvaluationIntent } from "../policy/evaluation-types";
 import { evaluate } from "../policy/policy-evaluator";
 import type { IdempotencyRecord, IntentFilter, Page, StoreTx } from "../storage/storage-port";
-import { DATE_BOUND_RULE, parseDateBound } from "./date-bound";
+import { normalizeDateBounds } from "./date-bound";
 import {
   type GovernorContext,
   notFound,
@@ -208,7 +208,8 @@ export function createIntentsService(ctx: GovernorContext) {
     filter: IntentFilter = {},
     page?: PageInput,
   ): Promise<Page<Intent>> {
-    const normalized = normalizeIntentFilter(filter);
+    // `createdFrom` as the stored ISO form, so the stores' string comparison is exact.
+    const normalized = normalizeDateBounds(filter, { createdFrom: "start" });
     return ctx.store.read((tx) => tx.intents.list(tenantId, normalized, toPageRequest(page)));
   }
 
@@ -322,17 +323,4 @@ function agentNotFound(agentId: string): IntendedOpsError {
 
 function isConflict(error: unknown): boolean {
   return isIntendedOpsError(error) && error.code === "CONFLICT";
-}
-
-/** `createdFrom` as the stored ISO form, so the stores' string comparison is exact (any zone in, UTC out). */
-function normalizeIntentFilter(filter: IntentFilter): IntentFilter {
-  if (filter.createdFrom === undefined) return filter;
-  const createdFrom = parseDateBound(filter.createdFrom, "start");
-  if (createdFrom === undefined) {
-    const message = `createdFrom ${DATE_BOUND_RULE}`;
-    throw new IntendedOpsError("VALIDATION_ERROR", `createdFrom: ${message}`, [
-      { path: ["createdFrom"], message },
-    ]);
-  }
-  return { ...filter, createdFrom };
 }
