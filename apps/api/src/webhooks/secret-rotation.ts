@@ -5,7 +5,7 @@ import type { SecretBox } from "./secret-box";
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
 /** The secret fields outgoing webhook and inbound endpoint records share. */
-interface RotatableEndpoint {
+export interface RotatableEndpoint {
   id: string;
   secret: string;
   previousSecret: string | null;

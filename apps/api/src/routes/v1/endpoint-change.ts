@@ -2,6 +2,7 @@ import { IntendedOpsError } from "@intendedops/core";
 import type { EndpointRows, WebhookRepos } from "@intendedops/storage";
 import type { Context } from "hono";
 import type { AppEnv } from "../../context";
+import { type RotatableEndpoint, rotateSecret } from "../../webhooks/secret-rotation";
 import { callerOf } from "./actor";
 
 /**
@@ -26,4 +27,24 @@ export function changeEndpoint<R>(
     await rows.update(changed);
     return changed;
   });
+}
+
+/**
+ * Rotate one of the caller's endpoint secrets under the row lock (see `changeEndpoint`): the
+ * stored record, and the new secret in plain text to show once.
+ */
+export async function rotateEndpointSecret<R extends RotatableEndpoint>(
+  c: Context<AppEnv>,
+  rowsOf: (repos: WebhookRepos) => Pick<EndpointRows<R>, "get" | "update">,
+  label: string,
+  id: string,
+  now: number,
+): Promise<{ rotated: R; secret: string }> {
+  let secret = "";
+  const rotated = await changeEndpoint(c, rowsOf, label, id, (endpoint) => {
+    const rotation = rotateSecret(endpoint, c.get("webhooks").secrets, now);
+    secret = rotation.secret;
+    return rotation.rotated;
+  });
+  return { rotated, secret };
 }

@@ -1,8 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
-import { rotateSecret } from "../../../webhooks/secret-rotation";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
-import { changeEndpoint } from "../endpoint-change";
+import { rotateEndpointSecret } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
 import { toInboundView } from "./inbound-view";
 import { InboundEndpointWithSecretSchema } from "./schema";
@@ -25,17 +24,12 @@ export const rotateInboundSecretRoute = defineRoute({
 export function registerRotateInboundSecret(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, rotateInboundSecretRoute, async (c, { params }) => {
     const now = c.get("clock")();
-    let secret = "";
-    const rotated = await changeEndpoint(
+    const { rotated, secret } = await rotateEndpointSecret(
       c,
       (repos) => repos.inbound,
       "Inbound endpoint",
       params.id,
-      (endpoint) => {
-        const rotation = rotateSecret(endpoint, c.get("webhooks").secrets, now);
-        secret = rotation.secret;
-        return rotation.rotated;
-      },
+      now,
     );
     return c.json({ data: { ...toInboundView(rotated, now), secret } });
   });
