@@ -1,8 +1,8 @@
 /**
  * A billing agent governed by an embedded governor (in-memory store, no server).
  *
- * Run from the repository root:
- *   npx tsx --conditions=@intendedops/source packages/billing-agent/examples/embedded-agent.ts
+ * Run from apps/api (tsx is its dev dependency; the repository root has none):
+ *   npx tsx --conditions=@intendedops/source ../../packages/billing-agent/examples/embedded-agent.ts
  *
  * It plays both sides: the agent submits intents, and a "finance lead" approves or rejects
  * them from the same process, as a human would from the console.

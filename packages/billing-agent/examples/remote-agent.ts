@@ -4,11 +4,12 @@
  * 1. Start a server with two admin keys of tenant "acme" (one for the agent, one for a human approver):
  *      AGENT_KEY=intendedops_acme_agentKey0123456789abcdef
  *      APPROVER_KEY=intendedops_acme_approverKey0123456789abcd
+ *    from apps/api (tsx is its dev dependency; the repository root has none):
  *      INTENDEDOPS_BOOTSTRAP_KEY=$AGENT_KEY,$APPROVER_KEY DATABASE_URL=file::memory: \
- *        npx tsx --conditions=@intendedops/source apps/api/src/cli.ts serve
- * 2. In another shell, from the repository root:
+ *        npx tsx --conditions=@intendedops/source src/cli.ts serve
+ * 2. In another shell, with the same AGENT_KEY and APPROVER_KEY, also from apps/api:
  *      INTENDEDOPS_API_KEY=$AGENT_KEY INTENDEDOPS_APPROVER_KEY=$APPROVER_KEY \
- *        npx tsx --conditions=@intendedops/source packages/billing-agent/examples/remote-agent.ts
+ *        npx tsx --conditions=@intendedops/source ../../packages/billing-agent/examples/remote-agent.ts
  *
  * Without INTENDEDOPS_APPROVER_KEY the script prints the approval to grant (console or curl)
  * and waits up to INTENDEDOPS_WAIT_SECONDS (default 300) for a human.

@@ -17,6 +17,17 @@ function payloadTooLarge(limit: number): IntendedOpsError {
   return new IntendedOpsError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`, { limit });
 }
 
+/**
+ * The client closed the connection before its whole body arrived (or the server cut it at the
+ * shutdown timeout): the client's doing, so a 400 logged as a request, not a 500 fault with a stack.
+ */
+function bodyIncomplete(): IntendedOpsError {
+  return new IntendedOpsError(
+    "VALIDATION_ERROR",
+    "Request body incomplete: the connection closed before the whole body arrived",
+  );
+}
+
 /** Read the whole body, refusing it as soon as it grows past `limit` (chunked bodies have no length). */
 async function readLimited(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const reader = stream.getReader();
@@ -65,9 +76,16 @@ function readIncoming(incoming: NodeIncoming, limit: number): Promise<Uint8Array
       if (size > limit) settle(payloadTooLarge(limit));
       else chunks.push(chunk);
     });
-    incoming.on("end", () => settle());
-    incoming.on("close", () => settle());
-    incoming.on("error", (error) => settle(error));
+    let ended = false;
+    incoming.on("end", () => {
+      ended = true;
+      settle();
+    });
+    // Node reports a connection closed mid-body as "aborted" (ECONNRESET), or only as a close.
+    incoming.on("close", () => settle(ended ? undefined : bodyIncomplete()));
+    incoming.on("error", (error) =>
+      settle((error as NodeJS.ErrnoException).code === "ECONNRESET" ? bodyIncomplete() : error),
+    );
   });
 }
 
