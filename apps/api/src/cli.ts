@@ -17,10 +17,11 @@ Commands:
   keys create --tenant <id> --scopes <s1,s2> --name <name> [--rate-limit <n>]
                                           Create an API key; the key is printed once
   keys list [--tenant <id>] [--json]      List a tenant's keys (never the secret)
-  keys revoke --tenant <id> <keyId>       Revoke a key; it stops working at once
+  keys revoke --tenant <id> <keyId>       Revoke a key; running servers refuse it within KEY_CACHE_TTL_MS
 
 Scopes: ${SCOPES.join(", ")}
-Environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN (see docs/configuration.md)`;
+Environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN,
+INTENDEDOPS_SECRET_KEY and more: docs/configuration.md lists them all`;
 
 class UsageError extends Error {}
 
