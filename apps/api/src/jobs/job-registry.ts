@@ -12,7 +12,8 @@ export interface JobOutcome {
 export interface PeriodicJob {
   name: string;
   intervalMs: number;
-  run(): Promise<number | JobOutcome>;
+  /** `signal` is aborted when the registry stops: a long run should start no new work then. */
+  run(signal?: AbortSignal): Promise<number | JobOutcome>;
 }
 
 export interface JobObserver {
@@ -27,7 +28,10 @@ export interface JobRegistry {
   register(job: PeriodicJob): void;
   /** Start every registered job's timer. */
   start(): void;
-  /** Stop the timers and wait for runs in progress, so the database can close safely. */
+  /**
+   * Stop the timers, abort the signal of runs in progress (they start no new work) and wait for
+   * them, so the database can close safely.
+   */
   stop(): Promise<void>;
   /** Names of the jobs with a run in progress (what a shutdown that timed out still waits for). */
   running(): string[];
@@ -54,12 +58,13 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
   const jobs = new Map<string, PeriodicJob>();
   const timers = new Map<string, NodeJS.Timeout>();
   const active = new Map<string, Promise<unknown>>();
+  const controllers = new Map<string, AbortController>();
   const woken = new Set<string>();
   let started = false;
 
-  const execute = async (job: PeriodicJob): Promise<Required<JobOutcome>> => {
+  const execute = async (job: PeriodicJob, signal?: AbortSignal): Promise<Required<JobOutcome>> => {
     try {
-      const outcome = normalize(await job.run());
+      const outcome = normalize(await job.run(signal));
       observer.processed?.(job.name, outcome.processed);
       if (outcome.failed > 0) observer.itemsFailed?.(job.name, outcome.failed);
       return outcome;
@@ -73,12 +78,15 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
     timers.delete(job.name);
     woken.delete(job.name);
     let again = false;
-    const run = execute(job)
+    const controller = new AbortController();
+    controllers.set(job.name, controller);
+    const run = execute(job, controller.signal)
       .then((outcome) => {
         again = outcome.more;
       })
       .finally(() => {
         active.delete(job.name);
+        controllers.delete(job.name);
         if (started) schedule(job, again || woken.has(job.name) ? 0 : job.intervalMs);
       });
     active.set(job.name, run);
@@ -105,6 +113,7 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
       started = false;
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      for (const controller of controllers.values()) controller.abort();
       await Promise.allSettled([...active.values()]);
     },
     running() {

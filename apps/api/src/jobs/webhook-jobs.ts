@@ -16,7 +16,11 @@ export const INBOUND_REPLAY_WINDOW_MS = 15 * 60 * 1000;
 
 /** Fan out the outbox and attempt due deliveries; woken by each commit that wrote events. */
 export function createWebhookDeliveryJob(webhooks: WebhookService, intervalMs: number): PeriodicJob {
-  return { name: WEBHOOK_DELIVERY_JOB, intervalMs, run: () => webhooks.dispatcher.run() };
+  return {
+    name: WEBHOOK_DELIVERY_JOB,
+    intervalMs,
+    run: (signal) => webhooks.dispatcher.run(signal ? { signal } : {}),
+  };
 }
 
 /** Forget inbound message ids once a replay of them would be refused as stale anyway. */

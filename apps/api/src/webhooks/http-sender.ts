@@ -37,8 +37,8 @@ function describe(error: unknown): string {
 
 /**
  * Sends webhooks with node:http(s): never follows redirects (a 3xx is a failed attempt), connects
- * only to addresses the SSRF guard accepted, gives up after `timeoutMs`, and opens a fresh
- * connection each time so no socket outlives its attempt.
+ * only to addresses the SSRF guard accepted, gives up after `timeoutMs`, opens a fresh connection
+ * each time so no socket outlives its attempt, and never reads the response body.
  */
 export function createHttpSender(guard: SsrfOptions): WebhookSender {
   const lookup = guardedLookup(guard);
@@ -81,9 +81,10 @@ export function createHttpSender(guard: SsrfOptions): WebhookSender {
         (res) => {
           const status = res.statusCode ?? 0;
           const retryAfter = res.headers["retry-after"];
-          // The body is not needed: drain it so the socket can close; the timer still bounds it.
-          res.resume();
+          // The body is not needed: close the connection now (it is never reused) rather than
+          // read a large or endless body until the timeout.
           res.on("error", () => undefined);
+          res.destroy();
           finish(
             status,
             typeof retryAfter === "string" ? retryAfter : null,

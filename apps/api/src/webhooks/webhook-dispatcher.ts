@@ -36,6 +36,11 @@ export interface DispatcherOptions {
   fanOutBatchSize?: number;
   /** Batches one run handles before yielding to the next run (default 10). */
   maxRounds?: number;
+  /**
+   * While attempts are in flight and nothing else was due, how often a run looks again for new
+   * outbox events and newly due retries (default 1 s); `nudge()` makes it look at once.
+   */
+  pollMs?: number;
   logger?: { warn(details: Record<string, unknown>, message: string): void };
 }
 
@@ -51,8 +56,13 @@ export interface WebhookDispatcher {
   fanOut(): Promise<number>;
   /** Claims and attempts one batch of due deliveries. */
   deliverDue(): Promise<DispatchOutcome>;
-  /** One job run: fan out everything waiting, then attempt the due deliveries. */
-  run(): Promise<DispatchOutcome>;
+  /**
+   * One job run: fan out everything waiting, then attempt the due deliveries. Once `signal` is
+   * aborted (shutdown) it starts no new attempt and resolves when those in flight have settled.
+   */
+  run(options?: { signal?: AbortSignal }): Promise<DispatchOutcome>;
+  /** New events were committed: a run in progress looks for them now rather than at its next poll. */
+  nudge(): void;
   /** Attempts a delivery again now, whatever its status; the same payload id and bytes. */
   redeliver(tenantId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts>;
   /** Sends a `webhook.ping` event to the endpoint now (one attempt, no retries). */
@@ -84,6 +94,9 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   const batchSize = options.batchSize ?? 16;
   const fanOutBatchSize = options.fanOutBatchSize ?? 100;
   const maxRounds = options.maxRounds ?? 10;
+  const pollMs = options.pollMs ?? 1_000;
+  /** Wakes a run that waits on its in-flight attempts (set only while one does). */
+  let wakeWaiter: (() => void) | undefined;
 
   async function signedHeaders(
     delivery: WebhookDeliveryRecord,
@@ -151,18 +164,24 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       latencyMs: response.latencyMs,
       error: response.error,
     };
-    await store.transaction(async (tx) => {
-      await tx.webhooks.deliveries.settle(record, outcome);
-      if (
-        gone &&
-        (await tx.webhooks.endpoints.disable(endpoint.tenantId, endpoint.id, iso(at), GONE_REASON))
-      ) {
-        options.logger?.warn(
-          { tenantId: endpoint.tenantId, webhookId: endpoint.id },
-          "webhook endpoint disabled: the receiver answered 410 Gone",
-        );
-      }
-    });
+    try {
+      await store.transaction(async (tx) => {
+        await tx.webhooks.deliveries.settle(record, outcome);
+        if (
+          gone &&
+          (await tx.webhooks.endpoints.disable(endpoint.tenantId, endpoint.id, iso(at), GONE_REASON))
+        ) {
+          options.logger?.warn(
+            { tenantId: endpoint.tenantId, webhookId: endpoint.id },
+            "webhook endpoint disabled: the receiver answered 410 Gone",
+          );
+        }
+      });
+    } catch (error) {
+      // The endpoint was deleted during the attempt and took the delivery and its log with it
+      // (the attempt row then violates its foreign key): there is nothing left to record.
+      if (await store.webhooks.deliveries.get(delivery.tenantId, delivery.id)) throw error;
+    }
     return outcome.status === "succeeded";
   }
 
@@ -227,15 +246,48 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     return { processed: work.length, failed, more: claimed === batchSize };
   }
 
-  /**
-   * Fans out, then keeps up to `batchSize` attempts in flight, claiming more as each one ends, so
-   * a receiver that hangs until the timeout holds one slot rather than a whole batch. Stops when
-   * nothing is due or after `batchSize × maxRounds` attempts (then `more` asks for another run).
-   */
-  async function run(): Promise<DispatchOutcome> {
+  /** Fans out until the outbox is empty (or `maxRounds` batches were consumed). */
+  async function fanOutAll(): Promise<void> {
     for (let round = 0; round < maxRounds; round++) {
       if ((await fanOut()) < fanOutBatchSize) break;
     }
+  }
+
+  /**
+   * Resolves after `pollMs`, on `nudge()` or on abort, whichever comes first; `cancel` clears
+   * the timer and listeners when an attempt settled first.
+   */
+  function recheckSignal(signal: AbortSignal | undefined): { promise: Promise<void>; cancel(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const promise = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, pollMs);
+      wakeWaiter = resolve;
+      onAbort = () => resolve();
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    return {
+      promise,
+      cancel() {
+        clearTimeout(timer);
+        wakeWaiter = undefined;
+        if (onAbort) signal?.removeEventListener("abort", onAbort);
+      },
+    };
+  }
+
+  /**
+   * Fans out, then keeps up to `batchSize` attempts in flight, claiming more as each one ends, so
+   * a receiver that hangs until the timeout holds one slot rather than a whole batch. While
+   * attempts are in flight and nothing else was due, it looks again every `pollMs` (or at once on
+   * `nudge()`) for new events and retries that came due, so a hung receiver never delays other
+   * deliveries. Stops when nothing is due and nothing is in flight, after `batchSize × maxRounds`
+   * attempts (then `more` asks for another run), or, once `signal` is aborted, when the attempts
+   * in flight have settled.
+   */
+  async function run(runOptions: { signal?: AbortSignal } = {}): Promise<DispatchOutcome> {
+    const { signal } = runOptions;
+    await fanOutAll();
     const total: DispatchOutcome = { processed: 0, failed: 0, more: false };
     const budget = batchSize * maxRounds;
     const inFlight = new Set<Promise<void>>();
@@ -244,7 +296,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     let failure: { error: unknown } | undefined;
     for (;;) {
       const free = Math.min(batchSize - inFlight.size, budget - started);
-      if (!drained && !failure && free > 0) {
+      if (!drained && !failure && !signal?.aborted && free > 0) {
         const batch = await claim(free);
         if (batch.claimed < free) drained = true;
         for (const { delivery, endpoint } of batch.work) {
@@ -264,11 +316,36 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         }
       }
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      if (!drained || failure || signal?.aborted || started >= budget) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      // Drained with attempts still open (a slow or hung receiver): wait for one to end, but
+      // look again for new work after `pollMs` or a nudge instead of idling until it does.
+      const recheck = recheckSignal(signal);
+      let rechecked = false;
+      try {
+        await Promise.race([
+          ...inFlight,
+          recheck.promise.then(() => {
+            rechecked = true;
+          }),
+        ]);
+      } finally {
+        recheck.cancel();
+      }
+      if (rechecked && !signal?.aborted) {
+        await fanOutAll();
+        drained = false;
+      }
     }
     if (failure) throw failure.error;
-    total.more = !drained;
+    total.more = !drained && !signal?.aborted;
     return total;
+  }
+
+  function nudge(): void {
+    wakeWaiter?.();
   }
 
   async function reload(tenantId: string, deliveryId: string): Promise<WebhookDeliveryWithAttempts> {
@@ -336,5 +413,5 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     return reload(tenantId, deliveryId);
   }
 
-  return { fanOut, deliverDue, run, redeliver, ping };
+  return { fanOut, deliverDue, run, nudge, redeliver, ping };
 }

@@ -29,7 +29,7 @@ export interface WebhookService {
   readonly dispatcher: WebhookDispatcher;
   readonly secrets: SecretBox;
   readonly guard: SsrfOptions;
-  /** The governor's `onEvents` hook: committed outbox events wake the delivery job. */
+  /** The governor's `onEvents` hook: committed outbox events wake the delivery job (or nudge its run). */
   notify(events: readonly OutboxEvent[]): void;
   /** Sets what `notify` wakes (the delivery job, once the job registry exists). */
   onWake(wake: () => void): void;
@@ -58,7 +58,10 @@ export function createWebhookService(options: WebhookServiceOptions): WebhookSer
     secrets,
     guard,
     notify(events) {
-      if (events.length > 0) wake?.();
+      if (events.length === 0) return;
+      // A run in progress (waiting on a slow receiver) picks the events up now; an idle job starts one.
+      dispatcher.nudge();
+      wake?.();
     },
     onWake(listener) {
       wake = listener;
