@@ -1,5 +1,6 @@
 import { IntendedOpsError, validationError } from "../errors";
 import { type RiskLevel, riskRank } from "../model/enums";
+import { estimateCents } from "../value/money";
 import {
   DEFAULT_ESTIMATOR_SETTINGS,
   type DomainDefinition,
@@ -27,7 +28,7 @@ export interface Catalog {
    * (detail paths start with `params`).
    */
   classify(typeName: string, domain: string | undefined, params: unknown): Classification;
-  /** The type's estimated value in cents, or 0 when it has none. */
+  /** The type's estimated value in whole cents (at most MAX_VALUE_CENTS), or 0 when it has none. */
   estimateValue(typeName: string, params: Record<string, unknown>): number;
 }
 
@@ -75,7 +76,7 @@ export function createCatalog(domains: readonly DomainDefinition[], options: Cat
     estimateValue(typeName, params) {
       const type = types.get(typeName);
       if (!type?.estimateValue) return 0;
-      return Math.max(0, Math.round(type.estimateValue(params as never, settings)));
+      return estimateCents(type.estimateValue(params as never, settings)) ?? 0;
     },
   };
 }

@@ -22,3 +22,20 @@ function assertFinite(value: number, field: string): void {
     throw new IntendedOpsError("VALIDATION_ERROR", message, [{ path: [field], message }]);
   }
 }
+
+/**
+ * The most an intent's value can be, in cents: the same bound as an agent's explicit report
+ * (an integer the platform can add exactly), about $90 trillion.
+ */
+export const MAX_VALUE_CENTS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A type estimator's figure as the cents to record: rounded, capped at MAX_VALUE_CENTS (params
+ * are unbounded, so `amount: 1e300` must not become 1e302 "cents" that PostgreSQL's bigint
+ * refuses), or null when it is not a positive amount (nothing is recorded then).
+ */
+export function estimateCents(estimate: number): number | null {
+  if (typeof estimate !== "number" || Number.isNaN(estimate)) return null;
+  const cents = Math.min(MAX_VALUE_CENTS, Math.round(estimate));
+  return cents > 0 ? cents : null;
+}
