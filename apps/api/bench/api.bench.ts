@@ -9,9 +9,10 @@
  * --connections <n>, --rounds <n> (default 3: API then each echo, n times, medians reported; one
  * run is at the mercy of whatever else the machine does during its 10 s),
  * --cpu-prof <dir> (write the API server's V8 CPU profile there, for Chrome DevTools),
- * --floors (also drive two floors each round, bench/floor-server.ts: the API's own submission
+ * --floors (also drive three floors each round, bench/floor-server.ts: the API's own submission
  * listener with the governor taken out, answering after the caller is checked, or after the input
- * checks too — what the HTTP path alone reaches, so the ratio target can be read against it).
+ * checks too, or after the input checks with zod alone checking params — what the HTTP path alone
+ * reaches, so the ratio target can be read against it).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,6 +31,7 @@ import autocannon, { type AutocannonResult } from "autocannon";
 import { generateApiKey } from "../src/api-key-format";
 import { createDomainCatalog } from "../src/domain-catalog";
 import { freePort, SERVER_NODE_FLAGS, spawnServer } from "../test/support/server-process";
+import { FLOORS, type Floor } from "./floors";
 
 const { values: flags } = parseArgs({
   options: {
@@ -333,9 +335,10 @@ const startEcho = (encoded: string[], reading: "node-stream" | "web") =>
 /**
  * A floor (bench/floor-server.ts): the API's submission listener without the governor, on a fresh
  * SQLite file, with the API's Node flags and logging. Answers as soon as the caller is checked
- * (`http`) or once the governor's input checks have passed too (`validate`).
+ * (`http`) or once the governor's input checks have passed too (`validate`, and `validate-zod`
+ * with zod alone checking params).
  */
-async function startFloor(encoded: string[], floor: "http" | "validate"): Promise<Target<Figures>> {
+async function startFloor(encoded: string[], floor: Floor): Promise<Target<Figures>> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-floor-"));
   const key = generateApiKey("bench");
   const target = await startScript(encoded, {
@@ -362,6 +365,12 @@ async function startFloor(encoded: string[], floor: "http" | "validate"): Promis
     },
   };
 }
+
+const FLOOR_LABELS: Record<Floor, string> = {
+  http: "floor: HTTP path",
+  validate: "floor: + input checks",
+  "validate-zod": "floor: + checks, zod",
+};
 
 const row = (name: string, f: Figures) =>
   `${name.padEnd(22)} ${f.rate.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(
@@ -392,26 +401,24 @@ async function main() {
   // Every server gets the same bytes, serialized once.
   const encoded = bodies.map((b) => JSON.stringify(b));
   const api = await startApi(bodies, encoded);
-  const others: Partial<Record<"echo" | "webEcho" | "floorHttp" | "floorValidate", Target<Figures>>> = {};
-  const stopAll = () => Promise.all([...Object.values(others).map((t) => t.stop()), api.stop()]);
+  const others: Partial<Record<"echo" | "webEcho", Target<Figures>>> = {};
+  const floors: Partial<Record<Floor, Target<Figures>>> = {};
+  const stopAll = () =>
+    Promise.all([...Object.values(others), ...Object.values(floors)].map((t) => t.stop()).concat(api.stop()));
   try {
     others.echo = await startEcho(encoded, "node-stream");
     others.webEcho = await startEcho(encoded, "web");
-    if (flags.floors) {
-      others.floorHttp = await startFloor(encoded, "http");
-      others.floorValidate = await startFloor(encoded, "validate");
-    }
+    if (flags.floors) for (const floor of FLOORS) floors[floor] = await startFloor(encoded, floor);
   } catch (error) {
     await stopAll();
     throw error;
   }
   const { echo, webEcho } = others as Required<Pick<typeof others, "echo" | "webEcho">>;
-  const { floorHttp, floorValidate } = others;
   interface Round {
     api: ApiFigures;
     echo: Figures;
     webEcho: Figures;
-    floors?: { http: Figures; validate: Figures };
+    floors?: Record<Floor, Figures>;
   }
   const rounds: Round[] = [];
   try {
@@ -422,14 +429,16 @@ async function main() {
         echo: await echo.measure(),
         webEcho: await webEcho.measure(),
       };
-      if (floorHttp && floorValidate) {
-        measured.floors = { http: await floorHttp.measure(), validate: await floorValidate.measure() };
+      if (flags.floors) {
+        const figures: Partial<Record<Floor, Figures>> = {};
+        for (const floor of FLOORS) figures[floor] = await (floors[floor] as Target<Figures>).measure();
+        measured.floors = figures as Record<Floor, Figures>;
       }
       rounds.push(measured);
-      const floorRows = measured.floors
-        ? `${row("floor: HTTP path", measured.floors.http)}  ${percent(measured.floors.http.rate / measured.echo.rate)} of echo\n` +
-          `${row("floor: + input checks", measured.floors.validate)}  ${percent(measured.floors.validate.rate / measured.echo.rate)} of echo\n`
-        : "";
+      const floorRows = FLOORS.map((floor) => {
+        const f = measured.floors?.[floor];
+        return f ? `${row(FLOOR_LABELS[floor], f)}  ${percent(f.rate / measured.echo.rate)} of echo\n` : "";
+      }).join("");
       process.stdout.write(
         `\nround ${round}\n${row("POST /v1/intents (API)", measured.api)}\n` +
           `${row("bare Hono echo", measured.echo)}\n${row("echo, c.req.json()", measured.webEcho)}\n` +
@@ -466,10 +475,13 @@ async function main() {
   if (withFloors.length > 0) {
     const floorMedian = (pick: (r: (typeof withFloors)[number]) => number) => median(withFloors.map(pick));
     const cpu = (f: Figures) => f.cpu?.all ?? Number.NaN;
+    const floorText = FLOORS.map(
+      (floor) =>
+        `${FLOOR_LABELS[floor].replace("floor: ", "")} ${percent(floorMedian((r) => r.floors[floor].rate / r.echo.rate))}, ` +
+        `${floorMedian((r) => cpu(r.floors[floor])).toFixed(0)} µs`,
+    ).join("; ");
     process.stdout.write(
-      `floors (median ratio to the echo, CPU per request): HTTP path ${percent(floorMedian((r) => r.floors.http.rate / r.echo.rate))}, ` +
-        `${floorMedian((r) => cpu(r.floors.http)).toFixed(0)} µs; + input checks ${percent(floorMedian((r) => r.floors.validate.rate / r.echo.rate))}, ` +
-        `${floorMedian((r) => cpu(r.floors.validate)).toFixed(0)} µs; API ${floorMedian((r) => cpu(r.api)).toFixed(0)} µs\n`,
+      `floors (median ratio to the echo, CPU per request): ${floorText}; API ${floorMedian((r) => cpu(r.api)).toFixed(0)} µs\n`,
     );
   }
 }

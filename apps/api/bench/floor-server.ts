@@ -1,10 +1,12 @@
 import { createServer } from "node:http";
-import { type Actor, CreateIntentInputSchema, newId, validationError } from "@intendedops/core";
+import { type Actor, CreateIntentInputSchema, newId, parseWithSchema } from "@intendedops/core";
 import { bootstrapKeys } from "../src/bootstrap";
 import { loadConfig } from "../src/config";
 import type { Services } from "../src/context";
+import { createDomainCatalog } from "../src/domain-catalog";
 import { createServices } from "../src/services";
 import { createSubmissionListener, type SubmissionStep } from "../src/submission-listener";
+import { FLOORS, type Floor } from "./floors";
 
 /**
  * A floor for `pnpm bench:api --floors`: `POST /v1/intents` on the server's own submission
@@ -15,22 +17,23 @@ import { createSubmissionListener, type SubmissionStep } from "../src/submission
  * - `http`: nothing; it answers a decision of the real answer's shape.
  * - `validate`: the governor's input checks first (the body schema, then the intent type's params
  *   schema through the catalog), as `governor.submit` runs them, then the same answer.
+ * - `validate-zod`: the same with compiled schema checks turned off, so zod alone checks the body
+ *   and the params (what the server did before they existed).
  *
  * Neither touches the database after start-up (the key is read once, then cached), so the gap
  * between a floor and the API is what deciding and recording costs. Started by the benchmark with
  * `DATABASE_URL`, `INTENDEDOPS_BOOTSTRAP_KEY` and `RATE_LIMIT_PER_MINUTE` in its environment;
  * prints one line once it listens.
  */
-type Floor = "http" | "validate";
-
 function floorStep(floor: Floor): SubmissionStep {
+  const zodOnly = createDomainCatalog({ compiledParamsChecks: false });
   return async (services: Services, _actor: Actor, body: unknown) => {
     let riskLevel = "low";
-    if (floor === "validate") {
-      const parsed = CreateIntentInputSchema.safeParse(body ?? {});
-      if (!parsed.success) throw validationError(parsed.error);
-      const input = parsed.data;
-      riskLevel = services.catalog.classify(input.type, input.domain, input.params).riskLevel;
+    if (floor !== "http") {
+      const compiled = floor === "validate";
+      const input = parseWithSchema(CreateIntentInputSchema, body ?? {}, { compiled });
+      const catalog = compiled ? services.catalog : zodOnly;
+      riskLevel = catalog.classify(input.type, input.domain, input.params).riskLevel;
     }
     const now = services.clock();
     const payload = {
@@ -52,7 +55,7 @@ function floorStep(floor: Floor): SubmissionStep {
 }
 
 const port = process.argv[2] ?? "3002";
-const floor: Floor = process.argv[3] === "validate" ? "validate" : "http";
+const floor = FLOORS.find((name) => name === process.argv[3]) ?? "http";
 const config = loadConfig({ ...process.env, PORT: port });
 const services = await createServices(config);
 await bootstrapKeys(services.store, config.bootstrapKeys, services.clock());

@@ -15,5 +15,6 @@ export * from "./policy/index";
 export * from "./sha256";
 export * from "./storage/index";
 export * from "./trust/index";
+export * from "./validation/index";
 export * from "./value/index";
 export * from "./webhooks/index";

@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type ActionOf, probeDomain, type TypeNameOf } from "./domain-probe";
+import { describeParamsCheckAgreement } from "./params-check-agreement";
 
 /**
  * One intent type: the guide's Description and Typical Value (null for "-"), then the risk and the
@@ -133,6 +134,7 @@ export function describeDomainConformance<D extends DomainDefinition>(spec: Doma
         for (const field of Object.keys(spec.typo)) expect(error.message).toContain(field);
       });
     });
+    describeParamsCheckAgreement(domain, spec.fixtures);
     describeGuideExamples(spec);
     describeEscalations(spec);
     describeParamsRules(spec);

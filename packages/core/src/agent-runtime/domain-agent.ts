@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { DomainDefinition, IntentTypeDefinition } from "../catalog/intent-type";
-import { validationError } from "../errors";
 import type { DataElementRef } from "../model/intent";
 import type { Value } from "../model/value";
+import { parseWithSchema } from "../validation/compiled-check";
 import {
   ApprovalTimeoutError,
   CompletionReportError,
@@ -161,8 +161,10 @@ async function runIntent(spec: MethodSpec, params: unknown, call: CallOptions): 
   const { domain, options, method, type } = spec;
   const handler = options.handlers[method];
   if (typeof handler !== "function") throw new MissingHandlerError(domain.name, method);
-  const parsed = type.params.safeParse(params ?? {});
-  if (!parsed.success) throw validationError(parsed.error, ["params"]);
+  const validParams = parseWithSchema(type.params, params ?? {}, { pathPrefix: ["params"] }) as Record<
+    string,
+    unknown
+  >;
   const { governance, agentId, defaults = {} } = options;
   const signal = call.signal;
   signal?.throwIfAborted();
@@ -172,7 +174,7 @@ async function runIntent(spec: MethodSpec, params: unknown, call: CallOptions): 
       type: type.name,
       domain: domain.name,
       agentId,
-      params: parsed.data as Record<string, unknown>,
+      params: validParams,
       description: call.description ?? defaults.description,
       justification: call.justification ?? defaults.justification,
       idempotencyKey: call.idempotencyKey,
@@ -183,7 +185,7 @@ async function runIntent(spec: MethodSpec, params: unknown, call: CallOptions): 
   );
   const { intentId, decision } = submitted;
   const execute = (approvedBy: string | null) =>
-    executeHandler(governance, handler as Handler, parsed.data, {
+    executeHandler(governance, handler as Handler, validParams, {
       intentId,
       type: type.name,
       decision: { ...decision, approvedBy },

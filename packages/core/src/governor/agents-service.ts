@@ -4,9 +4,10 @@ import { type Agent, type RegisterAgentInput, RegisterAgentInputSchema } from ".
 import type { Page } from "../storage/storage-port";
 import { initialTrust, overrideTrust } from "../trust/trust-progression";
 import { tierName } from "../trust/trust-tiers";
+import { parseWithSchema } from "../validation/compiled-check";
 import { agentSlug } from "./agent-slug";
 import { intentTypeIssues } from "./catalog-checks";
-import { type GovernorContext, notFound, parseInput, writeTransaction } from "./governor-context";
+import { type GovernorContext, notFound, writeTransaction } from "./governor-context";
 import { SetTrustInputSchema } from "./governor-inputs";
 import type { Actor, AgentMetrics, PageInput } from "./governor-types";
 import { toPageRequest } from "./page-input";
@@ -17,7 +18,7 @@ const RECENT_TRUST_CHANGES = 10;
 /** Agents: registration, reads, metrics and the admin trust override. */
 export function createAgentsService(ctx: GovernorContext) {
   async function registerAgent(actor: Actor, input: RegisterAgentInput): Promise<Agent> {
-    const body = parseInput(RegisterAgentInputSchema, input);
+    const body = parseWithSchema(RegisterAgentInputSchema, input);
     const id = body.id ?? agentSlug(body.name);
     const issues = [...slugIssues(id), ...declarationIssues(ctx.catalog, body.domains, body.intentTypes)];
     if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
@@ -112,7 +113,7 @@ export function createAgentsService(ctx: GovernorContext) {
   }
 
   async function setTrust(actor: Actor, agentId: string, input: unknown): Promise<Agent> {
-    const body = parseInput(SetTrustInputSchema, input);
+    const body = parseWithSchema(SetTrustInputSchema, input);
     return writeTransaction(ctx, actor, async (scope) => {
       const agent = await scope.tx.agents.get(scope.tenantId, agentId, { forUpdate: true });
       if (!agent) throw notFound("Agent", agentId);

@@ -3,10 +3,10 @@ import type { Approval, ApprovalStatus } from "../model/approval";
 import type { Intent } from "../model/intent";
 import { assertTransition } from "../model/intent-status";
 import type { Page, StoreTx } from "../storage/storage-port";
+import { parseWithSchema } from "../validation/compiled-check";
 import {
   type GovernorContext,
   notFound,
-  parseInput,
   systemActor,
   type WriteScope,
   writeTransaction,
@@ -90,7 +90,7 @@ export function createApprovalsService(ctx: GovernorContext) {
   }
 
   async function reject(actor: Actor, approvalId: string, reason?: string): Promise<ApprovalResult> {
-    const body = parseInput(RejectApprovalInputSchema, { reason });
+    const body = parseWithSchema(RejectApprovalInputSchema, { reason });
     const rejectionReason = body.reason === undefined || body.reason === "" ? null : body.reason;
     const outcome = await writeTransaction(ctx, actor, async (scope) => {
       const { approval, intent } = await loadPending(scope, approvalId);

@@ -1,6 +1,5 @@
-import type { z } from "zod";
 import type { Catalog } from "../catalog/catalog";
-import { IntendedOpsError, validationError } from "../errors";
+import { IntendedOpsError } from "../errors";
 import type { OutboxEvent, StoragePort, StoreTx } from "../storage/storage-port";
 import type { TierMatrix } from "../trust/tier-matrix";
 import { DEFAULT_TRUST_CONFIG, type TrustConfig } from "../trust/trust-config";
@@ -124,13 +123,6 @@ function runEffects(effects: readonly (() => void)[]): void {
 /** The actor of changes nobody asked for (approval expiry). */
 export function systemActor(tenantId: string): Actor {
   return { tenantId, id: "system", name: "system", kind: "system" };
-}
-
-/** Parse with a zod schema or throw the guide's VALIDATION_ERROR. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data;
 }
 
 export function notFound(what: string, id: string): IntendedOpsError {

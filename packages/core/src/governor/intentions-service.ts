@@ -2,14 +2,9 @@ import { formatIssues, IntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import { displayNameOf } from "../intentions/ambient";
 import { type Intention, type IntentionInput, IntentionInputSchema } from "../intentions/intention-schema";
+import { parseWithSchema } from "../validation/compiled-check";
 import { intentTypeIssues } from "./catalog-checks";
-import {
-  type GovernorContext,
-  notFound,
-  parseInput,
-  type WriteScope,
-  writeTransaction,
-} from "./governor-context";
+import { type GovernorContext, notFound, type WriteScope, writeTransaction } from "./governor-context";
 import { type IntentionPatch, IntentionPatchSchema } from "./governor-inputs";
 import type { Actor, IntentionOrigin } from "./governor-types";
 
@@ -26,7 +21,7 @@ export function createIntentionsService(ctx: GovernorContext) {
     input: IntentionInput,
     origin?: IntentionOrigin,
   ): Promise<Intention> {
-    const body = parseInput(IntentionInputSchema, input);
+    const body = parseWithSchema(IntentionInputSchema, input);
     assertKnownTypes(body.intent_types);
     return writeTransaction(ctx, actor, async (scope) => {
       const intention: Intention = {
@@ -56,7 +51,7 @@ export function createIntentionsService(ctx: GovernorContext) {
   }
 
   async function updateIntention(actor: Actor, id: string, input: IntentionPatch): Promise<Intention> {
-    const patch = parseInput(IntentionPatchSchema, input);
+    const patch = parseWithSchema(IntentionPatchSchema, input);
     if (patch.intent_types !== undefined) assertKnownTypes(patch.intent_types);
     return writeTransaction(ctx, actor, async (scope) => {
       const existing = await load(scope, id);

@@ -14,14 +14,9 @@ import type { IntentStatus } from "../model/intent-status";
 import type { EvaluationAgent, EvaluationIntent } from "../policy/evaluation-types";
 import { evaluate } from "../policy/policy-evaluator";
 import type { IdempotencyRecord, IntentFilter, Page, StoreTx } from "../storage/storage-port";
+import { parseWithSchema } from "../validation/compiled-check";
 import { normalizeDateBounds } from "./date-bound";
-import {
-  type GovernorContext,
-  notFound,
-  parseInput,
-  type WriteScope,
-  writeTransaction,
-} from "./governor-context";
+import { type GovernorContext, notFound, type WriteScope, writeTransaction } from "./governor-context";
 import { SimulateInputSchema } from "./governor-inputs";
 import type { Actor, IntentDetails, PageInput, SimulateResult, SubmitResult } from "./governor-types";
 import { mintOnApproval } from "./intent-tokens";
@@ -41,7 +36,7 @@ const STATUS_BY_OUTCOME: Readonly<Record<Decision["outcome"], IntentStatus>> = {
 /** Submission (decide + record), simulation and intent reads. */
 export function createIntentsService(ctx: GovernorContext) {
   async function submit(actor: Actor, input: CreateIntentInput): Promise<SubmitResult> {
-    const body = parseInput(CreateIntentInputSchema, input);
+    const body = parseWithSchema(CreateIntentInputSchema, input);
     const fingerprint = body.idempotencyKey === undefined ? null : requestFingerprint(body);
     // Params validation is pure CPU work: do it before taking the write lock, but report its
     // error only after the agent lookup so error precedence stays agent → params.
@@ -165,7 +160,7 @@ export function createIntentsService(ctx: GovernorContext) {
   }
 
   async function simulate(tenantId: string, input: unknown): Promise<SimulateResult> {
-    const body = parseInput(SimulateInputSchema, input);
+    const body = parseWithSchema(SimulateInputSchema, input);
     const now = ctx.clock();
     const { stored, rules } = await ctx.store.read(async (tx) => ({
       stored: await tx.agents.get(tenantId, body.agentId),

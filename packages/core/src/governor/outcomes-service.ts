@@ -4,13 +4,8 @@ import { newId } from "../ids";
 import type { Intent } from "../model/intent";
 import { assertTransition } from "../model/intent-status";
 import type { Value } from "../model/value";
-import {
-  type GovernorContext,
-  notFound,
-  parseInput,
-  type WriteScope,
-  writeTransaction,
-} from "./governor-context";
+import { parseWithSchema } from "../validation/compiled-check";
+import { type GovernorContext, notFound, type WriteScope, writeTransaction } from "./governor-context";
 import { CompleteIntentInputSchema, FailIntentInputSchema } from "./governor-inputs";
 import type { Actor } from "./governor-types";
 import { applyTrustEvent } from "./trust-effects";
@@ -18,7 +13,7 @@ import { applyTrustEvent } from "./trust-effects";
 /** The agent's report of how an approved intent ended: completed (with value) or failed. */
 export function createOutcomesService(ctx: GovernorContext) {
   async function complete(actor: Actor, intentId: string, input: unknown = {}): Promise<Intent> {
-    const body = parseInput(CompleteIntentInputSchema, input ?? {});
+    const body = parseWithSchema(CompleteIntentInputSchema, input ?? {});
     return writeTransaction(ctx, actor, async (scope) => {
       const intent = await loadForOutcome(scope, intentId, "completed");
       const value = resolveValue(ctx.catalog, intent, body.value);
@@ -60,7 +55,7 @@ export function createOutcomesService(ctx: GovernorContext) {
   }
 
   async function fail(actor: Actor, intentId: string, input: unknown): Promise<Intent> {
-    const body = parseInput(FailIntentInputSchema, input);
+    const body = parseWithSchema(FailIntentInputSchema, input);
     return writeTransaction(ctx, actor, async (scope) => {
       const intent = await loadForOutcome(scope, intentId, "failed");
       const failed: Intent = {

@@ -1,7 +1,8 @@
 import { newId } from "../ids";
 import { compilePolicy } from "../policy/policy-compiler";
 import { type Policy, type PolicyInput, PolicyInputSchema } from "../policy/policy-schema";
-import { type GovernorContext, notFound, parseInput, writeTransaction } from "./governor-context";
+import { parseWithSchema } from "../validation/compiled-check";
+import { type GovernorContext, notFound, writeTransaction } from "./governor-context";
 import type { Actor } from "./governor-types";
 
 /**
@@ -10,7 +11,7 @@ import type { Actor } from "./governor-types";
  */
 export function createPoliciesService(ctx: GovernorContext) {
   async function createPolicy(actor: Actor, input: PolicyInput): Promise<Policy> {
-    const body = parseInput(PolicyInputSchema, input);
+    const body = parseWithSchema(PolicyInputSchema, input);
     return writeTransaction(ctx, actor, async (scope) => {
       const policy: Policy = {
         ...body,
@@ -29,7 +30,7 @@ export function createPoliciesService(ctx: GovernorContext) {
   }
 
   async function updatePolicy(actor: Actor, id: string, input: PolicyInput): Promise<Policy> {
-    const body = parseInput(PolicyInputSchema, input);
+    const body = parseWithSchema(PolicyInputSchema, input);
     return writeTransaction(ctx, actor, async (scope) => {
       const existing = await scope.tx.policies.get(scope.tenantId, id, { forUpdate: true });
       if (!existing) throw notFound("Policy", id);
