@@ -123,6 +123,19 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
     expect((await post(endpoint.path, signed)).status).toBe(409);
   });
 
+  it("refuses a replay of a report refused while the intent was pending, once it is approved", async () => {
+    const { intentId, approvalId } = await submitInvoice(t);
+    const signed = sign(endpoint.secret, { intentId, outcome: "completed" }, t.clock());
+    const early = await post(endpoint.path, signed);
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.code).toBe("INVALID_STATE");
+    await t.data("POST", `/v1/approvals/${approvalId}/approve`, { key: t.keys.approver });
+    const replay = await post(endpoint.path, signed);
+    expect(replay.status).toBe(409);
+    expect((await replay.json()).error.code).toBe("CONFLICT");
+    expect((await t.data("GET", `/v1/intents/${intentId}`)).status).toBe("approved");
+  });
+
   it("refuses a signed report that is not JSON with 415", async () => {
     const intentId = await approvedIntent();
     const signed = sign(endpoint.secret, { intentId, outcome: "completed" }, t.clock());

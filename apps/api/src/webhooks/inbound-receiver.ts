@@ -156,16 +156,14 @@ async function accept(
   }
 
   const messageId = verification.id;
-  const fresh = await ctx.store.webhooks.inbound.remember(
-    endpoint.id,
-    messageId,
-    new Date(now).toISOString(),
-  );
+  const inbound = ctx.store.webhooks.inbound;
+  const fresh = await inbound.remember(endpoint.id, messageId, new Date(now).toISOString());
   // The id is remembered in its own transaction, before the outcome's. A process that stopped
-  // between the two left the id used and the intent still `approved`: the sender's retry of that
-  // message must go through, or the outcome would be lost for good. Once the intent has moved,
-  // the id is a replay.
-  if (!fresh && intent.status !== "approved") {
+  // between the two left the id used, unsettled, and the intent still `approved`: the sender's
+  // retry of that message must go through, or the outcome would be lost for good. A message whose
+  // report was decided (applied, or refused for what it said) is a replay, whatever the intent's
+  // state is now.
+  if (!fresh && (intent.status !== "approved" || (await inbound.settled(endpoint.id, messageId)))) {
     throw new IntendedOpsError("CONFLICT", `Webhook message already received: ${messageId}`, { messageId });
   }
   const actor: Actor = {
@@ -174,21 +172,25 @@ async function accept(
     name: endpoint.description ?? "inbound webhook",
     kind: "system",
   };
+  // Settling is best effort: an unsettled id is only ever retried while the intent is `approved`.
+  const settle = () =>
+    inbound.settle(endpoint.id, messageId, new Date(ctx.clock()).toISOString()).catch(() => undefined);
+  let updated: Intent;
   try {
-    const updated =
+    updated =
       report.outcome === "completed"
         ? await ctx.governor.complete(actor, report.intentId, {
             ...(report.result !== undefined ? { result: report.result } : {}),
             ...(report.value !== undefined ? { value: report.value } : {}),
           })
         : await ctx.governor.fail(actor, report.intentId, { error: report.error });
-    return { intent: updated, messageId };
   } catch (error) {
-    // A refusal (wrong state, bad value) would be refused again: the id stays used. An unexpected
-    // failure releases it, so the sender's retry of the same message can succeed.
-    if (!(error instanceof IntendedOpsError && error.status < 500)) {
-      await ctx.store.webhooks.inbound.forget(endpoint.id, messageId).catch(() => undefined);
-    }
+    // A refusal (wrong state, bad value) would be refused again: the id stays used, settled. An
+    // unexpected failure releases it, so the sender's retry of the same message can succeed.
+    if (error instanceof IntendedOpsError && error.status < 500) await settle();
+    else await inbound.forget(endpoint.id, messageId).catch(() => undefined);
     throw error;
   }
+  await settle();
+  return { intent: updated, messageId };
 }

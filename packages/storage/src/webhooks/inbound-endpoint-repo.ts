@@ -32,6 +32,10 @@ export interface InboundEndpointRepo extends EndpointRows<InboundEndpointRecord>
    * Callers keep ids at least as long as a signed timestamp stays acceptable.
    */
   remember(endpointId: string, messageId: string, at: string): Promise<boolean>;
+  /** Marks a remembered message's report as decided: applied, or refused for what it said. */
+  settle(endpointId: string, messageId: string, at: string): Promise<void>;
+  /** Whether the message is remembered and its report was decided (false for an unknown id). */
+  settled(endpointId: string, messageId: string): Promise<boolean>;
   /** Forgets a message id, so the sender may retry a message that could not be processed. */
   forget(endpointId: string, messageId: string): Promise<void>;
   /** Deletes message ids received before `cutoff`; returns how many. */
@@ -81,6 +85,23 @@ export function createInboundEndpointRepo(
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirstOrThrow();
       return inserted(result);
+    },
+    async settle(endpointId, messageId, at) {
+      await db
+        .updateTable("inbound_messages")
+        .set({ settled_at: at })
+        .where("endpoint_id", "=", endpointId)
+        .where("message_id", "=", messageId)
+        .execute();
+    },
+    async settled(endpointId, messageId) {
+      const row = await db
+        .selectFrom("inbound_messages")
+        .select("settled_at")
+        .where("endpoint_id", "=", endpointId)
+        .where("message_id", "=", messageId)
+        .executeTakeFirst();
+      return row?.settled_at != null;
     },
     async forget(endpointId, messageId) {
       await db

@@ -450,6 +450,18 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       expect(await store.webhooks.inbound.purgeMessages(at(4))).toBeGreaterThanOrEqual(1);
       expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(5))).toBe(true);
     });
+
+    it("tells a settled message id from one whose report was never decided", async () => {
+      const endpoint = makeInbound(newTenant());
+      await store.webhooks.inbound.insert(endpoint);
+      expect(await store.webhooks.inbound.settled(endpoint.id, "msg_1")).toBe(false);
+      await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(1));
+      expect(await store.webhooks.inbound.settled(endpoint.id, "msg_1")).toBe(false);
+      await store.webhooks.inbound.settle(endpoint.id, "msg_1", at(2));
+      expect(await store.webhooks.inbound.settled(endpoint.id, "msg_1")).toBe(true);
+      expect(await store.webhooks.inbound.remember(endpoint.id, "msg_1", at(3))).toBe(false);
+      expect(await store.webhooks.inbound.settled(endpoint.id, "msg_1")).toBe(true);
+    });
   });
 
   describe.runIf(dialect === "postgres")("concurrent claims", () => {

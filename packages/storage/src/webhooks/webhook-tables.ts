@@ -65,6 +65,8 @@ export interface InboundMessagesTable {
   endpoint_id: string;
   message_id: string;
   received_at: string;
+  /** When the message's report was decided; null while (or if never) it was. */
+  settled_at: string | null;
 }
 
 /** A type alias, not an interface: Kysely's `withTables` needs the implicit index signature. */
