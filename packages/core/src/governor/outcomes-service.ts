@@ -117,10 +117,17 @@ async function saveOutcome(scope: WriteScope, intent: Intent, expected: Intent["
 /**
  * The reported value, else the type's estimate; the category is the reported one, else the
  * type's. No category means the type carries no business value ("-" in the guide) and nothing
- * is recorded; neither is an estimate of 0.
+ * is recorded; neither is an estimate of 0. Reported cents with no category to put them in are
+ * refused rather than dropped: the agent meant to record them.
  */
 function resolveValue(catalog: Catalog, intent: Intent, reported: Partial<Value> | undefined): Value | null {
   const category = reported?.category ?? catalog.get(intent.type)?.valueCategory ?? null;
+  if (category === null && reported?.cents !== undefined) {
+    const message = `Intent type ${intent.type} has no value category: report the value with one`;
+    throw new IntendedOpsError("VALIDATION_ERROR", `value.category: ${message}`, [
+      { path: ["value", "category"], message },
+    ]);
+  }
   if (category === null) return null;
   if (reported?.cents !== undefined) return { cents: reported.cents, category };
   const cents = catalog.estimateValue(intent.type, intent.params);

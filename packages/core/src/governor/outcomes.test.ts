@@ -87,6 +87,26 @@ describe("governor outcomes", () => {
     expect((await governor.agentMetrics(TENANT, "billing-agent")).valueGeneratedCents).toBe(0);
   });
 
+  it("refuses reported cents without a category on a type that has none, and changes nothing", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    const { intent, approval } = await governor.submit(agentKey, {
+      ...invoiceRequest,
+      type: "billing.process_refund",
+      params: { customerId: "c", amount: 20 },
+    });
+    await governor.approve(approver, approval?.id ?? "");
+    await expect(governor.complete(agentKey, intent.id, { value: { cents: 500 } })).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["value", "category"] }],
+    });
+    expect((await governor.getIntent(TENANT, intent.id)).intent.status).toBe("approved");
+    const completed = await governor.complete(agentKey, intent.id, {
+      value: { cents: 500, category: "risk_mitigation" },
+    });
+    expect(completed).toMatchObject({ valueCents: 500, valueCategory: "risk_mitigation" });
+  });
+
   it("uses the type's category when a value is reported without one", async () => {
     const { governor } = createHarness();
     await registerBillingAgent(governor);
