@@ -2,6 +2,25 @@ import { describe, expect, it } from "vitest";
 import { createJobRegistry } from "./job-registry";
 
 describe("createJobRegistry", () => {
+  it("runs every job once as soon as it starts, not an interval later", async () => {
+    let ran!: () => void;
+    const first = new Promise<void>((resolve) => {
+      ran = resolve;
+    });
+    const jobs = createJobRegistry();
+    jobs.register({
+      name: "expire-approvals",
+      intervalMs: 3_600_000,
+      run: async () => {
+        ran();
+        return 0;
+      },
+    });
+    jobs.start();
+    await first;
+    await jobs.stop();
+  });
+
   it("reports the processed count when a job runs once", async () => {
     const processed: [string, number][] = [];
     const jobs = createJobRegistry({ processed: (job, count) => processed.push([job, count]) });

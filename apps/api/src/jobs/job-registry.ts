@@ -26,7 +26,11 @@ export interface JobObserver {
 
 export interface JobRegistry {
   register(job: PeriodicJob): void;
-  /** Start every registered job's timer. */
+  /**
+   * Start every registered job: each runs once at once (work left from while the server was
+   * down, such as approvals past their deadline or retries come due, is not left waiting a whole
+   * interval), then every `intervalMs`.
+   */
   start(): void;
   /**
    * Stop the timers, abort the signal of runs in progress (they start no new work) and wait for
@@ -107,7 +111,7 @@ export function createJobRegistry(observer: JobObserver = {}): JobRegistry {
     start() {
       if (started) return;
       started = true;
-      for (const job of jobs.values()) schedule(job, job.intervalMs);
+      for (const job of jobs.values()) schedule(job, 0);
     },
     async stop() {
       started = false;
