@@ -1,6 +1,6 @@
 import { IntendedOpsError } from "../errors";
 import { type RiskLevel, riskRank } from "../model/enums";
-import { parseWithSchema } from "../validation/compiled-check";
+import { compiledCheckOf, parseWithSchema } from "../validation/compiled-check";
 import { estimateCents } from "../value/money";
 import {
   DEFAULT_ESTIMATOR_SETTINGS,
@@ -55,6 +55,8 @@ export function createCatalog(domains: readonly DomainDefinition[], options: Cat
     }
   }
   const parseOptions = { pathPrefix: ["params"], compiled: options.compiledParamsChecks !== false };
+  // Compile every type's params check now, at start-up, rather than on its first submission.
+  if (parseOptions.compiled) for (const type of types.values()) compiledCheckOf(type.params);
   const settings: ValueEstimatorSettings = { ...DEFAULT_ESTIMATOR_SETTINGS, ...options.estimatorSettings };
 
   return {

@@ -54,8 +54,11 @@ export function parseWithSchema<S extends z.ZodType>(
 
 const unproven: CompiledSchemaCheck = () => NOT_PROVEN;
 
-/** The schema's compiled check, compiled on first use; one that never vouches where none could be. */
-function compiledCheckOf(schema: z.ZodType): CompiledSchemaCheck {
+/**
+ * The schema's compiled check, compiled on first use; one that never vouches where none could be.
+ * Called at start-up (the catalog compiles its types when built) so requests do not pay for it.
+ */
+export function compiledCheckOf(schema: z.ZodType): CompiledSchemaCheck {
   let check = compiledChecks.get(schema);
   if (check === undefined) {
     check = compileSchemaCheck(schema) ?? unproven;
