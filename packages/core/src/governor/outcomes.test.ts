@@ -23,6 +23,17 @@ async function approvedInvoice(governor: Governor): Promise<string> {
   return intent.id;
 }
 
+/** An approved refund: a type with no value category (the guide's "-"). */
+async function approvedRefund(governor: Governor): Promise<string> {
+  const { intent, approval } = await governor.submit(agentKey, {
+    ...invoiceRequest,
+    type: "billing.process_refund",
+    params: { customerId: "c", amount: 20 },
+  });
+  await governor.approve(approver, approval?.id ?? "");
+  return intent.id;
+}
+
 describe("governor outcomes", () => {
   it("answers INVALID_STATE when a pending, blocked or finished intent is completed or failed", async () => {
     const { governor } = createHarness();
@@ -76,13 +87,7 @@ describe("governor outcomes", () => {
   it("records no value when the type has no value category and none is reported", async () => {
     const { governor } = createHarness();
     await registerBillingAgent(governor);
-    const { intent, approval } = await governor.submit(agentKey, {
-      ...invoiceRequest,
-      type: "billing.process_refund",
-      params: { customerId: "c", amount: 20 },
-    });
-    await governor.approve(approver, approval?.id ?? "");
-    const completed = await governor.complete(agentKey, intent.id);
+    const completed = await governor.complete(agentKey, await approvedRefund(governor));
     expect(completed).toMatchObject({ valueCents: null, valueCategory: null });
     expect((await governor.agentMetrics(TENANT, "billing-agent")).valueGeneratedCents).toBe(0);
   });
@@ -90,18 +95,13 @@ describe("governor outcomes", () => {
   it("refuses reported cents without a category on a type that has none, and changes nothing", async () => {
     const { governor } = createHarness();
     await registerBillingAgent(governor);
-    const { intent, approval } = await governor.submit(agentKey, {
-      ...invoiceRequest,
-      type: "billing.process_refund",
-      params: { customerId: "c", amount: 20 },
-    });
-    await governor.approve(approver, approval?.id ?? "");
-    await expect(governor.complete(agentKey, intent.id, { value: { cents: 500 } })).rejects.toMatchObject({
+    const intentId = await approvedRefund(governor);
+    await expect(governor.complete(agentKey, intentId, { value: { cents: 500 } })).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
       details: [{ path: ["value", "category"] }],
     });
-    expect((await governor.getIntent(TENANT, intent.id)).intent.status).toBe("approved");
-    const completed = await governor.complete(agentKey, intent.id, {
+    expect((await governor.getIntent(TENANT, intentId)).intent.status).toBe("approved");
+    const completed = await governor.complete(agentKey, intentId, {
       value: { cents: 500, category: "risk_mitigation" },
     });
     expect(completed).toMatchObject({ valueCents: 500, valueCategory: "risk_mitigation" });
