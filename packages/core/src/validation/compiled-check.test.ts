@@ -342,12 +342,13 @@ describe("compileSchemaCheck", () => {
   it("hands parts it does not know to zod and keeps their output", () => {
     const check = compiled(SCHEMAS.handedToZod);
     expect(check({ doubled: 2, later: undefined })).toBe(NOT_PROVEN);
-    // optional(default(…)) absent is zod's to fill in.
-    expect(check({ doubled: 2 })).toBe(NOT_PROVEN);
-    expect(
-      check({ doubled: 2, link: "https://example.com", later: "y", nested: { x: 1, y: 2 } }),
-    ).toStrictEqual({
+    // optional(default(…)) absent is zod's to fill in; so is an absent union, which may hold one.
+    expect(check({ doubled: 2, either: 1 })).toBe(NOT_PROVEN);
+    expect(check({ doubled: 2, later: "y" })).toBe(NOT_PROVEN);
+    const full = { doubled: 2, link: "https://example.com", either: 1, later: "y", nested: { x: 1, y: 2 } };
+    expect(check(full)).toStrictEqual({
       link: "https://example.com",
+      either: 1,
       doubled: 4,
       later: "y",
       nested: { x: 1, y: 2 },

@@ -69,7 +69,7 @@ export function compiledCheckOf(schema: z.ZodType): CompiledSchemaCheck {
 
 /** The slice of zod 4's documented introspection (`schema._zod.def`) the compiler reads. */
 interface ZodNode {
-  _zod: { def: NodeDef; traits: Set<string>; optin?: "optional" | "defaulted" };
+  _zod: { def: NodeDef; traits: Set<string> };
   safeParse(input: unknown): { success: boolean; data?: unknown };
   options?: readonly unknown[];
 }
@@ -115,6 +115,20 @@ const PATTERN_ONLY_FORMATS = [
   "$ZodEmail",
   "$ZodUUID",
   "$ZodGUID",
+];
+
+/** Types that turn `undefined` into no value, in every zod 4 release: under `optional`, absent stays absent. */
+const VALUELESS_WHEN_ABSENT = [
+  "string",
+  "number",
+  "boolean",
+  "enum",
+  "literal",
+  "object",
+  "array",
+  "record",
+  "unknown",
+  "any",
 ];
 
 /** Thrown while emitting a node the compiler does not know; that node is then handed to zod. */
@@ -329,10 +343,11 @@ function emitAbsent(e: Emitter, field: ZodNode, out: string, name: string): void
     e.lines.push(`${out}[${name}] = ${e.constant(def)}.defaultValue;`);
     return;
   }
-  // `optional(T)` leaves an absent key out, unless T has a default of its own that zod fills in
-  // (its `optin` is then "defaulted"). A missing required key is an error: zod's to report.
-  const omitted = def.type === "optional" && field._zod.optin === "optional";
-  if (!omitted) e.lines.push(FAIL);
+  // `optional(T)` leaves an absent key out when T cannot make a value out of nothing. Where T
+  // could (a default, a transform, a union holding either), zod versions differ on whether it
+  // runs, so zod decides. A missing required key is an error: zod's to report.
+  const inner = def.type === "optional" ? def.innerType?._zod.def.type : undefined;
+  if (inner === undefined || !VALUELESS_WHEN_ABSENT.includes(inner)) e.lines.push(FAIL);
 }
 
 function emitCheck(e: Emitter, check: ZodCheck, v: string): void {
