@@ -66,6 +66,26 @@ describe("compileIntentions", () => {
     expect(m).toMatchObject({ kind: "matched", named: true, disallowed: [ref("Contact.Phone")] });
   });
 
+  it("blocks with one reason per disallowed element, however often the intent repeats it", () => {
+    const matcher = compileIntentions([customerSupportLookup]);
+    const phone = ref("Contact.Phone");
+    const intent = lookup({
+      intention: "customer_support_lookup",
+      dataElements: [phone, ref("Account.Name"), phone, ref("Contact.Phone", "hubspot"), phone],
+    });
+    expect(matcher.match(intent)).toMatchObject({ disallowed: [phone, ref("Contact.Phone", "hubspot")] });
+    const decision = evaluate(intent, {
+      agent: makeAgent({ id: "support-agent", domains: ["support"] }),
+      policies: compilePolicies([]),
+      intentions: matcher,
+      now: NOW,
+    });
+    expect(decision.reasons).toEqual([
+      "Intention customer_support_lookup does not allow salesforce_prod:Contact.Phone",
+      "Intention customer_support_lookup does not allow hubspot:Contact.Phone",
+    ]);
+  });
+
   it("compares data source and path together when checking the allowlist", () => {
     const matcher = compileIntentions([customerSupportLookup]);
     const m = matcher.match(
@@ -127,7 +147,7 @@ describe("compileIntentions", () => {
     expect(matcher.match(lookup())).toEqual({ kind: "ambient" });
     expect(matcher.match(lookup({ intention: "archived_one" }))).toEqual({
       kind: "ambient",
-      note: "Named intention archived_one is archived, not active; matched by the auto-match rule instead",
+      note: "Named intention archived_one is archived, not active; ambient",
     });
   });
 
@@ -145,7 +165,8 @@ describe("compileIntentions", () => {
 
   it("says when a named intention does not exist", () => {
     const m = compileIntentions([]).match(lookup({ intention: "nope" }));
-    expect(m).toEqual({ kind: "ambient", note: expect.stringContaining("nope does not exist") });
+    // Nothing covers it either: the note says the intent is ambient, not that auto-match matched.
+    expect(m).toEqual({ kind: "ambient", note: "Named intention nope does not exist; ambient" });
   });
 });
 

@@ -52,7 +52,7 @@ export function compileIntentions(intentions: readonly Intention[]): IntentionMa
       if (intent.intention !== undefined) {
         const named = byLabel.get(intent.intention);
         if (named?.covers(intent.type)) {
-          const disallowed = requested.filter((ref) => !allows(named, ref));
+          const disallowed = outside(named, requested);
           return disallowed.length === 0 ? named.named : { ...named.named, disallowed };
         }
         note = namedMiss(
@@ -66,8 +66,10 @@ export function compileIntentions(intentions: readonly Intention[]): IntentionMa
       let best = firstCovering(exact.get(intent.type), requested);
       best = better(best, firstCovering(wildcard.get(domain), requested));
       best = better(best, firstCovering(universal, requested));
-      if (best === null) return note === undefined ? AMBIENT : { kind: "ambient", note };
-      return note === undefined ? best.auto : { ...best.auto, note };
+      if (best === null) return note === undefined ? AMBIENT : { kind: "ambient", note: `${note}; ambient` };
+      return note === undefined
+        ? best.auto
+        : { ...best.auto, note: `${note}; matched by the auto-match rule instead` };
     },
   };
 }
@@ -105,6 +107,17 @@ function allows(c: CompiledIntention, ref: DataElementRef): boolean {
   return c.elements.get(ref.dataSourceId)?.has(ref.path) === true;
 }
 
+/** The requested elements the intention does not allow, each once (an agent may repeat one). */
+function outside(c: CompiledIntention, requested: readonly DataElementRef[]): DataElementRef[] {
+  const disallowed: DataElementRef[] = [];
+  for (const ref of requested) {
+    if (allows(c, ref)) continue;
+    if (disallowed.some((d) => d.dataSourceId === ref.dataSourceId && d.path === ref.path)) continue;
+    disallowed.push(ref);
+  }
+  return disallowed;
+}
+
 /** The first (most preferred) intention of a list whose allowlist holds every requested element. */
 function firstCovering(
   list: readonly CompiledIntention[] | undefined,
@@ -138,9 +151,9 @@ function typeDomain(intent: EvaluationIntent): string {
   return dot === -1 ? type : type.slice(0, dot);
 }
 
+/** Why the named intention did not apply; the caller says what matched instead. */
 function namedMiss(label: string, type: string, isActive: boolean, status: string | undefined): string {
-  if (isActive)
-    return `Named intention ${label} does not cover type ${type}; matched by the auto-match rule instead`;
+  if (isActive) return `Named intention ${label} does not cover type ${type}`;
   const state = status === undefined ? "does not exist" : `is ${status}, not active`;
-  return `Named intention ${label} ${state}; matched by the auto-match rule instead`;
+  return `Named intention ${label} ${state}`;
 }

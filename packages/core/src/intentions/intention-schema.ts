@@ -8,6 +8,9 @@ export const DataElementSchema = z.strictObject({
 });
 export type DataElement = z.infer<typeof DataElementSchema>;
 
+/** What `decision.intention` says when no intention matched; no intention may take it as its label. */
+const RESERVED_LABEL = "ambient";
+
 export const INTENTION_STATUSES = ["draft", "active", "archived"] as const;
 
 const intentTypePattern = z
@@ -25,7 +28,13 @@ export const IntentionInputSchema = z.strictObject({
       error: (issue) => (issue.input === undefined ? "label is required" : "label must be a string"),
     })
     .max(100, "label must be at most 100 characters")
-    .regex(/^[a-z][a-z0-9_]*$/, "label must be snake_case (a-z, 0-9, _), starting with a letter"),
+    .regex(/^[a-z][a-z0-9_]*$/, "label must be snake_case (a-z, 0-9, _), starting with a letter")
+    // `decision.intention` is a label or "ambient": an intention with that label would match traffic
+    // that then reads as ambient (no intent token, counted into the ambient clusters).
+    .refine(
+      (label) => label !== RESERVED_LABEL,
+      `label "${RESERVED_LABEL}" is reserved for unmatched traffic`,
+    ),
   display_name: z.string().trim().min(1).max(200).optional(),
   /** `null` is accepted (and stored as no description) so a read intention can be sent back. */
   description: z.string().max(2000).nullable().optional(),

@@ -70,4 +70,17 @@ describe("compilePolicies", () => {
       ]);
     }
   });
+
+  it("says in plain words what a matching shadow policy would have done", () => {
+    const whys = (["allow", "require_approval", "block"] as const).map(
+      (effect) =>
+        compilePolicy(makePolicy({ name: effect, effect, mode: "shadow", match: { riskLevels: ["high"] } }))
+          .entries.matched.why,
+    );
+    expect(whys).toEqual([
+      "Matched (risk high) in shadow mode: would allow this intent, not applied",
+      "Matched (risk high) in shadow mode: would require approval, not applied",
+      "Matched (risk high) in shadow mode: would block this intent, not applied",
+    ]);
+  });
 });

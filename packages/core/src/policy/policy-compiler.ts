@@ -111,7 +111,7 @@ export function compilePolicy(policy: Policy, order = 0): CompiledPolicy {
     .filter(Boolean)
     .join("; ");
   const matchedWhy = shadow
-    ? `Matched (${summary || "every intent"}) in shadow mode: would ${EFFECT_VERB[policy.effect]}, not applied`
+    ? `Matched (${summary || "every intent"}) in shadow mode: would ${SHADOW_VERB[policy.effect]}, not applied`
     : `Matched: ${summary || "every intent"}`;
   return {
     id: policy.id,
@@ -149,6 +149,13 @@ const EFFECT_VERB: Readonly<Record<Outcome, string>> = {
   allow: "allows this intent",
   require_approval: "requires approval",
   block: "blocks this intent",
+};
+
+/** The same verbs after "would", for the trace of a shadow policy. */
+const SHADOW_VERB: Readonly<Record<Outcome, string>> = {
+  allow: "allow this intent",
+  require_approval: "require approval",
+  block: "block this intent",
 };
 
 function tierRangeText(tiers: { min?: TrustTier; max?: TrustTier }): string {

@@ -332,7 +332,7 @@ function intentionEntries(intention: Intention): IntentionEntries {
   if (cached !== undefined) return cached;
   const rule = `Intention ${intention.label}`;
   const named = "Named by the intent and covers its type";
-  const auto = `Narrowest active intention covering the type and the requested data (${intention.data_elements.length} elements)`;
+  const auto = `Narrowest active intention covering the type and the requested data (${intention.data_elements.length} ${intention.data_elements.length === 1 ? "element" : "elements"})`;
   const approval = (why: string): TraceEntry =>
     Object.freeze({
       rule,
