@@ -59,6 +59,9 @@ export interface ApiRequest {
 
 export type Transport = <T>(request: ApiRequest) => Promise<T>;
 
+/** A path segment that is "." or "..". */
+const DOT_SEGMENT = /\/\.{1,2}(?=\/|$)/;
+
 const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
 
 /** `/v1/intents` + `{ page: 2, status: undefined }` → `/v1/intents?page=2`. */
@@ -79,29 +82,37 @@ type AttemptResult =
 
 /** Builds the function every client method calls: one request with timeout, typed errors and retries. */
 export function createTransport(config: TransportConfig): Transport {
+  // Called unbound: browsers throw "Illegal invocation" when `window.fetch` runs with `this` set
+  // to another object (here it would have been `config`).
+  const fetchImpl = config.fetch;
   const attempt = async (request: ApiRequest): Promise<AttemptResult> => {
     const options = request.options ?? {};
     const timeoutMs = options.timeoutMs ?? config.timeoutMs;
     const signal = attemptSignal(options.signal, timeoutMs);
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      ...config.headers,
-      ...options.headers,
-      "x-api-key": config.apiKey,
-    };
+    // Header names are case-insensitive: merged by their lower-case form, so `X-Tenant-Id` in
+    // `headers` cannot travel next to the client's own `x-tenant-id` as "acme, acme" (a 401).
+    const headers = mergeHeaders({ accept: "application/json" }, config.headers, options.headers);
+    headers["x-api-key"] = config.apiKey;
     if (config.tenantId !== undefined) headers["x-tenant-id"] = config.tenantId;
     if (request.body !== undefined) headers["content-type"] = "application/json";
     try {
-      const response = await config.fetch(`${config.baseUrl}${buildPath(request.path, request.query)}`, {
+      const response = await fetchImpl(`${config.baseUrl}${buildPath(request.path, request.query)}`, {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: signal.signal,
       });
       const bodyText = await response.text();
-      if (response.ok || request.resultStatuses?.includes(response.status)) {
+      if (response.ok) {
         const body = readBody(bodyText, request.read ?? "data", response);
         return { ok: true, value: request.map ? request.map(body, response) : body };
+      }
+      if (request.resultStatuses?.includes(response.status)) {
+        // Only the API's own answer is a result; a proxy's "no healthy upstream" is an error.
+        const body = dataOf(bodyText);
+        if (body !== undefined) {
+          return { ok: true, value: request.map ? request.map(body.data, response) : body.data };
+        }
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), config.now());
       const error = errorFromResponse({
@@ -135,11 +146,25 @@ export function createTransport(config: TransportConfig): Transport {
   };
 
   return async <T>(request: ApiRequest): Promise<T> => {
+    if (DOT_SEGMENT.test(request.path)) {
+      // encodeURIComponent leaves "." and "..", and URLs resolve them (%2E too), so the call
+      // would reach another route: getAgentMetrics(".") would read GET /v1/agents/metrics.
+      throw new TypeError(
+        `IntendedOpsClient: "." and ".." are not valid ids (${request.method} ${request.path})`,
+      );
+    }
     const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     const maxRetries = request.retry === false ? 0 : (request.options?.maxRetries ?? config.retry.maxRetries);
+    // True once an attempt may have reached the server without its answer reaching us.
+    let outcomeUnknown = false;
     for (let retry = 0; ; retry++) {
       const result = await attempt(request);
       if (result.ok) return result.value as T;
+      if (outcomeUnknown && request.method === "DELETE" && result.error.code === "NOT_FOUND") {
+        // The earlier attempt deleted it and its answer was lost: the delete is done.
+        return undefined as T;
+      }
+      outcomeUnknown ||= result.failure.kind === "network" || result.failure.status >= 500;
       const delay =
         retry < maxRetries && isRetryable(result.failure, idempotent)
           ? retryDelayMs(retry, result.failure.retryAfterMs, config.retry, config.random)
@@ -148,6 +173,27 @@ export function createTransport(config: TransportConfig): Transport {
       await abortableSleep(delay, request.options?.signal);
     }
   };
+}
+
+/** Header records merged by lower-cased name; a later record's value replaces an earlier one's. */
+function mergeHeaders(...records: (Record<string, string> | undefined)[]): Record<string, string> {
+  const merged: Record<string, string> = {};
+  for (const record of records) {
+    for (const [name, value] of Object.entries(record ?? {})) merged[name.toLowerCase()] = value;
+  }
+  return merged;
+}
+
+/** The `{"data": …}` envelope of a body, or undefined when the body is something else. */
+function dataOf(bodyText: string): { data: unknown } | undefined {
+  try {
+    const parsed: unknown = JSON.parse(bodyText);
+    return typeof parsed === "object" && parsed !== null && "data" in parsed
+      ? { data: parsed.data }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(bodyText: string, read: NonNullable<ApiRequest["read"]>, response: Response): unknown {
