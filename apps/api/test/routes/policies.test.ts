@@ -50,6 +50,12 @@ describe.each(DIALECTS)("policies routes on %s", (dialect) => {
       body: { ...BLOCK_BIG_INVOICES, enabled: false },
     });
     expect(updated).toMatchObject({ version: 2, enabled: false });
+    // The same PUT again (a retry after a lost answer) stores nothing new.
+    const repeated = await t.data("PUT", `/v1/policies/${policy.id}`, {
+      key: t.keys.policy_write,
+      body: { ...BLOCK_BIG_INVOICES, enabled: false },
+    });
+    expect(repeated).toEqual(updated);
     const pending = await t.data("POST", "/v1/intents", { key: t.keys.agent, body: bigInvoice });
     expect(pending.status).toBe("pending");
 

@@ -1,3 +1,4 @@
+import { canonicalJson } from "../audit/canonical-json";
 import { newId } from "../ids";
 import { compilePolicy } from "../policy/policy-compiler";
 import { type Policy, type PolicyInput, PolicyInputSchema } from "../policy/policy-schema";
@@ -34,6 +35,9 @@ export function createPoliciesService(ctx: GovernorContext) {
     return writeTransaction(ctx, actor, async (scope) => {
       const existing = await scope.tx.policies.get(scope.tenantId, id, { forUpdate: true });
       if (!existing) throw notFound("Policy", id);
+      // PUT is idempotent: sending the stored policy again (a client's retry after a lost answer)
+      // makes no new version and no audit event.
+      if (sameInput(existing, body)) return existing;
       const policy: Policy = {
         ...body,
         id,
@@ -75,4 +79,13 @@ export function createPoliciesService(ctx: GovernorContext) {
   }
 
   return { createPolicy, updatePolicy, deletePolicy, listPolicies, getPolicy };
+}
+
+/** Whether a PUT body states exactly the policy already stored (absent and null fields alike). */
+function sameInput(existing: Policy, body: object): boolean {
+  const stored = existing as Record<string, unknown>;
+  const sent = body as Record<string, unknown>;
+  return Object.keys(PolicyInputSchema.shape).every(
+    (key) => canonicalJson(stored[key] ?? null) === canonicalJson(sent[key] ?? null),
+  );
 }

@@ -95,6 +95,24 @@ describe("governor policies", () => {
     expect((await governor.queryAudit(TENANT)).total).toBe(0);
   });
 
+  it("makes no new version and no audit event when a PUT sends the stored policy again", async () => {
+    const { governor } = createHarness();
+    const input = {
+      name: "Big invoices",
+      effect: "require_approval" as const,
+      match: { types: ["billing.*"] },
+    };
+    const created = await governor.createPolicy(admin, input);
+    const first = await governor.updatePolicy(admin, created.id, { ...input, reason: "over budget" });
+    // A client's retry after a lost answer sends the same body again.
+    const repeated = await governor.updatePolicy(admin, created.id, { ...input, reason: "over budget" });
+    expect(first.version).toBe(2);
+    expect(repeated).toEqual(first);
+    const updates = await governor.queryAudit(TENANT, { eventType: "policy.updated" });
+    expect(updates.total).toBe(1);
+    expect((await governor.updatePolicy(admin, created.id, input)).version).toBe(3);
+  });
+
   it("answers NOT_FOUND when updating, deleting or reading a missing policy", async () => {
     const { governor } = createHarness();
     const input = { name: "x", effect: "allow" as const };
