@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { errorBody, jsonOf, type StubApi, type StubHandler, startStubApi } from "../test/stub-api-server";
+import { describe, expect, it } from "vitest";
+import { errorBody, jsonOf, type StubHandler, stubClient } from "../test/stub-api-server";
 import {
   AgentNotFoundError,
   AlreadyResolvedError,
@@ -43,26 +43,7 @@ const created = {
   },
 };
 
-let api: StubApi | undefined;
-
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(
-  routes: Record<string, StubHandler>,
-  options: Partial<IntendedOpsClientOptions> = {},
-): Promise<{ api: StubApi; client: IntendedOpsClient }> {
-  api = await startStubApi(routes);
-  const client = new IntendedOpsClient({
-    apiKey: API_KEY,
-    baseUrl: api.url,
-    retry: { baseDelayMs: 1, maxDelayMs: 2_000 },
-    ...options,
-  });
-  return { api, client };
-}
+const serve = stubClient(API_KEY);
 
 /** Fails the test unless the promise rejects; returns what it rejected with. */
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -99,7 +80,7 @@ describe("IntendedOpsClient", () => {
   });
 
   it("accepts a baseUrl with a trailing slash or a path prefix", async () => {
-    api = await startStubApi({ "GET /gateway/v1/stats": () => ({ body: { data: { ok: true } } }) });
+    const { api } = await serve({ "GET /gateway/v1/stats": () => ({ body: { data: { ok: true } } }) });
     const client = new IntendedOpsClient({ apiKey: API_KEY, baseUrl: `${api.url}/gateway/` });
     await expect(client.getStats()).resolves.toEqual({ ok: true });
   });

@@ -1,30 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { errorBody, type StubApi, type StubHandler, startStubApi } from "../test/stub-api-server";
+import { describe, expect, it } from "vitest";
+import { errorBody, stubClient } from "../test/stub-api-server";
 import { InternalError, NetworkError, NotFoundError } from "./api-errors";
 import { IntendedOpsClient, type IntendedOpsClientOptions } from "./client";
 
 const API_KEY = "intendedops_acme_xK9mN2pQ7rS4tU6vW8yZ0aB2";
 
-let api: StubApi | undefined;
-
-afterEach(async () => {
-  await api?.close();
-  api = undefined;
-});
-
-async function serve(
-  routes: Record<string, StubHandler>,
-  options: Partial<IntendedOpsClientOptions> = {},
-): Promise<{ api: StubApi; client: IntendedOpsClient }> {
-  api = await startStubApi(routes);
-  const client = new IntendedOpsClient({
-    apiKey: API_KEY,
-    baseUrl: api.url,
-    retry: { baseDelayMs: 1, maxDelayMs: 2_000 },
-    ...options,
-  });
-  return { api, client };
-}
+const serve = stubClient(API_KEY);
 
 describe("request headers", () => {
   it("sends one x-tenant-id when the caller also passes it as X-Tenant-Id", async () => {
@@ -69,18 +50,15 @@ describe("request headers", () => {
 
 describe("custom fetch", () => {
   it("calls a fetch that needs the global receiver when passed as an option (browsers' window.fetch)", async () => {
-    api = await startStubApi({ "GET /v1/stats": () => ({ body: { data: { ok: 1 } } }) });
     // Browsers throw "Illegal invocation" when fetch is called on any object but the window.
     function strictFetch(this: unknown, input: RequestInfo | URL, init?: RequestInit) {
       if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
       return globalThis.fetch(input, init);
     }
-    const client = new IntendedOpsClient({
-      apiKey: API_KEY,
-      baseUrl: api.url,
-      fetch: strictFetch as typeof fetch,
-      retry: { maxRetries: 0 },
-    });
+    const { client } = await serve(
+      { "GET /v1/stats": () => ({ body: { data: { ok: 1 } } }) },
+      { fetch: strictFetch as typeof fetch, retry: { maxRetries: 0 } },
+    );
     await expect(client.getStats()).resolves.toEqual({ ok: 1 });
   });
 });

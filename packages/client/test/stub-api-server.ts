@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
+import { IntendedOpsClient, type IntendedOpsClientOptions } from "../src/client";
 
 /** A request as the stub server received it. */
 export interface RecordedRequest {
@@ -102,4 +104,32 @@ export function jsonOf(request: RecordedRequest | undefined): Record<string, unk
 /** The API's error envelope. */
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/**
+ * For a test file: `const serve = stubClient(apiKey)` registers the stub's cleanup after each test
+ * and returns a function that starts a stub API with `routes` and a client pointed at it (fast
+ * retries unless `options` say otherwise).
+ */
+export function stubClient(
+  apiKey: string,
+): (
+  routes: Record<string, StubHandler>,
+  options?: Partial<IntendedOpsClientOptions>,
+) => Promise<{ api: StubApi; client: IntendedOpsClient }> {
+  let api: StubApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  return async (routes, options = {}) => {
+    api = await startStubApi(routes);
+    const client = new IntendedOpsClient({
+      apiKey,
+      baseUrl: api.url,
+      retry: { baseDelayMs: 1, maxDelayMs: 2_000 },
+      ...options,
+    });
+    return { api, client };
+  };
 }
