@@ -3,6 +3,7 @@ import { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
 import { DIALECTS, isoAt, type TestStore } from "../test-fixtures";
+import { withWebhookTables } from "../webhooks/webhook-tables";
 import { migrationProvider } from "./index";
 
 const BEFORE = "202612061700_ambient_rollup";
@@ -29,7 +30,7 @@ describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect
   it("keeps message ids remembered before it as unsettled, and goes down and up again", async () => {
     expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
     const endpointId = newId("webhook");
-    await store.db
+    await withWebhookTables(store.db)
       .insertInto("inbound_endpoints")
       .values({
         id: endpointId,
@@ -43,7 +44,7 @@ describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect
         updated_at: isoAt(0),
       })
       .execute();
-    await store.db
+    await withWebhookTables(store.db)
       .insertInto("inbound_messages")
       .values({ endpoint_id: endpointId, message_id: "msg_old", received_at: isoAt(1) } as never)
       .execute();
@@ -54,7 +55,10 @@ describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect
     expect(await store.webhooks.inbound.settled(endpointId, "msg_old")).toBe(true);
 
     expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
-    const row = await store.db.selectFrom("inbound_messages").selectAll().executeTakeFirstOrThrow();
+    const row = await withWebhookTables(store.db)
+      .selectFrom("inbound_messages")
+      .selectAll()
+      .executeTakeFirstOrThrow();
     expect(row).not.toHaveProperty("settled_at");
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     expect(await store.webhooks.inbound.settled(endpointId, "msg_old")).toBe(false);
