@@ -1,5 +1,6 @@
 import {
   type Actor,
+  buildAuditEvents,
   createCatalog,
   createGovernor,
   defineDomain,
@@ -94,6 +95,45 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true });
     await expect(governor.getIntent(`tenant-${randomSuffix()}`, submitted.intent.id)).rejects.toMatchObject({
       code: "NOT_FOUND",
+    });
+  });
+
+  it("reports a row stored past the audit head, chained or not, as the first invalid event", async () => {
+    const { tenantId, agentKey, alice } = await tenant();
+    const { approval } = await governor.submit(agentKey, invoice());
+    // Decided, so no later expiry run of another test appends to this tenant's chain.
+    await governor.approve(alice, approval?.id ?? "");
+    const head = await store.transaction((tx) => tx.audit.lockHead(tenantId));
+    // A correctly chained event written straight into the table, around the head.
+    const [forged] = buildAuditEvents(
+      head,
+      [{ eventType: "intent.submitted", actor: "key_agent", data: {} }],
+      {
+        tenantId,
+        now: clock.now,
+      },
+    );
+    await store.db
+      .insertInto("audit_events")
+      .values({
+        tenant_id: tenantId,
+        seq: forged!.seq,
+        id: forged!.id,
+        event_type: forged!.eventType,
+        actor: forged!.actor,
+        agent_id: null,
+        intent_id: null,
+        data: JSON.stringify(forged!.data),
+        timestamp: forged!.timestamp,
+        prev_hash: forged!.prevHash,
+        leaf_hash: forged!.leafHash,
+        hash: forged!.hash,
+      })
+      .execute();
+    expect(await governor.verifyAudit(tenantId)).toEqual({
+      valid: false,
+      eventCount: head.seq,
+      firstInvalidSeq: head.seq + 1,
     });
   });
 

@@ -23,24 +23,27 @@ export function createAuditService(ctx: GovernorContext) {
   /**
    * Recompute every hash of the tenant's chain, batch by batch, up to the head read first:
    * events appended during the scan belong to a later verification, and a chain shorter than
-   * its head (truncated) or diverging from it is reported invalid.
+   * its head (truncated) or diverging from it is reported invalid. Rows stored past that head are
+   * checked too: an append moves the head in its own transaction, so once the head is locked
+   * again (no append in flight), a row beyond it was written around the chain, not through it.
    */
   async function verifyAudit(tenantId: string): Promise<ChainVerification> {
     const head = await ctx.store.transaction((tx) => tx.audit.lockHead(tenantId));
     const verifier = createChainVerifier({ head });
+    let highestSeq = head.seq;
     await ctx.store.read(async (tx) => {
       for await (const batch of tx.audit.scan(tenantId, VERIFY_BATCH)) {
         const last = batch[batch.length - 1];
         if (last === undefined) continue;
-        if (last.seq <= head.seq) {
-          verifier.push(batch);
-          continue;
-        }
-        verifier.push(batch.filter((event) => event.seq <= head.seq));
-        break;
+        if (last.seq > highestSeq) highestSeq = last.seq;
+        if (last.seq <= head.seq) verifier.push(batch);
+        else verifier.push(batch.filter((event) => event.seq <= head.seq));
       }
     });
-    return verifier.result();
+    const result = verifier.result();
+    if (!result.valid || highestSeq === head.seq) return result;
+    const current = await ctx.store.transaction((tx) => tx.audit.lockHead(tenantId));
+    return highestSeq > current.seq ? { ...result, valid: false, firstInvalidSeq: current.seq + 1 } : result;
   }
 
   return { queryAudit, verifyAudit };

@@ -51,7 +51,29 @@ function toRow(event: AuditEvent): Required<Insertable<AuditEventsTable>> {
   };
 }
 
-function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
+/**
+ * Stands in for the `data` of a row whose text is no longer JSON (edited in the database): it
+ * cannot be serialized, so the verifier reports that event as the first invalid one instead of
+ * the whole verification failing with a parse error.
+ */
+const UNREADABLE_DATA: Record<string, unknown> = Object.freeze({
+  toJSON(): never {
+    throw new TypeError("audit event data is not valid JSON");
+  },
+});
+
+function readData(text: string): AuditEvent["data"] {
+  try {
+    return fromJson(text);
+  } catch {
+    return UNREADABLE_DATA;
+  }
+}
+
+function fromRow(
+  row: Selectable<AuditEventsTable>,
+  data: AuditEvent["data"] = fromJson(row.data),
+): AuditEvent {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -60,7 +82,7 @@ function fromRow(row: Selectable<AuditEventsTable>): AuditEvent {
     actor: row.actor,
     agentId: row.agent_id,
     intentId: row.intent_id,
-    data: fromJson(row.data),
+    data,
     timestamp: row.timestamp,
     prevHash: row.prev_hash,
     hash: row.hash,
@@ -140,12 +162,32 @@ export function createAuditRepo(
     async lockHead(tenantId): Promise<AuditHead> {
       const head = await lockedHead(tenantId);
       if (head) return head;
-      // First event of the tenant: create the genesis head, then lock it like any other.
-      await db
+      // No head row: normally the tenant's first event, so create the genesis head (a concurrent
+      // first writer may win; then this insert does nothing) and lock it like any other.
+      const inserted = await db
         .insertInto("audit_heads")
         .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
         .onConflict((oc) => oc.column("tenant_id").doNothing())
-        .execute();
+        .returning("tenant_id")
+        .executeTakeFirst();
+      if (inserted) {
+        // A genesis head over stored events means the head row was deleted in the database:
+        // restarting at seq 0 would hide the chain from verification (scan stops at the head)
+        // and make every later append collide at seq 1. Refuse (the insert rolls back with it).
+        const stored = await db
+          .selectFrom("audit_events")
+          .select("seq")
+          .where("tenant_id", "=", tenantId)
+          .orderBy("seq", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        if (stored) {
+          throw new IntendedOpsError(
+            "INTERNAL_ERROR",
+            `The audit_heads row of ${tenantId} is missing while its chain has events up to seq ${stored.seq}: the audit log was tampered with`,
+          );
+        }
+      }
       const created = await lockedHead(tenantId);
       if (!created) throw new IntendedOpsError("INTERNAL_ERROR", `Audit head of ${tenantId} vanished`);
       return created;
@@ -187,18 +229,23 @@ export function createAuditRepo(
           filter,
         ).executeTakeFirstOrThrow(),
       ]);
-      return toPage(rows.map(fromRow), total.total, page);
+      return toPage(
+        rows.map((row) => fromRow(row)),
+        total.total,
+        page,
+      );
     },
 
     async *scan(tenantId, batchSize = 1000) {
       const limit = Math.max(1, Math.floor(batchSize));
-      // The chain as of now: events appended while scanning belong to a later verification.
-      const head = await db
-        .selectFrom("audit_heads")
-        .select("seq")
+      // Every row stored now, past the head too (a row written around the chain must be seen);
+      // events appended while scanning belong to a later verification.
+      const last = await db
+        .selectFrom("audit_events")
+        .select((eb) => eb.fn.max("seq").as("seq"))
         .where("tenant_id", "=", tenantId)
         .executeTakeFirst();
-      const end = head?.seq ?? 0;
+      const end = Number(last?.seq ?? 0);
       let after = 0;
       while (after < end) {
         const rows = await db
@@ -212,7 +259,7 @@ export function createAuditRepo(
           .execute();
         const lastRow = rows[rows.length - 1];
         if (!lastRow) return;
-        yield rows.map(fromRow);
+        yield rows.map((row) => fromRow(row, readData(row.data)));
         after = lastRow.seq;
       }
     },

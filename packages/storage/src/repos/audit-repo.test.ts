@@ -1,0 +1,67 @@
+import { buildAuditEvents, verifyChainBatches } from "@intendedops/core";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KyselyStore } from "../kysely-store";
+import { DIALECTS, randomSuffix, type TestStore } from "../test-fixtures";
+
+/** A tenant with a chain of `count` events, written the way the governor writes them. */
+async function seedChain(store: KyselyStore, count: number): Promise<string> {
+  const tenantId = `t-${randomSuffix()}`;
+  const drafts = Array.from({ length: count }, (_, i) => ({
+    eventType: "intent.submitted",
+    actor: "key_1",
+    intentId: `int_${i}`,
+    data: { amount: i, note: "n" },
+  }));
+  await store.transaction(async (tx) => {
+    const head = await tx.audit.lockHead(tenantId);
+    await tx.audit.append(tenantId, buildAuditEvents(head, drafts, { tenantId, now: Date.UTC(2026, 0, 1) }));
+  });
+  return tenantId;
+}
+
+/** What `GET /v1/audit/verify` does: the head, then every batch of the scan against it. */
+async function verifyStored(store: KyselyStore, tenantId: string) {
+  const head = await store.transaction((tx) => tx.audit.lockHead(tenantId));
+  return store.read((tx) => verifyChainBatches(tx.audit.scan(tenantId, 2), { head }));
+}
+
+describe.each(DIALECTS)("audit repo tampering (%s)", (_name, open) => {
+  let testStore: TestStore;
+  let store: KyselyStore;
+
+  beforeAll(async () => {
+    testStore = await open();
+    store = testStore.store;
+  });
+  afterAll(() => testStore.dispose());
+
+  it("reports a stored event whose data is not JSON any more as invalid at its seq, without throwing", async () => {
+    const tenantId = await seedChain(store, 5);
+    // Only SQLite keeps data as text that can be broken; jsonb refuses invalid JSON on PostgreSQL.
+    if (store.dialect !== "sqlite") return;
+    await sql`update audit_events set data = ${"{"} where tenant_id = ${tenantId} and seq = 3`.execute(
+      store.db,
+    );
+    expect(await verifyStored(store, tenantId)).toEqual({ valid: false, eventCount: 5, firstInvalidSeq: 3 });
+  });
+
+  it("refuses to restart at genesis a chain whose head row was deleted while its events remain", async () => {
+    const tenantId = await seedChain(store, 4);
+    await sql`delete from audit_heads where tenant_id = ${tenantId}`.execute(store.db);
+    // Before: a fresh genesis head, so verify said { valid: true, eventCount: 0 } over 4 stored events
+    // and the next append failed on the primary key at seq 1.
+    await expect(store.transaction((tx) => tx.audit.lockHead(tenantId))).rejects.toMatchObject({
+      code: "INTERNAL_ERROR",
+      message: expect.stringContaining("audit_heads"),
+    });
+    const { rows } = await sql<{ n: number | string }>`
+      select count(*) as n from audit_heads where tenant_id = ${tenantId}`.execute(store.db);
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it("still starts a brand-new tenant's chain at genesis", async () => {
+    const tenantId = `t-${randomSuffix()}`;
+    expect(await store.transaction((tx) => tx.audit.lockHead(tenantId))).toMatchObject({ seq: 0 });
+  });
+});
