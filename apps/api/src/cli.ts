@@ -5,6 +5,7 @@ import { TENANT_ID_RE } from "./api-key-format";
 import { issueApiKey, toApiKeyView } from "./api-key-service";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./database-open";
+import { CreateApiKeyBodySchema } from "./routes/v1/api-keys/schema";
 import { SCOPES, type Scope, ScopeSchema } from "./scopes";
 import { startServer } from "./server";
 import { StartupError } from "./startup-error";
@@ -47,6 +48,18 @@ function scopesOption(value: string | undefined): Scope[] {
     if (!parsed.success) throw new UsageError(`Unknown scope "${raw.trim()}" (one of ${SCOPES.join(", ")})`);
     return parsed.data;
   });
+}
+
+/** The flag each field of the API's create-key body comes from, for messages. */
+const CREATE_FLAGS: Readonly<Record<string, string>> = {
+  name: "--name",
+  scopes: "--scopes",
+  rateLimitPerMinute: "--rate-limit",
+};
+
+/** Arguments a command does not take are refused rather than ignored. */
+function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
 }
 
 async function serveCommand(): Promise<void> {
@@ -98,19 +111,41 @@ async function keysCommand(args: string[]): Promise<void> {
     const scopes = scopesOption(values.scopes);
     const name = values.name?.trim();
     if (!name) throw new UsageError("--name is required");
-    const rateLimit = values["rate-limit"] === undefined ? null : Number(values["rate-limit"]);
-    if (rateLimit !== null && (!Number.isInteger(rateLimit) || rateLimit < 1)) {
+    noPositionals("keys create", positionals);
+    const rawRate = values["rate-limit"]?.trim();
+    if (rawRate !== undefined && !/^[1-9]\d*$/.test(rawRate)) {
       throw new UsageError("--rate-limit must be a positive whole number (requests per minute)");
     }
+    // The API's own rules (name length, scope set, rate limit bounds), so both make the same keys.
+    const parsed = CreateApiKeyBodySchema.safeParse({
+      name,
+      scopes,
+      ...(rawRate === undefined ? {} : { rateLimitPerMinute: Number(rawRate) }),
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new UsageError(`${CREATE_FLAGS[String(issue.path[0])] ?? "keys create"}: ${issue.message}`);
+    }
+    const input = parsed.data;
     const { key, record } = await withStore((store) =>
-      issueApiKey(store, { tenantId, name, scopes, rateLimitPerMinute: rateLimit }, Date.now()),
+      issueApiKey(
+        store,
+        {
+          tenantId,
+          name: input.name,
+          scopes: input.scopes,
+          rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        },
+        Date.now(),
+      ),
     );
-    write(`Created API key ${record.id} (${scopes.join(", ")}) in tenant ${tenantId}.`);
+    write(`Created API key ${record.id} (${input.scopes.join(", ")}) in tenant ${tenantId}.`);
     write(`Key (shown once, store it now): ${key}`);
     return;
   }
   if (action === "list") {
     const tenantId = tenantOption(values.tenant, false);
+    noPositionals("keys list", positionals);
     const keys = await withStore((store) => store.apiKeys.list(tenantId));
     const views = keys.map(toApiKeyView);
     if (values.json) return write(JSON.stringify(views, null, 2));
@@ -125,6 +160,7 @@ async function keysCommand(args: string[]): Promise<void> {
     const tenantId = tenantOption(values.tenant, true);
     const keyId = positionals[0];
     if (!keyId) throw new UsageError("keys revoke needs the key id (key_…)");
+    noPositionals("keys revoke", positionals.slice(1));
     // Revoking is idempotent (scripts may run twice), but the output says which case it was.
     const before = await withStore(async (store) => {
       const existing = await store.apiKeys.get(tenantId, keyId);
@@ -146,8 +182,11 @@ async function keysCommand(args: string[]): Promise<void> {
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === "serve") await serveCommand();
-    else if (command === "migrate") {
+    if (command === "serve") {
+      noPositionals("serve", rest);
+      await serveCommand();
+    } else if (command === "migrate") {
+      noPositionals("migrate", rest);
       const dialect = await withStore(async (store) => store.dialect);
       write(`Migrations applied (${dialect}).`);
     } else if (command === "keys") await keysCommand(rest);

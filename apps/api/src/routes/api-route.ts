@@ -31,6 +31,13 @@ export interface ApiRouteSpec<P extends Schema, Q extends Schema, B extends Sche
   /** Documented as required unless false; a missing body always validates as `{}`. */
   bodyRequired?: boolean;
   success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
+  /** Other success statuses with the same body (e.g. 200 for an idempotent replay of a 201). */
+  alsoSucceeds?: { status: 200 | 201 | 202 | 204; description: string }[];
+  /**
+   * False for the public paths the rate limiter never counts (GET /health): every other route,
+   * public ones included, may answer 429.
+   */
+  rateLimited?: boolean;
   /** Extra documented error statuses besides the ones every authenticated route has. */
   errors?: number[];
 }
@@ -97,6 +104,8 @@ export function defineRoute<
   B extends Schema = undefined,
 >(spec: ApiRouteSpec<P, Q, B>): ApiRoute<P, Q, B> {
   const errorStatuses = new Set<number>(spec.permission === "public" ? [500] : [400, 401, 403, 429, 500]);
+  // Requests without a key are counted against their address, so public routes are limited too.
+  if (spec.rateLimited !== false) errorStatuses.add(429);
   for (const status of spec.errors ?? []) errorStatuses.add(status);
   // Every route that may carry a body checks it, even one that ignores it (see mountRoute).
   if (mayCarryBody(spec.method.toUpperCase())) {
@@ -105,14 +114,12 @@ export function defineRoute<
     errorStatuses.add(415);
   }
   const bodySchema = spec.body ?? spec.governorBody;
-  const responses: RouteConfig["responses"] = {
-    [spec.success.status]: spec.success.schema
-      ? {
-          description: spec.success.description,
-          content: { "application/json": { schema: spec.success.schema } },
-        }
-      : { description: spec.success.description },
-  };
+  const responses: RouteConfig["responses"] = {};
+  for (const { status, description } of [spec.success, ...(spec.alsoSucceeds ?? [])]) {
+    responses[status] = spec.success.schema
+      ? { description, content: { "application/json": { schema: spec.success.schema } } }
+      : { description };
+  }
   for (const status of [...errorStatuses].sort()) {
     responses[status] = {
       description: ERROR_DESCRIPTIONS[status] ?? "Error",

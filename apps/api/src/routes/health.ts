@@ -15,6 +15,8 @@ export const healthRoute = defineRoute({
   method: "get",
   path: "/health",
   permission: "public",
+  // GET /health is never counted nor refused by the rate limiter (see middleware/rate-limit).
+  rateLimited: false,
   summary: "Liveness and database health (no authentication)",
   tags: ["System"],
   success: {

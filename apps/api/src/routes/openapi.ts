@@ -1,5 +1,6 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
+import { ErrorEnvelopeSchema } from "./api-route";
 
 export const API_VERSION = "1.0.0";
 
@@ -15,6 +16,25 @@ export function registerOpenApiRoute(app: OpenAPIHono<AppEnv>): void {
     type: "http",
     scheme: "bearer",
     description: "The same API key as a bearer token",
+  });
+  const error = (description: string) => ({
+    description,
+    content: { "application/json": { schema: ErrorEnvelopeSchema } },
+  });
+  // The document lists itself: a public route, counted by the rate limiter like any other.
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/openapi.json",
+    summary: "This OpenAPI 3.1 document (no authentication)",
+    tags: ["System"],
+    responses: {
+      200: {
+        description: "The OpenAPI 3.1 document",
+        content: { "application/json": { schema: z.looseObject({ openapi: z.string() }) } },
+      },
+      429: error("Rate limit reached (RATE_LIMITED)"),
+      500: error("Unexpected failure (INTERNAL_ERROR)"),
+    },
   });
   let cached: { routes: number; document: unknown } | undefined;
   app.get("/openapi.json", (c) => {

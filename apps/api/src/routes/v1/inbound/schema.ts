@@ -36,8 +36,9 @@ export const InboundEndpointWithSecretSchema = InboundEndpointViewSchema.extend(
   }),
 }).openapi("InboundEndpointWithSecret");
 
+/** Strict: `intent_types` for `intentTypes` would otherwise create an endpoint open to every type. */
 export const CreateInboundEndpointBodySchema = z
-  .object({
+  .strictObject({
     description: z.string().trim().max(500, "description must be at most 500 characters").optional(),
     intentTypes: z
       .array(IntentTypePatternSchema)

@@ -19,6 +19,13 @@ export const createIntentRoute = defineRoute({
       "The decision. A replay of the same idempotency key and body answers 200 with the original result and `idempotent-replayed: true`.",
     schema: envelope(SubmittedIntentSchema),
   },
+  alsoSucceeds: [
+    {
+      status: 200,
+      description:
+        "A replay of an earlier submission (same idempotency key and body): the original result, with `idempotent-replayed: true`",
+    },
+  ],
   errors: [404, 422],
 });
 

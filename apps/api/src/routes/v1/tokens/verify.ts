@@ -5,8 +5,11 @@ import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { callerOf } from "../actor";
 
 export const VerifyTokenBodySchema = z
-  .object({
-    token: z.string({ error: "token is required" }).min(1, "token is required").max(8192),
+  .strictObject({
+    token: z
+      .string({ error: "token is required" })
+      .min(1, "token is required")
+      .max(8192, "token must be at most 8192 characters"),
   })
   .openapi("VerifyToken", { example: { token: "eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9..." } });
 

@@ -47,8 +47,9 @@ export const WebhookWithSecretSchema = WebhookViewSchema.extend({
   }),
 }).openapi("WebhookWithSecret");
 
+/** Strict, like every request body: an unknown field is a 400, never silently dropped. */
 export const CreateWebhookBodySchema = z
-  .object({
+  .strictObject({
     url: UrlSchema,
     events: EventsSchema,
     description: DescriptionSchema.optional(),
@@ -58,7 +59,7 @@ export const CreateWebhookBodySchema = z
   });
 
 export const UpdateWebhookBodySchema = z
-  .object({
+  .strictObject({
     url: UrlSchema.optional(),
     events: EventsSchema.optional(),
     description: DescriptionSchema.nullable().optional(),
