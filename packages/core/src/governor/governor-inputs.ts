@@ -18,7 +18,11 @@ export type CompleteIntentInput = z.input<typeof CompleteIntentInputSchema>;
 
 /** The body of `POST /v1/intents/:id/fail`. */
 export const FailIntentInputSchema = z.strictObject({
-  error: z.string({ error: "error is required" }).trim().min(1, "error is required").max(4000),
+  error: z
+    .string({ error: "error is required" })
+    .trim()
+    .min(1, "error is required")
+    .max(4000, "error must be at most 4000 characters"),
 });
 export type FailIntentInput = z.input<typeof FailIntentInputSchema>;
 
@@ -33,7 +37,11 @@ export const SetTrustInputSchema = z
   .strictObject({
     tier: TrustTierSchema.optional(),
     score: z.number().int().min(0).max(1000).optional(),
-    reason: z.string({ error: "reason is required" }).trim().min(1, "reason is required").max(500),
+    reason: z
+      .string({ error: "reason is required" })
+      .trim()
+      .min(1, "reason is required")
+      .max(500, "reason must be at most 500 characters"),
   })
   .refine((input) => input.tier !== undefined || input.score !== undefined, {
     message: "tier or score is required",

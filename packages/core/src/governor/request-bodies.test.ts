@@ -109,6 +109,22 @@ describe("request bodies", () => {
     );
   });
 
+  it("says a field is too long, not missing, when a required string passes its limit", async () => {
+    const { governor } = createHarness();
+    const tooLong = (n: number) => "x".repeat(n + 1);
+    const messageOf = (promise: Promise<unknown>) => promise.catch((error: Error) => error.message);
+    expect(await messageOf(governor.registerAgent(agentKey, { name: tooLong(200) }))).toBe(
+      "name: Agent name must be at most 200 characters",
+    );
+    expect(await messageOf(governor.createPolicy(admin, { name: tooLong(200), effect: "block" }))).toBe(
+      "name: Policy name must be at most 200 characters",
+    );
+    await registerBillingAgent(governor);
+    expect(
+      await messageOf(governor.setTrust(admin, "billing-agent", { tier: "T2", reason: tooLong(500) })),
+    ).toBe("reason: reason must be at most 500 characters");
+  });
+
   it("refuses unknown fields on agents, outcomes, rejections and trust overrides", async () => {
     const { governor } = createHarness();
     await expect(

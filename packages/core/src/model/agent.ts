@@ -33,7 +33,11 @@ export const RegisterAgentInputSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, "Agent ID must be lowercase letters, digits, '.', '_' or '-'")
     .optional(),
-  name: z.string({ error: "Agent name is required" }).trim().min(1, "Agent name is required").max(200),
+  name: z
+    .string({ error: "Agent name is required" })
+    .trim()
+    .min(1, "Agent name is required")
+    .max(200, "Agent name must be at most 200 characters"),
   description: z.string().max(2000).optional(),
   domains: z.array(z.string().min(1)).default([]),
   intentTypes: z.array(z.string().min(1)).default([]),

@@ -55,7 +55,11 @@ export type PolicyMatch = z.infer<typeof PolicyMatchSchema>;
 
 /** The body of `POST /v1/policies` and `PUT /v1/policies/:id`. */
 export const PolicyInputSchema = z.strictObject({
-  name: z.string({ error: "Policy name is required" }).trim().min(1, "Policy name is required").max(200),
+  name: z
+    .string({ error: "Policy name is required" })
+    .trim()
+    .min(1, "Policy name is required")
+    .max(200, "Policy name must be at most 200 characters"),
   description: z.string().max(2000).optional(),
   enabled: z.boolean().default(true),
   mode: z.enum(["enforce", "shadow"]).default("enforce"),
