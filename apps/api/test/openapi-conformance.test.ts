@@ -74,6 +74,11 @@ describe("/openapi.json matches what the server answers", () => {
     }
   });
 
+  it("has no two path templates that differ only in a parameter's name (OpenAPI forbids them)", () => {
+    const shapes = Object.keys(document.paths).map((path) => path.replace(/\{[^}]+\}/g, "{}"));
+    expect(new Set(shapes).size).toBe(shapes.length);
+  });
+
   it("documents the 200 of an idempotent replay of POST /v1/intents", () => {
     const responses = document.paths["/v1/intents"].post.responses;
     expect(Object.keys(responses)).toEqual(expect.arrayContaining(["200", "201"]));

@@ -136,6 +136,15 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
     expect((await t.data("GET", `/v1/intents/${intentId}`)).status).toBe("approved");
   });
 
+  it("refuses a signed report with a field it does not know, naming it, and leaves the intent", async () => {
+    const intentId = await approvedIntent();
+    const signed = sign(endpoint.secret, { intentId, outcome: "completed", Value: { cents: 5 } }, t.clock());
+    const response = await post(endpoint.path, signed);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.details).toEqual([{ path: ["Value"], message: "Unknown field" }]);
+    expect((await t.data("GET", `/v1/intents/${intentId}`)).status).toBe("approved");
+  });
+
   it("refuses a signed report that is not JSON with 415", async () => {
     const intentId = await approvedIntent();
     const signed = sign(endpoint.secret, { intentId, outcome: "completed" }, t.clock());

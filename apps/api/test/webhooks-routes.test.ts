@@ -249,7 +249,6 @@ describe.each(DIALECTS)("webhook routes on %s", (dialect) => {
       "/v1/webhooks/deliveries/{id}/redeliver",
       "/v1/inbound",
       "/v1/inbound/{id}",
-      "/v1/inbound/{endpointId}",
     ]) {
       expect(document.paths[path], path).toBeDefined();
     }

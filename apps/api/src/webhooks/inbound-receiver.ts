@@ -17,18 +17,18 @@ import type { SecretBox } from "./secret-box";
 /** Signed timestamps older or newer than this are refused (Standard Webhooks' default). */
 export const INBOUND_TOLERANCE_SECONDS = 300;
 
-/** What an external executor reports: the intent and how it ended. */
+/** What an external executor reports: the intent and how it ended. Strict, like every body. */
 export const InboundReportSchema = z.discriminatedUnion(
   "outcome",
   [
-    z.object({
+    z.strictObject({
       intentId: z.string({ error: "intentId is required" }).min(1, "intentId is required").max(200),
       outcome: z.literal("completed"),
       result: z.unknown().optional(),
       /** As in the agent's own completion report: explicit value, else the type's estimate. */
       value: CompleteIntentInputSchema.shape.value,
     }),
-    z.object({
+    z.strictObject({
       intentId: z.string({ error: "intentId is required" }).min(1, "intentId is required").max(200),
       outcome: z.literal("failed"),
       error: z.string({ error: "error is required" }).trim().min(1, "error is required").max(4000),

@@ -5,16 +5,17 @@ import type { AppEnv } from "../../../context";
 import { assertJsonContentType } from "../../../middleware/body";
 import { receiveInbound } from "../../../webhooks/inbound-receiver";
 import { defineRoute, envelope } from "../../api-route";
-import { EndpointIdParamsSchema, InboundAcceptedSchema, InboundReportBodySchema } from "./schema";
+import { IdParamsSchema } from "../pagination";
+import { InboundAcceptedSchema, InboundReportBodySchema } from "./schema";
 
 export const receiveInboundRoute = defineRoute({
   method: "post",
-  path: "/v1/inbound/{endpointId}",
+  path: "/v1/inbound/{id}",
   permission: "public",
   summary:
     "An external executor reports an intent's outcome (Standard Webhooks signature with the endpoint's secret; no API key)",
   tags: ["Inbound webhooks"],
-  params: EndpointIdParamsSchema,
+  params: IdParamsSchema,
   body: InboundReportBodySchema,
   success: { status: 200, description: "The intent's new status", schema: envelope(InboundAcceptedSchema) },
   errors: [400, 401, 403, 404, 409, 429],
@@ -27,7 +28,7 @@ export const receiveInboundRoute = defineRoute({
 export function registerReceiveInbound(app: OpenAPIHono<AppEnv>): void {
   app.openAPIRegistry.registerPath(receiveInboundRoute.openapi);
   app.post(
-    "/v1/inbound/:endpointId",
+    "/v1/inbound/:id",
     async (c, next) =>
       bodyLimit({
         maxSize: c.get("config").bodyLimitBytes,
@@ -39,7 +40,7 @@ export function registerReceiveInbound(app: OpenAPIHono<AppEnv>): void {
         },
       })(c, next),
     async (c) => {
-      const params = EndpointIdParamsSchema.safeParse(c.req.param());
+      const params = IdParamsSchema.safeParse(c.req.param());
       if (!params.success) throw validationError(params.error);
       assertJsonContentType(c.req.header("content-type"));
       const result = await receiveInbound(
@@ -49,7 +50,7 @@ export function registerReceiveInbound(app: OpenAPIHono<AppEnv>): void {
           secrets: c.get("webhooks").secrets,
           clock: c.get("clock"),
         },
-        { endpointId: params.data.endpointId, headers: c.req.raw.headers, body: await c.req.text() },
+        { endpointId: params.data.id, headers: c.req.raw.headers, body: await c.req.text() },
       );
       return c.json({
         data: { intentId: result.intent.id, status: result.intent.status, messageId: result.messageId },

@@ -67,11 +67,3 @@ export const InboundAcceptedSchema = z
     messageId: z.string().openapi({ description: "The accepted webhook-id" }),
   })
   .openapi("InboundAccepted");
-
-export const EndpointIdParamsSchema = z.object({
-  endpointId: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: "endpointId", in: "path" } }),
-});
