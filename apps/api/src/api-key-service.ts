@@ -1,5 +1,6 @@
-import { newId } from "@intendedops/core";
+import { type Actor, newId } from "@intendedops/core";
 import type { ApiKeyRecord, KyselyStore } from "@intendedops/storage";
+import { auditAdminChange } from "./admin-audit";
 import { displayPrefix, generateApiKey, hashApiKey, parseApiKey } from "./api-key-format";
 import type { Scope } from "./scopes";
 
@@ -41,20 +42,55 @@ export function toApiKeyView(record: ApiKeyRecord): ApiKeyView {
 }
 
 /**
- * Create a key (and its tenant if needed); the returned `key` is the only time the secret exists
- * outside the caller's hands — only its SHA-256 hash is stored.
+ * Create a key (and its tenant if needed), audited in the tenant's chain; the returned `key` is
+ * the only time the secret exists outside the caller's hands — only its SHA-256 hash is stored.
  */
 export async function issueApiKey(
   store: KyselyStore,
   input: IssueKeyInput,
   now: number,
+  actor: Actor,
 ): Promise<{ key: string; record: ApiKeyRecord }> {
   const issued = newApiKey(input, now);
   await store.transaction(async (tx) => {
     await tx.tenants.ensure(input.tenantId);
     await tx.apiKeys.insert(issued.record);
+    await auditKeyCreated(tx, issued.record, actor, now);
   });
   return issued;
+}
+
+/** The `api_key.created` event of a key just stored (its id, name, scopes and limit; never the hash). */
+export function auditKeyCreated(
+  tx: Parameters<typeof auditAdminChange>[0],
+  record: ApiKeyRecord,
+  actor: Actor,
+  now: number,
+): Promise<void> {
+  const { id: keyId, name, scopes, rateLimitPerMinute } = record;
+  return auditAdminChange(tx, actor, "api_key.created", { keyId, name, scopes, rateLimitPerMinute }, now);
+}
+
+/**
+ * Revoke a key of the tenant, audited. The record when this call revoked it; `already` when it was
+ * revoked before; undefined when the tenant has no such key.
+ */
+export function revokeApiKey(
+  store: KyselyStore,
+  tenantId: string,
+  keyId: string,
+  actor: Actor,
+  now: number,
+): Promise<{ record: ApiKeyRecord; already: boolean } | undefined> {
+  return store.transaction(async (tx) => {
+    const before = await tx.apiKeys.get(tenantId, keyId);
+    if (!before) return undefined;
+    if (before.revokedAt !== null) return { record: before, already: true };
+    await tx.apiKeys.revoke(tenantId, keyId);
+    const record = (await tx.apiKeys.get(tenantId, keyId)) ?? before;
+    await auditAdminChange(tx, actor, "api_key.revoked", { keyId, name: record.name }, now);
+    return { record, already: false };
+  });
 }
 
 /** A key and the record that stores it (hash and display prefix only), not yet stored. */

@@ -1,7 +1,8 @@
 import { isIntendedOpsError } from "@intendedops/core";
 import type { KyselyStore } from "@intendedops/storage";
+import { operatorActor } from "./admin-audit";
 import { hashApiKey, parseApiKey } from "./api-key-format";
-import { issueApiKey, newApiKey } from "./api-key-service";
+import { auditKeyCreated, issueApiKey, newApiKey } from "./api-key-service";
 
 export const DEFAULT_TENANT = "default";
 
@@ -42,6 +43,7 @@ export async function bootstrapKeys(
         store,
         { tenantId: parsed.tenantId, name: "bootstrap", scopes: ["admin"], key },
         now,
+        operatorActor(parsed.tenantId, "bootstrap"),
       );
       result.created.push(record.keyPrefix);
     } catch (error) {
@@ -70,6 +72,7 @@ function generateFirstKey(store: KyselyStore, now: number): Promise<string | und
       now,
     );
     await tx.apiKeys.insert(record);
+    await auditKeyCreated(tx, record, operatorActor(DEFAULT_TENANT, "bootstrap"), now);
     return key;
   });
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import type { KyselyStore } from "@intendedops/storage";
+import { operatorActor } from "./admin-audit";
 import { TENANT_ID_RE } from "./api-key-format";
-import { issueApiKey, toApiKeyView } from "./api-key-service";
+import { issueApiKey, revokeApiKey, toApiKeyView } from "./api-key-service";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./database-open";
 import { CreateApiKeyBodySchema } from "./routes/v1/api-keys/schema";
@@ -137,6 +138,7 @@ async function keysCommand(args: string[]): Promise<void> {
           rateLimitPerMinute: input.rateLimitPerMinute ?? null,
         },
         Date.now(),
+        operatorActor(tenantId, "cli"),
       ),
     );
     write(`Created API key ${record.id} (${input.scopes.join(", ")}) in tenant ${tenantId}.`);
@@ -162,16 +164,12 @@ async function keysCommand(args: string[]): Promise<void> {
     if (!keyId) throw new UsageError("keys revoke needs the key id (key_…)");
     noPositionals("keys revoke", positionals.slice(1));
     // Revoking is idempotent (scripts may run twice), but the output says which case it was.
-    const before = await withStore(async (store) => {
-      const existing = await store.apiKeys.get(tenantId, keyId);
-      if (existing && existing.revokedAt === null) await store.apiKeys.revoke(tenantId, keyId);
-      return existing;
-    });
-    if (!before) throw new UsageError(`No key ${keyId} in tenant ${tenantId}`);
+    const outcome = await withStore((store) =>
+      revokeApiKey(store, tenantId, keyId, operatorActor(tenantId, "cli"), Date.now()),
+    );
+    if (!outcome) throw new UsageError(`No key ${keyId} in tenant ${tenantId}`);
     write(
-      before.revokedAt === null
-        ? `Revoked ${keyId}.`
-        : `${keyId} was already revoked at ${before.revokedAt}.`,
+      outcome.already ? `${keyId} was already revoked at ${outcome.record.revokedAt}.` : `Revoked ${keyId}.`,
     );
     return;
   }

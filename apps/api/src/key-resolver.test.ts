@@ -1,5 +1,6 @@
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { operatorActor } from "./admin-audit";
 import { generateApiKey } from "./api-key-format";
 import { issueApiKey } from "./api-key-service";
 import { createKeyResolver } from "./key-resolver";
@@ -19,6 +20,7 @@ describe("createKeyResolver", () => {
       store,
       { tenantId: "acme", name: "bot", scopes: ["agent"], rateLimitPerMinute: 50 },
       now,
+      operatorActor("acme", "cli"),
     );
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
     expect(await resolver.resolve(key)).toEqual({
@@ -41,6 +43,7 @@ describe("createKeyResolver", () => {
       store,
       { tenantId: "acme", name: "bot", scopes: ["agent"] },
       now,
+      operatorActor("acme", "cli"),
     );
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
     await resolver.resolve(key);
@@ -55,6 +58,7 @@ describe("createKeyResolver", () => {
       store,
       { tenantId: "acme", name: "bot", scopes: ["agent"] },
       now,
+      operatorActor("acme", "cli"),
     );
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 60_000, clock });
     await resolver.resolve(key);
@@ -68,6 +72,7 @@ describe("createKeyResolver", () => {
       store,
       { tenantId: "acme", name: "bot", scopes: ["agent"] },
       now,
+      operatorActor("acme", "cli"),
     );
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 0, clock, touchIntervalMs: 60_000 });
     await resolver.resolve(key);

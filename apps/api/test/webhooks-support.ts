@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import { sql } from "kysely";
 import pino from "pino";
+import { operatorActor } from "../src/admin-audit";
 import { issueApiKey } from "../src/api-key-service";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
@@ -185,7 +186,14 @@ export async function openHarness(dialect: Dialect, options: HarnessOptions = {}
   });
   const app = createApp(services);
   const issue = async (tenantId: string, scopes: Scope[]) =>
-    (await issueApiKey(store, { tenantId, name: `${scopes.join("+")} key`, scopes }, Date.now())).key;
+    (
+      await issueApiKey(
+        store,
+        { tenantId, name: `${scopes.join("+")} key`, scopes },
+        Date.now(),
+        operatorActor(tenantId, "cli"),
+      )
+    ).key;
   const admin = await issue(TENANT, ["admin"]);
   const agent = await issue(TENANT, ["agent"]);
   const other = await issue(OTHER_TENANT, ["admin"]);

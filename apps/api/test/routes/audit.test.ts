@@ -105,10 +105,14 @@ describe.each(DIALECTS)("audit routes on %s", (dialect) => {
 
   it("keeps each tenant's chain to itself", async () => {
     const other = await t.data("GET", "/v1/audit", { key: t.keys.other });
-    expect(other.items.map((e: { eventType: string }) => e.eventType)).toEqual(["agent.registered"]);
+    // Its own admin key's creation, then its own agent: nothing of the first tenant's.
+    expect(other.items.map((e: { eventType: string }) => e.eventType)).toEqual([
+      "api_key.created",
+      "agent.registered",
+    ]);
     expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.other })).toEqual({
       valid: true,
-      eventCount: 1,
+      eventCount: 2,
     });
     expect((await t.data("GET", `/v1/audit?intentId=${intentId}`, { key: t.keys.other })).total).toBe(0);
   });

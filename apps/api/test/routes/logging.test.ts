@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { createStore } from "@intendedops/storage";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { operatorActor } from "../../src/admin-audit";
 import { issueApiKey } from "../../src/api-key-service";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -24,6 +25,7 @@ describe("request logging", () => {
         store,
         { tenantId: "acme", name: "k", scopes: ["admin"] },
         Date.now(),
+        operatorActor("acme", "cli"),
       );
       await app.request("/v1/stats", { headers: { "x-api-key": key, "x-request-id": "log-1" } });
       await app.request("/v1/stats", { headers: { "x-request-id": "log-2" } });

@@ -11,6 +11,7 @@ import {
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { operatorActor } from "../../src/admin-audit";
 import { issueApiKey } from "../../src/api-key-service";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -84,7 +85,14 @@ async function startInstance(store: KyselyStore, clock: TestClock): Promise<Inst
 /** Keys of TENANT for an agent and an admin, written to the store. */
 async function issueKeys(store: KyselyStore, clock: TestClock) {
   const issue = async (scope: "agent" | "admin") =>
-    (await issueApiKey(store, { tenantId: TENANT, name: `${scope} key`, scopes: [scope] }, clock())).key;
+    (
+      await issueApiKey(
+        store,
+        { tenantId: TENANT, name: `${scope} key`, scopes: [scope] },
+        clock(),
+        operatorActor(TENANT, "cli"),
+      )
+    ).key;
   return { agent: await issue("agent"), admin: await issue("admin") };
 }
 

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import { sql } from "kysely";
 import pino from "pino";
+import { operatorActor } from "../../src/admin-audit";
 import { issueApiKey } from "../../src/api-key-service";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
@@ -83,14 +84,29 @@ export async function createTestApp(
   const keys = {} as TestApp["keys"];
   for (const scope of SCOPES) {
     keys[scope] = (
-      await issueApiKey(store, { tenantId: TENANT, name: `${scope} key`, scopes: [scope] }, clock())
+      await issueApiKey(
+        store,
+        { tenantId: TENANT, name: `${scope} key`, scopes: [scope] },
+        clock(),
+        operatorActor(TENANT, "cli"),
+      )
     ).key;
   }
   keys.agent2 = (
-    await issueApiKey(store, { tenantId: TENANT, name: "second agent", scopes: ["agent"] }, clock())
+    await issueApiKey(
+      store,
+      { tenantId: TENANT, name: "second agent", scopes: ["agent"] },
+      clock(),
+      operatorActor(TENANT, "cli"),
+    )
   ).key;
   keys.other = (
-    await issueApiKey(store, { tenantId: OTHER_TENANT, name: "other admin", scopes: ["admin"] }, clock())
+    await issueApiKey(
+      store,
+      { tenantId: OTHER_TENANT, name: "other admin", scopes: ["admin"] },
+      clock(),
+      operatorActor(OTHER_TENANT, "cli"),
+    )
   ).key;
 
   const request = (method: string, path: string, options: RequestOptions = {}) => {

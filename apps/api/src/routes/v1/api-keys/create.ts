@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { issueApiKey, toApiKeyView } from "../../../api-key-service";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
-import { callerOf } from "../actor";
+import { actorFor, callerOf } from "../actor";
 import { CreateApiKeyBodySchema, CreatedApiKeySchema } from "./schema";
 
 export const createApiKeyRoute = defineRoute({
@@ -22,6 +22,7 @@ export function registerCreateApiKey(app: OpenAPIHono<AppEnv>): void {
       c.get("store"),
       { tenantId: caller.tenantId, ...body },
       c.get("clock")(),
+      actorFor(caller),
     );
     return c.json({ data: { ...toApiKeyView(record), key } }, 201);
   });

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { IntendedOpsError } from "@intendedops/core";
-import { toApiKeyView } from "../../../api-key-service";
+import { revokeApiKey, toApiKeyView } from "../../../api-key-service";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
-import { callerOf } from "../actor";
+import { actorFor, callerOf } from "../actor";
 import { IdParamsSchema } from "../pagination";
 import { ApiKeyViewSchema } from "./schema";
 
@@ -20,12 +20,17 @@ export const revokeApiKeyRoute = defineRoute({
 
 export function registerRevokeApiKey(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, revokeApiKeyRoute, async (c, { params }) => {
-    const { tenantId } = callerOf(c);
-    const store = c.get("store");
-    const revoked = await store.apiKeys.revoke(tenantId, params.id);
-    const record = revoked ? await store.apiKeys.get(tenantId, params.id) : undefined;
-    if (!record) throw new IntendedOpsError("NOT_FOUND", `API key not found: ${params.id}`);
-    c.get("keys").invalidate(record.id);
-    return c.json({ data: toApiKeyView(record) });
+    const caller = callerOf(c);
+    const outcome = await revokeApiKey(
+      c.get("store"),
+      caller.tenantId,
+      params.id,
+      actorFor(caller),
+      c.get("clock")(),
+    );
+    // Revoking is idempotent: a repeat answers the revoked record again (and audits nothing new).
+    if (!outcome) throw new IntendedOpsError("NOT_FOUND", `API key not found: ${params.id}`);
+    c.get("keys").invalidate(outcome.record.id);
+    return c.json({ data: toApiKeyView(outcome.record) });
   });
 }

@@ -3,6 +3,7 @@ import { generateWebhookSecret, newId } from "@intendedops/core";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { callerOf } from "../actor";
+import { insertEndpoint } from "../endpoint-change";
 import { toInboundView } from "./inbound-view";
 import { CreateInboundEndpointBodySchema, InboundEndpointWithSecretSchema } from "./schema";
 
@@ -38,7 +39,10 @@ export function registerCreateInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
       createdAt: at,
       updatedAt: at,
     };
-    await c.get("store").webhooks.inbound.insert(record);
+    await insertEndpoint(c, (repos) => repos.inbound, record, {
+      eventType: "inbound_endpoint.created",
+      data: (e) => ({ intentTypes: e.intentTypes }),
+    });
     return c.json({ data: { ...toInboundView(record, now), secret } }, 201);
   });
 }

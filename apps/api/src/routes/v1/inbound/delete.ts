@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { deleteEndpoint } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
-import { findInboundEndpoint, toInboundView } from "./inbound-view";
+import { toInboundView } from "./inbound-view";
 import { InboundEndpointViewSchema } from "./schema";
 
 export const deleteInboundEndpointRoute = defineRoute({
@@ -18,8 +19,9 @@ export const deleteInboundEndpointRoute = defineRoute({
 
 export function registerDeleteInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, deleteInboundEndpointRoute, async (c, { params }) => {
-    const endpoint = await findInboundEndpoint(c, params.id);
-    await c.get("store").webhooks.inbound.delete(endpoint.tenantId, endpoint.id);
+    const endpoint = await deleteEndpoint(c, (repos) => repos.inbound, "Inbound endpoint", params.id, {
+      eventType: "inbound_endpoint.deleted",
+    });
     return c.json({ data: toInboundView(endpoint, c.get("clock")()) });
   });
 }

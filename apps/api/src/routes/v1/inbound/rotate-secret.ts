@@ -30,6 +30,7 @@ export function registerRotateInboundSecret(app: OpenAPIHono<AppEnv>): void {
       "Inbound endpoint",
       params.id,
       now,
+      "inbound_endpoint.secret_rotated",
     );
     return c.json({ data: { ...toInboundView(rotated, now), secret } });
   });

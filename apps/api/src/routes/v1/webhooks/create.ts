@@ -4,6 +4,7 @@ import type { AppEnv } from "../../../context";
 import { assertWebhookUrl } from "../../../webhooks/ssrf-guard";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { callerOf } from "../actor";
+import { insertEndpoint } from "../endpoint-change";
 import { CreateWebhookBodySchema, WebhookWithSecretSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
@@ -44,7 +45,10 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>): void {
       createdAt: at,
       updatedAt: at,
     };
-    await c.get("store").webhooks.endpoints.insert(record);
+    await insertEndpoint(c, (repos) => repos.endpoints, record, {
+      eventType: "webhook_endpoint.created",
+      data: (e) => ({ url: e.url, events: e.events }),
+    });
     return c.json({ data: { ...toWebhookView(record, now), secret } }, 201);
   });
 }

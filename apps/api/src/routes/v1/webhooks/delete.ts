@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
+import { deleteEndpoint } from "../endpoint-change";
 import { IdParamsSchema } from "../pagination";
-import { findWebhook } from "./find-webhook";
 import { WebhookViewSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
@@ -19,8 +19,10 @@ export const deleteWebhookRoute = defineRoute({
 
 export function registerDeleteWebhook(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, deleteWebhookRoute, async (c, { params }) => {
-    const endpoint = await findWebhook(c, params.id);
-    await c.get("store").webhooks.endpoints.delete(endpoint.tenantId, endpoint.id);
+    const endpoint = await deleteEndpoint(c, (repos) => repos.endpoints, "Webhook", params.id, {
+      eventType: "webhook_endpoint.deleted",
+      data: (e) => ({ url: e.url }),
+    });
     return c.json({ data: toWebhookView(endpoint, c.get("clock")()) });
   });
 }

@@ -30,6 +30,7 @@ export function registerRotateWebhookSecret(app: OpenAPIHono<AppEnv>): void {
       "Webhook",
       params.id,
       now,
+      "webhook_endpoint.secret_rotated",
     );
     return c.json({ data: { ...toWebhookView(rotated, now), secret } });
   });

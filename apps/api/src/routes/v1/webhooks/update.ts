@@ -52,6 +52,10 @@ export function registerUpdateWebhook(app: OpenAPIHono<AppEnv>): void {
           updatedAt: at,
         };
       },
+      {
+        eventType: "webhook_endpoint.updated",
+        data: (e) => ({ url: e.url, events: e.events, enabled: e.disabledAt === null }),
+      },
     );
     return c.json({ data: toWebhookView(updated, now) });
   });
