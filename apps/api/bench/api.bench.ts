@@ -20,17 +20,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { billingFixtures } from "@intendedops/billing-agent";
-import { complianceFixtures } from "@intendedops/compliance-agent";
-import { contractsFixtures } from "@intendedops/contracts-agent";
-import { identityFixtures } from "@intendedops/identity-agent";
-import { salesFixtures } from "@intendedops/sales-agent";
-import { supportFixtures } from "@intendedops/support-agent";
-import { vendorsFixtures } from "@intendedops/vendors-agent";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateApiKey } from "../src/api-key-format";
 import { createDomainCatalog } from "../src/domain-catalog";
 import { freePort, SERVER_NODE_FLAGS, spawnServer } from "../test/support/server-process";
+import { ALL_FIXTURES } from "./fixtures";
 import { FLOORS, type Floor } from "./floors";
 
 const { values: flags } = parseArgs({
@@ -59,18 +53,10 @@ interface Body {
 /** Valid bodies of every low, medium and high risk type: a T3 agent is allowed all of them. */
 function submissionBodies(): { bodies: Body[]; byRisk: Record<string, number> } {
   const catalog = createDomainCatalog();
-  const fixtures = {
-    ...billingFixtures,
-    ...supportFixtures,
-    ...salesFixtures,
-    ...complianceFixtures,
-    ...vendorsFixtures,
-    ...contractsFixtures,
-    ...identityFixtures,
-  } as Record<string, { valid: Record<string, unknown> }>;
+
   const bodies: Body[] = [];
   const byRisk: Record<string, number> = {};
-  for (const [type, fixture] of Object.entries(fixtures)) {
+  for (const [type, fixture] of Object.entries(ALL_FIXTURES)) {
     const domain = type.slice(0, type.indexOf("."));
     const { riskLevel } = catalog.classify(type, domain, fixture.valid);
     if (riskLevel === "critical") continue;

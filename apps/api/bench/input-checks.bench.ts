@@ -8,15 +8,9 @@
  * Flags: --rounds <n> (default 6), --calls <n> per round and mode (default 40000).
  */
 import { parseArgs } from "node:util";
-import { billingFixtures } from "@intendedops/billing-agent";
-import { complianceFixtures } from "@intendedops/compliance-agent";
-import { contractsFixtures } from "@intendedops/contracts-agent";
 import { type Catalog, CreateIntentInputSchema, parseWithSchema } from "@intendedops/core";
-import { identityFixtures } from "@intendedops/identity-agent";
-import { salesFixtures } from "@intendedops/sales-agent";
-import { supportFixtures } from "@intendedops/support-agent";
-import { vendorsFixtures } from "@intendedops/vendors-agent";
 import { createDomainCatalog } from "../src/domain-catalog";
+import { ALL_FIXTURES } from "./fixtures";
 
 const { values: flags } = parseArgs({
   options: { rounds: { type: "string", default: "6" }, calls: { type: "string", default: "40000" } },
@@ -24,16 +18,7 @@ const { values: flags } = parseArgs({
 const ROUNDS = Number(flags.rounds);
 const CALLS = Number(flags.calls);
 
-const fixtures = {
-  ...billingFixtures,
-  ...supportFixtures,
-  ...salesFixtures,
-  ...complianceFixtures,
-  ...vendorsFixtures,
-  ...contractsFixtures,
-  ...identityFixtures,
-} as Record<string, { valid: Record<string, unknown> }>;
-const texts = Object.entries(fixtures).map(([type, fixture]) =>
+const texts = Object.entries(ALL_FIXTURES).map(([type, fixture]) =>
   JSON.stringify({ type, agentId: "bench-agent", params: fixture.valid, description: `Benchmark ${type}` }),
 );
 

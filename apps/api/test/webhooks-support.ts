@@ -7,14 +7,12 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import { sql } from "kysely";
 import pino from "pino";
-import { operatorActor } from "../src/admin-audit";
-import { issueApiKey } from "../src/api-key-service";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import type { AppEnv, Services } from "../src/context";
 import type { Scope } from "../src/scopes";
 import { createServices, type ServiceOptions } from "../src/services";
-import { type Dialect, OTHER_TENANT, PG_URL, TENANT } from "./support/test-app";
+import { type Dialect, issueTestKey, OTHER_TENANT, PG_URL, TENANT } from "./support/test-app";
 
 /** Test support for the webhook suites: a real HTTP receiver on loopback and reference verifiers. */
 
@@ -186,14 +184,7 @@ export async function openHarness(dialect: Dialect, options: HarnessOptions = {}
   });
   const app = createApp(services);
   const issue = async (tenantId: string, scopes: Scope[]) =>
-    (
-      await issueApiKey(
-        store,
-        { tenantId, name: `${scopes.join("+")} key`, scopes },
-        Date.now(),
-        operatorActor(tenantId, "cli"),
-      )
-    ).key;
+    issueTestKey(store, tenantId, `${scopes.join("+")} key`, scopes, Date.now());
   const admin = await issue(TENANT, ["admin"]);
   const agent = await issue(TENANT, ["agent"]);
   const other = await issue(OTHER_TENANT, ["admin"]);

@@ -11,8 +11,6 @@ import {
 import { createStore, type KyselyStore } from "@intendedops/storage";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { operatorActor } from "../../src/admin-audit";
-import { issueApiKey } from "../../src/api-key-service";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import type { AppEnv } from "../../src/context";
@@ -21,6 +19,7 @@ import {
   BILLING_AGENT,
   createTestApp,
   createTestClock,
+  issueTestKey,
   PG_URL,
   TENANT,
   type TestClock,
@@ -84,15 +83,7 @@ async function startInstance(store: KyselyStore, clock: TestClock): Promise<Inst
 
 /** Keys of TENANT for an agent and an admin, written to the store. */
 async function issueKeys(store: KyselyStore, clock: TestClock) {
-  const issue = async (scope: "agent" | "admin") =>
-    (
-      await issueApiKey(
-        store,
-        { tenantId: TENANT, name: `${scope} key`, scopes: [scope] },
-        clock(),
-        operatorActor(TENANT, "cli"),
-      )
-    ).key;
+  const issue = (scope: "agent" | "admin") => issueTestKey(store, TENANT, `${scope} key`, [scope], clock());
   return { agent: await issue("agent"), admin: await issue("admin") };
 }
 

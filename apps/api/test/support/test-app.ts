@@ -72,6 +72,17 @@ async function openStore(
 }
 
 /** The app over a real store (SQLite in memory, or a fresh PostgreSQL schema), with keys for every scope. */
+/** A key an operator made for a test (the CLI's actor in the audit chain); its text. */
+export async function issueTestKey(
+  store: KyselyStore,
+  tenantId: string,
+  name: string,
+  scopes: Scope[],
+  now: number,
+): Promise<string> {
+  return (await issueApiKey(store, { tenantId, name, scopes }, now, operatorActor(tenantId, "cli"))).key;
+}
+
 export async function createTestApp(
   dialect: Dialect = "sqlite",
   env: Record<string, string> = {},
@@ -83,31 +94,10 @@ export async function createTestApp(
   const app = createApp(services);
   const keys = {} as TestApp["keys"];
   for (const scope of SCOPES) {
-    keys[scope] = (
-      await issueApiKey(
-        store,
-        { tenantId: TENANT, name: `${scope} key`, scopes: [scope] },
-        clock(),
-        operatorActor(TENANT, "cli"),
-      )
-    ).key;
+    keys[scope] = await issueTestKey(store, TENANT, `${scope} key`, [scope], clock());
   }
-  keys.agent2 = (
-    await issueApiKey(
-      store,
-      { tenantId: TENANT, name: "second agent", scopes: ["agent"] },
-      clock(),
-      operatorActor(TENANT, "cli"),
-    )
-  ).key;
-  keys.other = (
-    await issueApiKey(
-      store,
-      { tenantId: OTHER_TENANT, name: "other admin", scopes: ["admin"] },
-      clock(),
-      operatorActor(OTHER_TENANT, "cli"),
-    )
-  ).key;
+  keys.agent2 = await issueTestKey(store, TENANT, "second agent", ["agent"], clock());
+  keys.other = await issueTestKey(store, OTHER_TENANT, "other admin", ["admin"], clock());
 
   const request = (method: string, path: string, options: RequestOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
