@@ -6,11 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { supportFixtures } from "@intendedops/support-agent";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
 import { redirectGuideFetch } from "./support/guide-fetch-redirect";
 import { type ServerProcess, spawnServer } from "./support/server-process";
 import { PG_URL } from "./support/test-app";
+
+const { Client } = pg;
 
 const API_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -97,9 +100,32 @@ function run(command: string, args: string[], env: Record<string, string>, timeo
   return result;
 }
 
-describe("the real server process", () => {
+/**
+ * A database of its own for one run: a SQLite file, or a fresh PostgreSQL database (dropped after),
+ * so the same flow runs against each store the way an operator would point `DATABASE_URL` at it.
+ */
+async function openE2eDatabase(dialect: "sqlite" | "postgres", dir: string) {
+  if (dialect === "sqlite") return { url: `file:${join(dir, "e2e.db")}`, drop: async () => {} };
+  const name = `intendedops_e2e_${Date.now().toString(36)}_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+describe.each(["sqlite", "postgres"] as const)("the real server process on %s", (dialect) => {
   let dir: string;
   let dbUrl: string;
+  let dropDatabase: () => Promise<void> = async () => {};
   let server: ServerProcess;
   const admin = generateApiKey("e2e");
   let agentKey: string;
@@ -109,7 +135,9 @@ describe("the real server process", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "intendedops-e2e-"));
-    dbUrl = `file:${join(dir, "e2e.db")}`;
+    const database = await openE2eDatabase(dialect, dir);
+    dbUrl = database.url;
+    dropDatabase = database.drop;
     server = await spawnServer({ env: env() });
     const headers = { "x-api-key": admin, "Content-Type": "application/json" };
     const make = async (name: string, scopes: string[]) =>
@@ -126,6 +154,7 @@ describe("the real server process", () => {
 
   afterAll(async () => {
     await server?.stop("SIGKILL");
+    await dropDatabase();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -274,6 +303,8 @@ describe("the real server process", () => {
     const undo = redirectGuideFetch(server.url);
     vi.stubEnv("INTENDEDOPS_API_KEY", agentKey);
     try {
+      // Each dialect's run imports the module afresh, so its usage code runs against this server.
+      vi.resetModules();
       const { IntendedOpsClient } = (await import(GUIDE_CLIENT)) as GuideClientModule;
       await vi.waitFor(() => expect(logs.some((l) => l.startsWith("Created intent:"))).toBe(true), {
         timeout: 10_000,
