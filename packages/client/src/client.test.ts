@@ -17,7 +17,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from "./api-errors";
-import { IntendedOpsClient, type IntendedOpsClientOptions } from "./client";
+import { IntendedOpsClient } from "./client";
 import type { PolicyInput } from "./types";
 
 const API_KEY = "intendedops_tenant123_xK9mN2pQ7rS4tU6v";

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errorBody, stubClient } from "../test/stub-api-server";
 import { InternalError, NetworkError, NotFoundError } from "./api-errors";
-import { IntendedOpsClient, type IntendedOpsClientOptions } from "./client";
 
 const API_KEY = "intendedops_acme_xK9mN2pQ7rS4tU6vW8yZ0aB2";
 
