@@ -1,4 +1,4 @@
-import { type Actor, newId } from "@intendedops/core";
+import { type Actor, newId, type StoreTx } from "@intendedops/core";
 import type { ApiKeyRecord, KyselyStore } from "@intendedops/storage";
 import { auditAdminChange } from "./admin-audit";
 import { displayPrefix, generateApiKey, hashApiKey, parseApiKey } from "./api-key-format";
@@ -61,12 +61,7 @@ export async function issueApiKey(
 }
 
 /** The `api_key.created` event of a key just stored (its id, name, scopes and limit; never the hash). */
-export function auditKeyCreated(
-  tx: Parameters<typeof auditAdminChange>[0],
-  record: ApiKeyRecord,
-  actor: Actor,
-  now: number,
-): Promise<void> {
+export function auditKeyCreated(tx: StoreTx, record: ApiKeyRecord, actor: Actor, now: number): Promise<void> {
   const { id: keyId, name, scopes, rateLimitPerMinute } = record;
   return auditAdminChange(tx, actor, "api_key.created", { keyId, name, scopes, rateLimitPerMinute }, now);
 }

@@ -1,37 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BILLING_AGENT } from "./support/test-app";
 import {
   type Harness,
-  openHarness,
+  type HungReceiverSetup,
+  openWithHungReceiver,
   type Receiver,
-  startReceiver,
   submitPendingInvoice,
 } from "./webhooks-support";
 
 /** An endpoint deleted (with its delivery log) while one of its attempts is still in flight. */
 describe("deleting a webhook endpoint during an attempt", () => {
+  let setup: HungReceiverSetup;
   let h: Harness;
   let slow: Receiver;
   let other: Receiver;
 
   beforeAll(async () => {
-    h = await openHarness("sqlite", {
-      webhooks: {
-        dispatcher: { schedule: [0, 50], random: () => 0.5, timeoutMs: 1_500, claimMarginMs: 500 },
-      },
+    setup = await openWithHungReceiver({
+      schedule: [0, 50],
+      random: () => 0.5,
+      timeoutMs: 1_500,
+      claimMarginMs: 500,
     });
-    await h.data("POST", "/v1/agents", { body: BILLING_AGENT, key: h.agent });
-    await h.services.webhooks.dispatcher.run();
-    slow = await startReceiver();
-    slow.respond(() => ({ status: 200, hang: true }));
-    other = await startReceiver();
+    ({ h, hanging: slow, other } = setup);
   });
 
-  afterAll(async () => {
-    await slow?.close();
-    await other?.close();
-    await h?.close();
-  });
+  afterAll(() => setup?.close());
 
   it("drops the attempt's outcome quietly and keeps delivering to the other endpoints", async () => {
     const doomed = await h.data("POST", "/v1/webhooks", {

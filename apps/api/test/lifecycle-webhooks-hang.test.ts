@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRegistry, type JobRegistry } from "../src/jobs/job-registry";
 import { registerWebhookJobs } from "../src/jobs/webhook-jobs";
-import { BILLING_AGENT } from "./support/test-app";
 import {
   type Harness,
-  openHarness,
+  type HungReceiverSetup,
+  openWithHungReceiver,
   type Receiver,
-  startReceiver,
   submitPendingInvoice,
 } from "./webhooks-support";
 
@@ -16,27 +15,20 @@ import {
  */
 describe("webhook delivery while one receiver hangs", () => {
   const TIMEOUT_MS = 6_000;
+  let setup: HungReceiverSetup;
   let h: Harness;
   let jobs: JobRegistry;
   let hanging: Receiver;
   let healthy: Receiver;
 
   beforeAll(async () => {
-    h = await openHarness("sqlite", {
-      webhooks: {
-        dispatcher: {
-          schedule: [0, 100, 100],
-          random: () => 0.5,
-          timeoutMs: TIMEOUT_MS,
-          claimMarginMs: 1000,
-        },
-      },
+    setup = await openWithHungReceiver({
+      schedule: [0, 100, 100],
+      random: () => 0.5,
+      timeoutMs: TIMEOUT_MS,
+      claimMarginMs: 1000,
     });
-    await h.data("POST", "/v1/agents", { body: BILLING_AGENT, key: h.agent });
-    await h.services.webhooks.dispatcher.run();
-    hanging = await startReceiver();
-    hanging.respond(() => ({ status: 200, hang: true }));
-    healthy = await startReceiver();
+    ({ h, hanging, other: healthy } = setup);
     // The healthy receiver refuses its first request once: its retry is due 100 ms later.
     healthy.respond((_request, index) => ({ status: index === 0 ? 503 : 200 }));
     await h.data("POST", "/v1/webhooks", { body: { url: hanging.url, events: ["intent.submitted"] } });
@@ -49,9 +41,7 @@ describe("webhook delivery while one receiver hangs", () => {
   afterAll(async () => {
     await jobs?.stop();
     h?.services.webhooks.onWake(() => undefined);
-    await hanging?.close();
-    await healthy?.close();
-    await h?.close();
+    await setup?.close();
   });
 
   it("retries and delivers new events to other endpoints without waiting for the hung attempt", async () => {

@@ -12,7 +12,7 @@ import { loadConfig } from "../src/config";
 import type { AppEnv, Services } from "../src/context";
 import type { Scope } from "../src/scopes";
 import { createServices, type ServiceOptions } from "../src/services";
-import { type Dialect, issueTestKey, OTHER_TENANT, PG_URL, TENANT } from "./support/test-app";
+import { BILLING_AGENT, type Dialect, issueTestKey, OTHER_TENANT, PG_URL, TENANT } from "./support/test-app";
 
 /** Test support for the webhook suites: a real HTTP receiver on loopback and reference verifiers. */
 
@@ -237,4 +237,35 @@ export async function submitPendingInvoice(
   });
   const details = await h.data("GET", `/v1/intents/${submitted.intentId}`);
   return { intentId: submitted.intentId, approvalId: details.approval.id };
+}
+
+/** A SQLite harness with the Billing Agent registered and the outbox drained, and two receivers. */
+export interface HungReceiverSetup {
+  h: Harness;
+  /** Answers nothing: each attempt to it lasts until the dispatcher's timeout. */
+  hanging: Receiver;
+  other: Receiver;
+  close(): Promise<void>;
+}
+
+/** The setup of tests where one receiver hangs while another must keep receiving. */
+export async function openWithHungReceiver(
+  dispatcher: NonNullable<ServiceOptions["webhooks"]>["dispatcher"],
+): Promise<HungReceiverSetup> {
+  const h = await openHarness("sqlite", { webhooks: { dispatcher } });
+  await h.data("POST", "/v1/agents", { body: BILLING_AGENT, key: h.agent });
+  await h.services.webhooks.dispatcher.run();
+  const hanging = await startReceiver();
+  hanging.respond(() => ({ status: 200, hang: true }));
+  const other = await startReceiver();
+  return {
+    h,
+    hanging,
+    other,
+    async close() {
+      await hanging.close();
+      await other.close();
+      await h.close();
+    },
+  };
 }
