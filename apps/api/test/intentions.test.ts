@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { el, publishIntention, SEED_INTENTION } from "./intentions-support";
 import { createTestApp, DIALECTS, type TestApp } from "./support/test-app";
 
-const VIEW_FIELDS = [
+/** The intention object's fields in the order the contract writes them. */
+const CONTRACT_ORDER = [
   "id",
   "label",
   "display_name",
@@ -15,7 +16,8 @@ const VIEW_FIELDS = [
   "data_elements",
   "created_at",
   "updated_at",
-].sort();
+];
+const VIEW_FIELDS = [...CONTRACT_ORDER].sort();
 
 describe.each(DIALECTS)("intentions routes on %s", (dialect) => {
   let t: TestApp;
@@ -67,6 +69,18 @@ describe.each(DIALECTS)("intentions routes on %s", (dialect) => {
       expect(Array.isArray(body.data)).toBe(true);
       const seed = body.data.find((i: { label: string }) => i.label === "customer_support_lookup");
       expect(Object.keys(seed).sort()).toEqual(VIEW_FIELDS);
+    });
+
+    it("reads the fields in the contract's order from the database (regression: PostgreSQL reordered them)", async () => {
+      const created = await t.data("POST", "/v1/intentions", { key: t.keys.policy_write, body: fresh() });
+      const listed = (await t.data("GET", "/v1/intentions")) as Record<string, unknown>[];
+      const read = await t.data("GET", `/v1/intentions/${created.id}`);
+      for (const intention of [listed.find((i) => i.id === created.id), read]) {
+        expect(Object.keys(intention ?? {})).toEqual(CONTRACT_ORDER);
+        for (const element of (intention?.data_elements ?? []) as object[]) {
+          expect(Object.keys(element)).toEqual(["data_source_id", "path"]);
+        }
+      }
     });
 
     it("promotes the draft to active when it is published", async () => {
@@ -176,6 +190,31 @@ describe.each(DIALECTS)("intentions routes on %s", (dialect) => {
         data_elements: [el("Account.Name")],
         updated_at: new Date(t.clock()).toISOString(),
       });
+    });
+
+    it("records no change when a PATCH resends the stored values (regression: a retry added audit events)", async () => {
+      const draft = await t.data("POST", "/v1/intentions", { key: t.keys.policy_write, body: fresh() });
+      t.clock.advance(1000);
+      const body = {
+        description: null,
+        ttl_minutes: draft.ttl_minutes,
+        data_elements: draft.data_elements,
+        intent_types: [],
+      };
+      const patched = await t.data("PATCH", `/v1/intentions/${draft.id}`, { key: t.keys.policy_write, body });
+      expect(patched).toEqual(draft);
+      const changed = await t.data("PATCH", `/v1/intentions/${draft.id}`, {
+        key: t.keys.policy_write,
+        body: { ...body, ttl_minutes: 9 },
+      });
+      expect(changed.updated_at).toBe(new Date(t.clock()).toISOString());
+      const audit = await t.data("GET", "/v1/audit?eventType=intention.updated&pageSize=100");
+      const updates = audit.items.filter(
+        (e: { data: { intentionId?: string } }) => e.data.intentionId === draft.id,
+      );
+      expect(updates.map((e: { data: { changes: unknown } }) => e.data.changes)).toEqual([
+        { ttl_minutes: 9 },
+      ]);
     });
 
     it("answers 409 INVALID_STATE once the intention is published", async () => {

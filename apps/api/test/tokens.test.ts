@@ -228,6 +228,14 @@ describe.each(DIALECTS)("intent tokens on %s", (dialect) => {
       expect(anonymous.status).toBe(401);
     });
 
+    it("answers 400 saying the token must be a string when it is not one (regression: it said required)", async () => {
+      const response = await t.request("POST", "/v1/tokens/verify", { body: { token: 5 } });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.details).toEqual([
+        { path: ["token"], message: "token must be a string" },
+      ]);
+    });
+
     it.each(["read_only", "agent", "approver", "policy_write", "admin"] as const)(
       "lets a %s key verify",
       async (scope) => {
@@ -303,6 +311,37 @@ describe.each(DIALECTS)("intent tokens on %s", (dialect) => {
 });
 
 describe("intent token signing key at rest", () => {
+  it.each(DIALECTS)(
+    "seals a key stored before INTENDEDOPS_SECRET_KEY was set at the next start with it, on %s (regression)",
+    async (dialect) => {
+      const secretKey = "s".repeat(40);
+      const t = await createTestApp(dialect);
+      try {
+        const repo = createSigningKeyRepo(t.store.db);
+        const [plain] = await repo.list();
+        expect(plain?.privateJwk).toContain('"d"');
+        const withSecret = await createServices(
+          loadConfig({ LOG_LEVEL: "silent", INTENDEDOPS_SECRET_KEY: secretKey }),
+          { store: t.store, logger: pino({ level: "silent" }) },
+        );
+        const [stored] = await repo.list();
+        expect(stored?.kid).toBe(plain?.kid);
+        expect(stored?.privateJwk.startsWith("sealed:v1:")).toBe(true);
+        expect(stored?.privateJwk).not.toContain('"d"');
+        // Same key: the JWKS and tokens signed before the secret was set stay valid.
+        expect(withSecret.tokens.jwks()).toEqual(t.services.tokens.jwks());
+        await expect(
+          createServices(loadConfig({ LOG_LEVEL: "silent" }), {
+            store: t.store,
+            logger: pino({ level: "silent" }),
+          }),
+        ).rejects.toThrow(/signing key .* cannot be decrypted: INTENDEDOPS_SECRET_KEY/);
+      } finally {
+        await t.close();
+      }
+    },
+  );
+
   it("is sealed with INTENDEDOPS_SECRET_KEY and unreadable without it", async () => {
     const secretKey = "k".repeat(40);
     const t = await createTestApp("sqlite", { INTENDEDOPS_SECRET_KEY: secretKey });

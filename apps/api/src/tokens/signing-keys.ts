@@ -6,6 +6,8 @@ export const TOKEN_ALGORITHM = "EdDSA";
 
 /** Encrypts private keys at rest (the server's SecretBox); a pass-through one stores them as-is. */
 export interface KeySealer {
+  /** True when `seal` encrypts (INTENDEDOPS_SECRET_KEY is set). */
+  readonly encrypts: boolean;
   seal(secret: string, context: string): string;
   open(stored: string, context: string): string;
 }
@@ -53,12 +55,40 @@ export async function loadSigningKeys(
     await repo.insert(await generateSigningKey(now, sealer));
     records = await repo.list();
   }
+  if (sealer.encrypts) records = await sealPlainKeys(repo, sealer, records);
   const [oldest] = records;
   if (!oldest) throw new Error("No intent-token signing key could be stored");
   return {
     active: { kid: oldest.kid, privateKey: await importPrivate(oldest, sealer) },
     publicKeys: await importPublicKeys(records),
   };
+}
+
+/**
+ * A key stored before INTENDEDOPS_SECRET_KEY was set is plain JWK text; without this it would stay
+ * readable in the database for good (signing keys are never rotated), although the operator set
+ * the secret to encrypt it. A stored JWK is JSON text, so it starts with "{"; a sealed one never does.
+ */
+async function sealPlainKeys(
+  repo: SigningKeyRepo,
+  sealer: KeySealer,
+  records: readonly SigningKeyRecord[],
+): Promise<SigningKeyRecord[]> {
+  const result: SigningKeyRecord[] = [];
+  for (const record of records) {
+    if (!record.privateJwk.startsWith("{")) {
+      result.push(record);
+      continue;
+    }
+    const sealed = sealer.seal(record.privateJwk, record.kid);
+    // Another instance starting at the same moment may have sealed it first: keep its version.
+    if (await repo.replacePrivate(record.kid, record.privateJwk, sealed)) {
+      result.push({ ...record, privateJwk: sealed });
+    } else {
+      result.push(record);
+    }
+  }
+  return result;
 }
 
 /** Only the public halves of `records`, by kid (for a refresh that must not touch the signer). */

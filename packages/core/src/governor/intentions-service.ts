@@ -1,3 +1,4 @@
+import { canonicalJson } from "../audit/canonical-json";
 import { formatIssues, IntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import { displayNameOf } from "../intentions/ambient";
@@ -61,7 +62,15 @@ export function createIntentionsService(ctx: GovernorContext) {
           `Only a draft intention can change; ${existing.label} is ${existing.status}`,
         );
       }
-      const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      // Only fields whose value moves: a retried PATCH (or one resending what is stored) must not
+      // add an audit event or move updated_at, as a PUT repeating a policy does not.
+      const changes = Object.fromEntries(
+        Object.entries(patch).filter(
+          ([field, value]) =>
+            value !== undefined &&
+            canonicalJson(value) !== canonicalJson(existing[field as keyof Intention] ?? null),
+        ),
+      );
       if (Object.keys(changes).length === 0) return existing;
       const updated: Intention = { ...existing, ...changes, updated_at: scope.at };
       await scope.tx.intentions.update(updated);
@@ -107,17 +116,17 @@ export function createIntentionsService(ctx: GovernorContext) {
     });
   }
 
-  /**
-   * The row a write is about to rewrite, locked to commit: on PostgreSQL two concurrent
-   * publishes (or a publish racing an archive or an edit) would otherwise both read `draft`
-   * and both win.
-   */
   /** An intention whose types the catalog does not know would never match anything. */
   function assertKnownTypes(intentTypes: readonly string[]): void {
     const issues = intentTypeIssues(ctx.catalog, intentTypes, "intent_types");
     if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
   }
 
+  /**
+   * The row a write is about to rewrite, locked to commit: on PostgreSQL two concurrent
+   * publishes (or a publish racing an archive or an edit) would otherwise both read `draft`
+   * and both win.
+   */
   async function load(scope: WriteScope, id: string): Promise<Intention> {
     const intention = await scope.tx.intentions.get(scope.tenantId, id, { forUpdate: true });
     if (!intention) throw notFound("Intention", id);

@@ -106,6 +106,19 @@ describe("compileIntentions", () => {
     expect(m.kind === "matched" && m.intention.label).toBe("narrow");
   });
 
+  it("counts each allowed element once when ranking narrowest (regression: a listed duplicate made an intention look wider)", () => {
+    const repeated = intention("repeated", {
+      data_elements: [el("Account.Name"), el("Account.Name"), el("Account.Name")],
+      created_at: "2026-02-01T00:00:00Z",
+    });
+    const wider = intention("wider", {
+      data_elements: [el("Account.Name"), el("Contact.Email")],
+      created_at: "2026-01-01T00:00:00Z",
+    });
+    const m = compileIntentions([wider, repeated]).match(lookup({ dataElements: [ref("Account.Name")] }));
+    expect(m.kind === "matched" && m.intention.label).toBe("repeated");
+  });
+
   it("breaks ties by oldest created_at, then label", () => {
     const older = intention("zeta", { data_elements: [el("A")], created_at: "2026-01-01T00:00:00Z" });
     const newer = intention("alpha", { data_elements: [el("A")], created_at: "2026-02-01T00:00:00Z" });

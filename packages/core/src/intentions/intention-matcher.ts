@@ -27,7 +27,11 @@ const NO_ELEMENTS: readonly DataElementRef[] = Object.freeze([]);
  */
 export function compileIntentions(intentions: readonly Intention[]): IntentionMatcher {
   const statusByLabel = new Map(intentions.map((i) => [i.label, i.status]));
-  const active = intentions.filter((i) => i.status === "active").sort(preference);
+  const active = intentions
+    .filter((i) => i.status === "active")
+    .map((i) => ({ intention: i, width: distinctElements(i) }))
+    .sort(preference)
+    .map((ranked) => ranked.intention);
   const compiled = active.map(compileIntention);
   const byLabel = new Map(compiled.map((c) => [c.intention.label, c]));
   const exact = new Map<string, CompiledIntention[]>();
@@ -88,12 +92,23 @@ function compileIntention(intention: Intention, rank: number): CompiledIntention
   return { intention, rank, covers, elements, auto: result(false), named: result(true) };
 }
 
-function preference(a: Intention, b: Intention): number {
+interface Ranked {
+  intention: Intention;
+  /** How many distinct elements the intention allows: "narrowest" counts what it allows, not what it lists. */
+  width: number;
+}
+
+function preference(a: Ranked, b: Ranked): number {
   return (
-    a.data_elements.length - b.data_elements.length ||
-    compareTime(a.created_at, b.created_at) ||
-    (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)
+    a.width - b.width ||
+    compareTime(a.intention.created_at, b.intention.created_at) ||
+    (a.intention.label < b.intention.label ? -1 : a.intention.label > b.intention.label ? 1 : 0)
   );
+}
+
+function distinctElements(intention: Intention): number {
+  // JSON of the pair: no separator character can be confused with part of an id or path.
+  return new Set(intention.data_elements.map((el) => JSON.stringify([el.data_source_id, el.path]))).size;
 }
 
 function compareTime(a: string, b: string): number {

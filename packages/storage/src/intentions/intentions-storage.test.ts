@@ -168,5 +168,17 @@ describe.each(DIALECTS)("intentions storage on %s", (_dialect, open) => {
       const after = (await repo.list()).filter((k) => !before.some((b) => b.kid === k.kid));
       expect(after).toEqual([older, newer]);
     });
+
+    it("replaces a private half only while it still reads as expected", async () => {
+      const repo = createSigningKeyRepo(store.db);
+      const record = key(`kid-seal-${randomSuffix()}`, 1);
+      await repo.insert(record);
+      expect(await repo.replacePrivate(record.kid, record.privateJwk, "sealed:v1:first")).toBe(true);
+      // A second instance that read the plain key before the first sealed it loses.
+      expect(await repo.replacePrivate(record.kid, record.privateJwk, "sealed:v1:second")).toBe(false);
+      expect(await repo.replacePrivate("kid-unknown", record.privateJwk, "sealed:v1:x")).toBe(false);
+      const stored = (await repo.list()).find((k) => k.kid === record.kid);
+      expect(stored).toEqual({ ...record, privateJwk: "sealed:v1:first" });
+    });
   });
 });

@@ -18,6 +18,11 @@ export interface SigningKeyRepo {
   list(): Promise<SigningKeyRecord[]>;
   /** Stores a key; false when a key with the same kid already exists. */
   insert(record: SigningKeyRecord): Promise<boolean>;
+  /**
+   * Replaces the stored private half of `kid` when it still reads `expected`, so of two
+   * instances sealing the same plain key at once only one writes; false when it did not.
+   */
+  replacePrivate(kid: string, expected: string, privateJwk: string): Promise<boolean>;
 }
 
 /** Signing keys over a handle (the pool, or one transaction). */
@@ -52,6 +57,15 @@ export function createSigningKeyRepo(db: Kysely<Database>): SigningKeyRepo {
         .onConflict((oc) => oc.column("kid").doNothing())
         .executeTakeFirstOrThrow();
       return inserted(result);
+    },
+    async replacePrivate(kid, expected, privateJwk) {
+      const result = await kdb
+        .updateTable("signing_keys")
+        .set({ private_jwk: privateJwk })
+        .where("kid", "=", kid)
+        .where("private_jwk", "=", expected)
+        .executeTakeFirstOrThrow();
+      return result.numUpdatedRows === 1n;
     },
   };
 }

@@ -29,10 +29,29 @@ export const IntentionPatchBodySchema = named(IntentionPatchSchema, "IntentionPa
 export const IntentionViewSchema = named(IntentionSchema.omit({ tenant_id: true }), "Intention");
 export type IntentionView = z.infer<typeof IntentionViewSchema>;
 
-/** Drop the tenant id: a caller only ever sees its own tenant's intentions. */
+/**
+ * The contract's fields in the contract's order, without the tenant id (a caller only ever sees
+ * its own tenant's intentions). Built field by field because PostgreSQL returns the stored jsonb
+ * document with its keys reordered, and the same intention must read the same on either database.
+ */
 export function toIntentionView(intention: Intention): IntentionView {
-  const { tenant_id: _tenant, ...view } = intention;
-  return view;
+  return {
+    id: intention.id,
+    label: intention.label,
+    display_name: intention.display_name,
+    description: intention.description,
+    intent_class: intention.intent_class,
+    status: intention.status,
+    approval_required: intention.approval_required,
+    ttl_minutes: intention.ttl_minutes,
+    intent_types: intention.intent_types,
+    data_elements: intention.data_elements.map((el) => ({
+      data_source_id: el.data_source_id,
+      path: el.path,
+    })),
+    created_at: intention.created_at,
+    updated_at: intention.updated_at,
+  };
 }
 
 const DataElementSchema = z.object({ data_source_id: z.string(), path: z.string() });

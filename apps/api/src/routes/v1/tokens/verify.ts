@@ -7,7 +7,9 @@ import { callerOf } from "../actor";
 export const VerifyTokenBodySchema = z
   .strictObject({
     token: z
-      .string({ error: "token is required" })
+      .string({
+        error: (issue) => (issue.input === undefined ? "token is required" : "token must be a string"),
+      })
       .min(1, "token is required")
       .max(8192, "token must be at most 8192 characters"),
   })
