@@ -39,6 +39,36 @@ describe("request bodies", () => {
     ).rejects.toMatchObject({ details: [{ path: ["dataElements", 0, "data_source_id"] }] });
   });
 
+  it("refuses a data element longer than an intention could allow, so every cluster can be generalized", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    const longPath = "a".repeat(501);
+    await expect(
+      governor.submit(agentKey, { ...invoice, dataElements: [{ dataSourceId: "stripe", path: longPath }] }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["dataElements", 0, "path"], message: "path must be at most 500 characters" }],
+    });
+    await expect(
+      governor.submit(agentKey, {
+        ...invoice,
+        dataElements: [{ dataSourceId: "s".repeat(201), path: "Customer.Name" }],
+      }),
+    ).rejects.toMatchObject({ details: [{ path: ["dataElements", 0, "dataSourceId"] }] });
+    expect((await governor.listIntents(TENANT)).total).toBe(0);
+    // At the limits, the intent is taken, and an intention may allow exactly that element.
+    const atLimit = { dataSourceId: "s".repeat(200), path: "a".repeat(500) };
+    await expect(governor.submit(agentKey, { ...invoice, dataElements: [atLimit] })).resolves.toBeDefined();
+    await expect(
+      governor.createIntention(admin, {
+        label: "long_elements",
+        intent_class: "write",
+        intent_types: ["billing.send_invoice"],
+        data_elements: [{ data_source_id: atLimit.dataSourceId, path: atLimit.path }],
+      }),
+    ).resolves.toMatchObject({ status: "draft" });
+  });
+
   it("refuses a policy whose match misspells a field instead of matching every intent", async () => {
     const { governor } = createHarness();
     await expect(

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { IntentClassSchema } from "../model/enums";
+import { DATA_ELEMENT_LIMITS } from "../model/intent";
 
 /** Field names are snake_case, exactly as the intentions API contract writes them. */
 export const DataElementSchema = z.strictObject({
-  data_source_id: z.string().min(1).max(200),
-  path: z.string().min(1).max(500),
+  data_source_id: z.string().min(1).max(DATA_ELEMENT_LIMITS.dataSourceId),
+  path: z.string().min(1).max(DATA_ELEMENT_LIMITS.path),
 });
 export type DataElement = z.infer<typeof DataElementSchema>;
 

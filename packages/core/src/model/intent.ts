@@ -3,12 +3,27 @@ import { DecisionSchema } from "./decision";
 import { RiskLevelSchema, ValueCategorySchema } from "./enums";
 import { IntentStatusSchema } from "./intent-status";
 
-export const DataElementRefSchema = z
-  .object({
-    dataSourceId: z.string().min(1),
-    path: z.string().min(1),
-  })
-  .strict();
+/**
+ * The longest data source id and path a data element may have. Intentions allow elements up to
+ * the same lengths, so any element an intent may request can also be allowed by an intention (and
+ * an ambient cluster of such intents can be generalized into one).
+ */
+export const DATA_ELEMENT_LIMITS = { dataSourceId: 200, path: 500 } as const;
+
+/** A data element an intent requests: what a stored intent holds, within the limits above. */
+export const DataElementRefSchema = z.strictObject({
+  dataSourceId: z
+    .string()
+    .min(1)
+    .max(
+      DATA_ELEMENT_LIMITS.dataSourceId,
+      `dataSourceId must be at most ${DATA_ELEMENT_LIMITS.dataSourceId} characters`,
+    ),
+  path: z
+    .string()
+    .min(1)
+    .max(DATA_ELEMENT_LIMITS.path, `path must be at most ${DATA_ELEMENT_LIMITS.path} characters`),
+});
 export type DataElementRef = z.infer<typeof DataElementRefSchema>;
 
 /**
