@@ -5,6 +5,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { createServices } from "../src/services";
+import { generateSigningKey } from "../src/tokens/signing-keys";
 import {
   categorize,
   decodeSegment,
@@ -303,9 +304,27 @@ describe.each(DIALECTS)("intent tokens on %s", (dialect) => {
         clock: t.clock,
         logger: pino({ level: "silent" }),
       });
-      expect(second.tokens.jwks()).toEqual(t.services.tokens.jwks());
+      expect(await second.tokens.jwks()).toEqual(await t.services.tokens.jwks());
       expect(await second.tokens.verify(token, TENANT)).toMatchObject({ valid: true });
       expect(await createSigningKeyRepo(t.store.db).list()).toHaveLength(1);
+    });
+
+    it("publishes, within 30 s, a key another instance stored after this one started", async () => {
+      const repo = createSigningKeyRepo(t.store.db);
+      // What a second instance does when it starts on an empty database at the same moment.
+      const other = await generateSigningKey(t.clock(), { encrypts: false, seal: (s) => s, open: (s) => s });
+      expect(await repo.insert(other)).toBe(true);
+      try {
+        const kids = async () =>
+          (
+            (await (await t.request("GET", "/.well-known/jwks.json", { key: null })).json()) as JSONWebKeySet
+          ).keys.map((key) => key.kid);
+        expect(await kids()).not.toContain(other.kid);
+        t.clock.advance(30_000);
+        expect(await kids()).toContain(other.kid);
+      } finally {
+        await t.store.db.deleteFrom("signing_keys").where("kid", "=", other.kid).execute();
+      }
     });
   });
 });
@@ -329,7 +348,7 @@ describe("intent token signing key at rest", () => {
         expect(stored?.privateJwk.startsWith("sealed:v1:")).toBe(true);
         expect(stored?.privateJwk).not.toContain('"d"');
         // Same key: the JWKS and tokens signed before the secret was set stay valid.
-        expect(withSecret.tokens.jwks()).toEqual(t.services.tokens.jwks());
+        expect(await withSecret.tokens.jwks()).toEqual(await t.services.tokens.jwks());
         await expect(
           createServices(loadConfig({ LOG_LEVEL: "silent" }), {
             store: t.store,
@@ -359,7 +378,7 @@ describe("intent token signing key at rest", () => {
         loadConfig({ LOG_LEVEL: "silent", INTENDEDOPS_SECRET_KEY: secretKey }),
         { store: t.store, logger: pino({ level: "silent" }) },
       );
-      expect(restarted.tokens.jwks()).toEqual(t.services.tokens.jwks());
+      expect(await restarted.tokens.jwks()).toEqual(await t.services.tokens.jwks());
     } finally {
       await t.close();
     }

@@ -40,8 +40,12 @@ export interface IntentTokenService {
   mint(context: IntentTokenContext): Promise<string>;
   /** Checks signature, expiry, shape, and that the token belongs to `tenantId`. */
   verify(token: string, tenantId: string): Promise<TokenVerification>;
-  /** The public keys, for `/.well-known/jwks.json`. */
-  jwks(): JSONWebKeySet;
+  /**
+   * The public keys, for `/.well-known/jwks.json`: re-read from the database at most every 30 s,
+   * so a key another instance stored (two instances started on an empty database at once) is
+   * published here too.
+   */
+  jwks(): Promise<JSONWebKeySet>;
 }
 
 export interface IntentTokenServiceOptions {
@@ -73,11 +77,18 @@ export async function createIntentTokenService(
   // The first unknown kid re-reads at once (an instance that started alongside may own it).
   let refreshedAt = Number.NEGATIVE_INFINITY;
 
+  // Starts as "just read": the keys were loaded a moment ago.
+  let jwksReadAt = clock();
+
+  async function reread(): Promise<void> {
+    publicKeys = await importPublicKeys(await options.keys.list());
+  }
+
   async function publicKey(kid: string): Promise<CryptoKey | undefined> {
     const known = publicKeys.get(kid);
     if (known || clock() - refreshedAt < KEY_REFRESH_MS) return known?.key;
     refreshedAt = clock();
-    publicKeys = await importPublicKeys(await options.keys.list());
+    await reread();
     return publicKeys.get(kid)?.key;
   }
 
@@ -128,7 +139,11 @@ export async function createIntentTokenService(
       return { valid: true, claims: payload };
     },
 
-    jwks() {
+    async jwks() {
+      if (clock() - jwksReadAt >= KEY_REFRESH_MS) {
+        jwksReadAt = clock();
+        await reread();
+      }
       const keys = [...publicKeys].map(([kid, { jwk }]) => ({
         ...jwk,
         kid,

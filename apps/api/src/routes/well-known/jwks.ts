@@ -30,8 +30,8 @@ export const jwksRoute = defineRoute({
 });
 
 export function registerJwksRoute(app: OpenAPIHono<AppEnv>): void {
-  mountRoute(app, jwksRoute, (c) => {
+  mountRoute(app, jwksRoute, async (c) => {
     c.header("Cache-Control", CACHE_CONTROL);
-    return c.json(c.get("tokens").jwks());
+    return c.json(await c.get("tokens").jwks());
   });
 }
