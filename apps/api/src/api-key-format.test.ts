@@ -70,7 +70,22 @@ describe("parseApiKey", () => {
 describe("isValidBootstrapKey", () => {
   it("refuses a secret shorter than 128 bits when an operator supplies it", () => {
     expect(isValidBootstrapKey("intendedops_tenant123_xK9mN2pQ7rS4tU6v")).toBe(false);
-    expect(isValidBootstrapKey(`intendedops_tenant123_${"a".repeat(22)}`)).toBe(true);
+    expect(isValidBootstrapKey("intendedops_tenant123_xK9mN2pQ7rS4tU6vW8yZ0a")).toBe(true);
+  });
+
+  it("judges a secret by the alphabet it uses: hex needs 32 characters, one letter case alone 28", () => {
+    const key = (secret: string) => `intendedops_tenant123_${secret}`;
+    // `openssl rand -hex 16` and its upper-case form: exactly 128 bits.
+    expect(isValidBootstrapKey(key("0123456789abcdef0123456789abcdef"))).toBe(true);
+    expect(isValidBootstrapKey(key("0123456789ABCDEF0123456789ABCDEF"))).toBe(true);
+    expect(isValidBootstrapKey(key("0123456789abcdef0123456789abcde"))).toBe(false);
+    expect(isValidBootstrapKey(key("0123456789abcdef012345"))).toBe(false);
+    expect(isValidBootstrapKey(key("a".repeat(22)))).toBe(false);
+    expect(isValidBootstrapKey(key("A".repeat(27)))).toBe(false);
+    expect(isValidBootstrapKey(key("g".repeat(28)))).toBe(true);
+    // Lower case and digits: 36 symbols, 25 characters hold 129 bits.
+    expect(isValidBootstrapKey(key("crashtestkey0123456789xyz"))).toBe(true);
+    expect(isValidBootstrapKey(key("crashtestkey0123456789xy"))).toBe(false);
   });
 });
 

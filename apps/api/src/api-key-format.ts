@@ -24,10 +24,32 @@ export function parseApiKey(key: string): ParsedApiKey | undefined {
   return { tenantId: match[1]!, secret: match[2]! };
 }
 
-/** True for a key an operator may pass in INTENDEDOPS_BOOTSTRAP_KEY (format and ≥ 128-bit secret). */
+/** The floor for any secret, in bits. */
+const MIN_SECRET_BITS = 128;
+
+/**
+ * The bits a secret of this length holds at most, judged by the alphabet it draws from: hex
+ * (`openssl rand -hex`) 4 bits a character, and otherwise log2 of the letter and digit classes it
+ * uses. A length rule alone would take 22 hex characters (88 bits) or 22 × "a".
+ */
+export function secretBits(secret: string): number {
+  if (/^[0-9a-f]*$/.test(secret) || /^[0-9A-F]*$/.test(secret)) return secret.length * 4;
+  const alphabet =
+    (/[0-9]/.test(secret) ? 10 : 0) + (/[a-z]/.test(secret) ? 26 : 0) + (/[A-Z]/.test(secret) ? 26 : 0);
+  return secret.length * Math.log2(alphabet);
+}
+
+/**
+ * True for a key an operator may pass in INTENDEDOPS_BOOTSTRAP_KEY: the guide's format, and a
+ * secret that can hold 128 bits (32 hex characters, 22 mixed-case letters and digits).
+ */
 export function isValidBootstrapKey(key: string): boolean {
   const parsed = parseApiKey(key);
-  return parsed !== undefined && parsed.secret.length >= MIN_SECRET_LENGTH;
+  return (
+    parsed !== undefined &&
+    parsed.secret.length >= MIN_SECRET_LENGTH &&
+    secretBits(parsed.secret) >= MIN_SECRET_BITS
+  );
 }
 
 /** Unbiased base62 from a CSPRNG: bytes ≥ 248 are discarded so every character is equally likely. */
@@ -64,12 +86,16 @@ export function hashesEqual(a: string, b: string): boolean {
 
 /**
  * What may be shown of a key after creation: the tenant part and the first few secret characters —
- * only as many as leave `MIN_SECRET_LENGTH` characters (≥ 128 bits) unshown, so an operator's
- * shortest accepted bootstrap key shows none of its secret.
+ * only as many as leave `MIN_SECRET_LENGTH` characters (≥ 128 bits of base62) unshown. A key the
+ * operator chose (`operatorChosen`) shows none of its secret: its alphabet is unknown, and the
+ * usual `openssl rand -hex 16` secret holds exactly 128 bits, so every character shown would take
+ * it below the floor.
+ * @example displayPrefix(key, { operatorChosen: true }) // "intendedops_acme_"
  */
-export function displayPrefix(key: string): string {
+export function displayPrefix(key: string, options: { operatorChosen?: boolean } = {}): string {
   const parsed = parseApiKey(key);
   if (!parsed) return "";
-  const shown = Math.max(0, Math.min(PREFIX_SECRET_CHARS, parsed.secret.length - MIN_SECRET_LENGTH));
+  const revealable = options.operatorChosen ? 0 : PREFIX_SECRET_CHARS;
+  const shown = Math.max(0, Math.min(revealable, parsed.secret.length - MIN_SECRET_LENGTH));
   return `intendedops_${parsed.tenantId}_${parsed.secret.slice(0, shown)}`;
 }

@@ -99,7 +99,7 @@ export function newApiKey(input: IssueKeyInput, now: number): { key: string; rec
     name: input.name,
     scopes: [...input.scopes],
     keyHash: hashApiKey(key),
-    keyPrefix: displayPrefix(key),
+    keyPrefix: displayPrefix(key, { operatorChosen: input.key !== undefined }),
     rateLimitPerMinute: input.rateLimitPerMinute ?? null,
     createdAt: new Date(now).toISOString(),
     lastUsedAt: null,

@@ -22,13 +22,13 @@ describe("loadConfig", () => {
       PORT: "8080",
       HOST: "0.0.0.0",
       DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
-      INTENDEDOPS_BOOTSTRAP_KEY: ` ${KEY} , intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWX`,
+      INTENDEDOPS_BOOTSTRAP_KEY: ` ${KEY} , intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWXYZab`,
       LOG_LEVEL: "silent",
       RATE_LIMIT_PER_MINUTE: "50",
     });
     expect(config.port).toBe(8080);
     expect(config.databaseUrl).toBe("postgres://postgres@127.0.0.1:5432/test");
-    expect(config.bootstrapKeys).toEqual([KEY, "intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWX"]);
+    expect(config.bootstrapKeys).toEqual([KEY, "intendedops_other-t_ABCDEFGHIJKLMNOPQRSTUVWXYZab"]);
     expect(config.logLevel).toBe("silent");
     expect(config.rateLimitPerMinute).toBe(50);
   });

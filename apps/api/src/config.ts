@@ -98,7 +98,7 @@ const bootstrapKeys = z
   )
   .refine(
     (keys) => keys.every(isValidBootstrapKey),
-    "each key must look like intendedops_<tenantId>_<secret> with a tenant id of lowercase letters, digits and '-' and a secret of at least 22 letters or digits",
+    "each key must look like intendedops_<tenantId>_<secret> with a tenant id of lowercase letters, digits and '-' and a secret of at least 128 bits: 32 hex characters, or 22 letters and digits of both cases",
   );
 
 /** Every variable the server reads, with its default and rule; one place. */

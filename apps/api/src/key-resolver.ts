@@ -59,6 +59,9 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   const touchIntervalMs = options.touchIntervalMs ?? 60_000;
   const cache = new Map<string, CacheEntry>();
   const lastTouched = new Map<string, number>();
+  // Bumped by every invalidation: a lookup that read the key before a revocation committed must
+  // not cache that stale answer after the revocation has already cleared the cache.
+  let generation = 0;
 
   const touch = (keyId: string, now: number) => {
     const last = lastTouched.get(keyId);
@@ -79,6 +82,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
         return cached.caller;
       }
       if (cached) cache.delete(hash);
+      const lookedUpIn = generation;
       const record = await keys.findByHash(hash);
       if (!record || record.revokedAt !== null) return undefined;
       // The tenant in the key text must be the key's tenant: a key cannot be replayed under another prefix.
@@ -90,7 +94,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
         scopes: [...record.scopes],
         rateLimitPerMinute: record.rateLimitPerMinute,
       };
-      if (ttlMs > 0) {
+      if (ttlMs > 0 && lookedUpIn === generation) {
         // Bounded: the oldest entry goes first, so a flood of distinct keys cannot grow memory.
         if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value as string);
         cache.set(hash, { caller, expiresAt: now + ttlMs });
@@ -99,6 +103,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
       return caller;
     },
     invalidate(keyId) {
+      generation += 1;
       for (const [hash, entry] of cache) {
         if (entry.caller.keyId === keyId) cache.delete(hash);
       }

@@ -1,5 +1,6 @@
 import { IntendedOpsError } from "@intendedops/core";
 import { createMiddleware } from "hono/factory";
+import { hashApiKey, hashesEqual, parseApiKey } from "../api-key-format";
 import type { AppEnv } from "../context";
 import type { Caller, KeyResolver } from "../key-resolver";
 import { type HeaderReader, requestHeader } from "../node-request";
@@ -7,13 +8,24 @@ import { hasPermission, type Permission } from "../scopes";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** The key a request presents: `x-api-key`, or `Authorization: Bearer <key>` as the intentions contract uses. */
-export function presentedKey(header: HeaderReader): string | undefined {
-  const direct = header("x-api-key");
-  if (direct !== undefined && direct.trim() !== "") return direct.trim();
+/** Marks a request that presents two different API keys, one in each header. */
+export const CONFLICTING_KEYS = Symbol("conflicting API keys");
+
+/**
+ * The key a request presents: `x-api-key`, or `Authorization: Bearer <key>` as the intentions
+ * contract uses. When both carry an API key they must be the same key: otherwise a proxy that
+ * authorizes by one header and this server, which reads the other, would act for different
+ * callers. A bearer that is not an API key (a gateway's own token) does not count.
+ */
+export function presentedKey(header: HeaderReader): string | undefined | typeof CONFLICTING_KEYS {
+  const direct = header("x-api-key")?.trim() || undefined;
   const authorization = header("authorization");
-  if (authorization === undefined) return undefined;
-  return BEARER.exec(authorization)?.[1];
+  const bearer = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
+  if (direct === undefined) return bearer;
+  if (bearer !== undefined && parseApiKey(bearer) && !hashesEqual(hashApiKey(bearer), hashApiKey(direct))) {
+    return CONFLICTING_KEYS;
+  }
+  return direct;
 }
 
 const unauthorized = (message: string) => new IntendedOpsError("UNAUTHORIZED", message);
@@ -27,6 +39,9 @@ export type Identification =
 export async function identify(keys: KeyResolver, header: HeaderReader): Promise<Identification> {
   const key = presentedKey(header);
   if (key === undefined) return { failure: unauthorized("API key missing: send it in the x-api-key header") };
+  if (key === CONFLICTING_KEYS) {
+    return { failure: unauthorized("x-api-key and Authorization carry different API keys: send one key") };
+  }
   const caller = await keys.resolve(key);
   if (!caller) return { failure: unauthorized("Invalid API key") };
   const tenantHeader = header("x-tenant-id");

@@ -8,9 +8,11 @@ import { IntendedOpsError } from "@intendedops/core";
  * 169.254.169.254 and fd00:ec2::254), and addresses that are not unicast destinations.
  * IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are checked against the IPv4 ranges. The IPv6
  * forms that carry an IPv4 address some other way are refused whole, whatever they embed: the
- * deprecated IPv4-compatible block (::7f00:1 is 127.0.0.1), NAT64 (64:ff9b::/96 and the local-use
- * 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32). Sorting their public embeddings from
- * the private ones buys nothing a webhook needs.
+ * deprecated IPv4-compatible block (::7f00:1 is 127.0.0.1), SIIT's IPv4-translated block
+ * (::ffff:0:0/96: ::ffff:0:7f00:1 is 127.0.0.1 behind a stateless translator), NAT64 (64:ff9b::/96
+ * and the local-use 64:ff9b:1::/48), 6to4 (2002::/16) and Teredo (2001::/32). Sorting their public
+ * embeddings from the private ones buys nothing a webhook needs. The deprecated site-local block
+ * (fec0::/10) is as internal as fc00::/7 wherever it is still routed.
  */
 const FORBIDDEN: readonly [string, number, "ipv4" | "ipv6"][] = [
   ["0.0.0.0", 8, "ipv4"],
@@ -26,6 +28,7 @@ const FORBIDDEN: readonly [string, number, "ipv4" | "ipv6"][] = [
   ["240.0.0.0", 4, "ipv4"],
   ["::", 96, "ipv6"],
   ["::1", 128, "ipv6"],
+  ["::ffff:0:0:0", 96, "ipv6"],
   ["64:ff9b::", 96, "ipv6"],
   ["64:ff9b:1::", 48, "ipv6"],
   ["100::", 64, "ipv6"],
@@ -33,6 +36,7 @@ const FORBIDDEN: readonly [string, number, "ipv4" | "ipv6"][] = [
   ["2002::", 16, "ipv6"],
   ["fc00::", 7, "ipv6"],
   ["fe80::", 10, "ipv6"],
+  ["fec0::", 10, "ipv6"],
   ["ff00::", 8, "ipv6"],
 ];
 

@@ -80,6 +80,36 @@ describe("authentication", () => {
     });
   });
 
+  // Regression: x-api-key silently won over a different key in Authorization, so a proxy that
+  // authorized the bearer's caller let the request act as the x-api-key's caller (another tenant here).
+  it("answers 401 when x-api-key and Authorization: Bearer carry different keys", async () => {
+    const response = await t.request("GET", "/v1/api-keys", {
+      key: t.keys.other,
+      headers: { authorization: `Bearer ${t.keys.read_only}` },
+    });
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toEqual({
+      code: "UNAUTHORIZED",
+      message: "x-api-key and Authorization carry different API keys: send one key",
+    });
+  });
+
+  it("accepts the same key in both x-api-key and Authorization: Bearer", async () => {
+    const response = await t.request("GET", "/v1/stats", {
+      key: t.keys.read_only,
+      headers: { authorization: `Bearer ${t.keys.read_only}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it("uses x-api-key when Authorization carries a bearer token that is not an API key", async () => {
+    const response = await t.request("GET", "/v1/stats", {
+      key: t.keys.read_only,
+      headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.gateway.token" },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it("refuses authentication before reading a malformed body", async () => {
     const response = await t.request("POST", "/v1/agents", {
       key: null,
