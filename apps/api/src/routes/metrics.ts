@@ -3,6 +3,7 @@ import {
   type Governor,
   getMetricsCollector,
   IntendedOpsError,
+  type MetricsCollector,
   PROMETHEUS_CONTENT_TYPE,
   renderPrometheusText,
 } from "@intendedops/core";
@@ -36,6 +37,15 @@ async function recountGauges(governor: Governor, logger: Logger): Promise<void> 
   }
 }
 
+/**
+ * Samples the collector dropped so far because a metric reached its series cap, when it reports
+ * them (`InMemoryMetricsCollector.droppedSamples`); undefined for collectors that do not.
+ */
+function droppedSamplesOf(collector: MetricsCollector): number | undefined {
+  const dropped = (collector as { droppedSamples?: unknown }).droppedSamples;
+  return typeof dropped === "number" ? dropped : undefined;
+}
+
 /** The current collector's samples as Prometheus text 0.0.4 (all 17 metrics, HELP/TYPE even when empty). */
 export function renderMetrics(): string {
   const collector = getMetricsCollector();
@@ -45,6 +55,8 @@ export function renderMetrics(): string {
 
 /** `GET /metrics`: open by default (scrapers sit inside the network); METRICS_TOKEN makes it a bearer secret. */
 export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
+  // The collector and its dropped-sample count at the last scrape, so each drop is logged once.
+  const reported = new WeakMap<MetricsCollector, number>();
   app.openAPIRegistry.registerComponent("securitySchemes", "MetricsToken", {
     type: "http",
     scheme: "bearer",
@@ -76,7 +88,24 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
         throw new IntendedOpsError("UNAUTHORIZED", "Metrics token missing or invalid");
       }
     }
-    await recountGauges(c.get("governor"), c.get("logger"));
-    return c.body(renderMetrics(), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+    const logger = c.get("logger");
+    await recountGauges(c.get("governor"), logger);
+    const body = renderMetrics();
+    // Past the series cap new label sets vanish from the scrape; say so where operators look.
+    const collector = getMetricsCollector();
+    const dropped = droppedSamplesOf(collector);
+    if (dropped !== undefined) {
+      // A count below the last one means the collector was reset: count from 0 again.
+      const last = reported.get(collector) ?? 0;
+      const before = dropped < last ? 0 : last;
+      if (dropped > before) {
+        logger.warn(
+          { droppedSamples: dropped, sinceLastScrape: dropped - before },
+          "metrics: series cap reached, samples of new label sets were dropped and are missing from /metrics",
+        );
+      }
+      reported.set(collector, dropped);
+    }
+    return c.body(body, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
 }

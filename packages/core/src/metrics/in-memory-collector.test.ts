@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InMemoryMetricsCollector } from "./in-memory-collector";
-import { IntendedOps_METRICS, METRIC_DEFINITIONS } from "./metric-definitions";
+import { DEFAULT_DURATION_BUCKETS, IntendedOps_METRICS, METRIC_DEFINITIONS } from "./metric-definitions";
 import type { MetricSnapshot } from "./metrics-collector";
 
 const M = IntendedOps_METRICS;
@@ -148,6 +148,28 @@ describe("InMemoryMetricsCollector", () => {
         },
       ],
     });
+  });
+
+  it('refuses bucket bounds that are not finite or repeat, which would expose le="+Inf" or a bound twice', () => {
+    for (const buckets of [
+      [0.1, Number.POSITIVE_INFINITY],
+      [Number.NaN],
+      [0.5, 1, 0.5],
+      [Number.NEGATIVE_INFINITY, 1],
+    ]) {
+      expect(() => new InMemoryMetricsCollector({ buckets }), String(buckets)).toThrow(RangeError);
+    }
+    const text = new InMemoryMetricsCollector({ buckets: [] });
+    text.observe("latency_seconds", 3);
+    expect(text.render()).toContain('latency_seconds_bucket{le="+Inf"} 1\n');
+  });
+
+  it("refuses an le label on a histogram, which Prometheus reserves for bucket bounds", () => {
+    const c = new InMemoryMetricsCollector();
+    expect(() => c.observe(M.INTENT_EXECUTION_DURATION, 1, { le: "0.5" })).toThrow(TypeError);
+    expect(() => c.startTimer(M.INTENT_EXECUTION_DURATION, { le: 1 })()).toThrow(TypeError);
+    c.observe(M.INTENT_EXECUTION_DURATION, 1, { le: undefined, agentId: "a" });
+    expect(c.render().match(/le="/g)).toHaveLength(DEFAULT_DURATION_BUCKETS.length + 1);
   });
 
   it("throws when a histogram observation is NaN", () => {

@@ -11,7 +11,11 @@ import { renderPrometheusText } from "./prometheus-text";
 export interface InMemoryMetricsCollectorOptions {
   /** Metrics listed (with HELP/TYPE) even before their first sample; default: the guide's 17. */
   definitions?: Readonly<Record<string, MetricDefinition>>;
-  /** Histogram bucket upper bounds in seconds; default DEFAULT_DURATION_BUCKETS. */
+  /**
+   * Histogram bucket upper bounds in seconds; default DEFAULT_DURATION_BUCKETS. Finite and distinct
+   * (`RangeError` otherwise): the `+Inf` bucket is always added, and a bound given twice would
+   * expose the same series twice, which makes Prometheus refuse the whole scrape.
+   */
   buckets?: readonly number[];
   /**
    * Cap on distinct label sets per metric (default 10 000). Label values such as agent ids come
@@ -72,7 +76,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
 
   constructor(options: InMemoryMetricsCollectorOptions = {}) {
     super();
-    this.buckets = [...(options.buckets ?? DEFAULT_DURATION_BUCKETS)].sort((a, b) => a - b);
+    this.buckets = checkedBuckets(options.buckets ?? DEFAULT_DURATION_BUCKETS);
     this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
     this.now = options.now ?? (() => performance.now());
     for (const [name, definition] of Object.entries(options.definitions ?? METRIC_DEFINITIONS)) {
@@ -121,6 +125,10 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   observe(name: string, value: number, labels?: Labels): void {
     if (Number.isNaN(value)) {
       throw new RangeError(`metric ${name}: cannot observe NaN`);
+    }
+    // Prometheus reserves `le` for the bucket bound: a second `le` label makes the text unparsable.
+    if (labels?.le !== undefined) {
+      throw new TypeError(`metric ${name}: "le" is reserved for histogram buckets and cannot be a label`);
     }
     const family = this.family(name, "histogram") as Family<HistogramSeries>;
     const series = this.lookup(family, labels, (l) => ({
@@ -288,6 +296,20 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     family.pathCount += 1;
     return series;
   }
+}
+
+/** Bucket bounds in ascending order; refuses bounds Prometheus could not expose once each. */
+function checkedBuckets(bounds: readonly number[]): number[] {
+  const sorted = [...bounds].sort((a, b) => a - b);
+  sorted.forEach((bound, i) => {
+    if (!Number.isFinite(bound)) {
+      throw new RangeError(`histogram bucket bounds must be finite (+Inf is always added), got ${bound}`);
+    }
+    if (i > 0 && bound === sorted[i - 1]) {
+      throw new RangeError(`histogram bucket bound ${bound} is given twice`);
+    }
+  });
+  return sorted;
 }
 
 /** An injective key for normalized (sorted, string-valued) labels. */
