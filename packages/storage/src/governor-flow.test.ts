@@ -225,6 +225,34 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     expect((await governor.stats(tenantId)).pendingApprovals).toBe(30);
   });
 
+  it("never deadlocks when outcomes move an agent's trust while its submissions commit", async () => {
+    // On PostgreSQL an outcome locks the agent row, then the audit head; a submission holds the
+    // head and, at commit, its deferred foreign key reads the agent row with FOR KEY SHARE. A
+    // FOR UPDATE agent lock blocked that read: 40P01 "deadlock detected" on about half of them.
+    const { tenantId, agentKey } = await tenant();
+    await governor.setTrust(agentKey, "billing-agent", { tier: "T3", reason: "allow invoices" });
+    let next = 0;
+    const failures: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < 120) {
+          const n = next++;
+          try {
+            const { intent } = await governor.submit(agentKey, invoice(n));
+            // Completions only: each moves trust (up), and the agent stays allowed to invoice.
+            await governor.complete(agentKey, intent.id, { result: { n } });
+          } catch (error) {
+            failures.push(error);
+          }
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    const listed = await governor.listIntents(tenantId, { status: "completed" }, { pageSize: 100 });
+    expect(listed.total).toBe(120);
+    expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true });
+  });
+
   it("expires approvals whose time has passed", async () => {
     const { tenantId, agentKey } = await tenant();
     const { intent } = await governor.submit(agentKey, invoice());

@@ -23,7 +23,10 @@ export interface DialectAdapter {
   readonly columnTypes: ColumnTypes;
   /** Schema that holds Kysely's migration tables; undefined where the database has one namespace. */
   readonly migrationSchema: string | undefined;
-  /** Locks the selected rows until commit where the database needs it for read-modify-write. */
+  /**
+   * Locks the selected rows until commit where the database needs it for read-modify-write
+   * (PostgreSQL: FOR NO KEY UPDATE, which leaves foreign key checks on the rows unblocked).
+   */
   lockRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /**
    * Locks the selected rows until commit and skips rows another transaction holds

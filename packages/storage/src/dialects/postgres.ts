@@ -9,6 +9,13 @@ export interface PostgresOpenOptions {
   /** Schema to create (if missing) and use for every pooled connection. */
   schema?: string;
   poolSize: number;
+  /**
+   * `statement_timeout` of every pooled connection, in ms (0: none). A `statement_timeout`
+   * parameter in the URL wins.
+   */
+  statementTimeoutMs: number;
+  /** How long a query waits to connect or for a free pooled connection, in ms (0: forever). */
+  connectTimeoutMs: number;
   log?: KyselyConfig["log"];
   logger?: StoreLogger;
 }
@@ -38,11 +45,25 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     dialect: "postgres",
     columnTypes: { json: "jsonb", timestamp: "text" },
     migrationSchema,
-    lockRows: (query) => query.forUpdate(),
+    // FOR NO KEY UPDATE, the lock an UPDATE of non-key columns takes: it still serializes every
+    // read-modify-write of the row, but not the FOR KEY SHARE read of a foreign key check. With
+    // FOR UPDATE, an outcome holding its agent row and waiting for the audit head deadlocked a
+    // submission holding the head whose deferred agent foreign key is checked at commit.
+    lockRows: (query) => query.forNoKeyUpdate(),
     claimRows: (query) => query.forUpdate().skipLocked(),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
-    inputError: unstorableText,
+    inputError: (error) => unstorableText(error) ?? timedOut(error),
   };
+}
+
+/**
+ * 57014: the statement ran past `statement_timeout` (typically waiting on a lock another session
+ * holds) or was cancelled. The database is up but did not answer in time; like SQLite's busy
+ * timeout, that is "retry shortly", not a broken server.
+ */
+function timedOut(error: unknown): IntendedOpsError | undefined {
+  if ((error as { code?: unknown } | null)?.code !== "57014") return undefined;
+  return new IntendedOpsError("SERVICE_UNAVAILABLE", "The database did not answer in time; retry shortly");
 }
 
 /**
@@ -85,6 +106,11 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     connectionString: options.url,
     max: options.poolSize,
     types: storeTypes,
+    // Without these a statement waiting on a lock (a stuck admin session, a long migration
+    // elsewhere) waited forever, holding its pooled connection; once every connection waited,
+    // requests that touch no locked table queued behind them without limit too.
+    ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.connectTimeoutMs > 0 ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
