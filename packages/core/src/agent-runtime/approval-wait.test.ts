@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pollDelays, sleep, waitForDecision } from "./approval-wait";
 import type { GovernanceBackend, IntentStatusReport } from "./governance-backend";
 
@@ -55,6 +55,26 @@ describe("waitForDecision", () => {
       clock,
     );
     expect(outcome.kind).toBe("timeout");
+  });
+});
+
+describe("waitForDecision with timers beyond setTimeout's limit", () => {
+  it("polls once, not in a busy loop, when the poll interval and timeout are infinite (regression: setTimeout fired at once)", async () => {
+    vi.useFakeTimers();
+    try {
+      const polls: string[] = [];
+      const backend = {
+        getStatus: async (intentId: string) => {
+          polls.push(intentId);
+          return { status: "pending", reasons: [] };
+        },
+      } as unknown as GovernanceBackend;
+      void waitForDecision(backend, "int_1", { timeoutMs: Infinity, pollIntervalMs: Infinity });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(polls).toEqual(["int_1"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -16,6 +16,35 @@ export const DEFAULT_WAIT_OPTIONS: Readonly<Required<WaitOptions>> = {
   maxPollIntervalMs: 30_000,
 };
 
+/**
+ * The wait options in force: later layers override earlier ones, over DEFAULT_WAIT_OPTIONS.
+ * A member set to `undefined` (an optional config value left unset) keeps the layer below:
+ * spreading it would put `undefined` in force, and a missing timeout made the agent poll forever.
+ * Throws a TypeError for a value that is not a number ≥ 0 (Infinity waits forever).
+ * @example resolveWaitOptions(agentDefaults, { timeoutMs: 60_000 })
+ */
+export function resolveWaitOptions(...layers: (WaitOptions | undefined)[]): Required<WaitOptions> {
+  const settings = { ...DEFAULT_WAIT_OPTIONS };
+  for (const layer of layers) {
+    for (const key of WAIT_OPTION_KEYS) {
+      const value = layer?.[key];
+      if (value === undefined) continue;
+      if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+        throw new TypeError(
+          `waitForApproval.${key} must be a number of milliseconds ≥ 0, got ${String(value)}`,
+        );
+      }
+      settings[key] = value;
+    }
+  }
+  return settings;
+}
+
+/** setTimeout fires at once for a delay above 2^31 - 1 ms, which would turn a long wait into a busy loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const WAIT_OPTION_KEYS = ["timeoutMs", "pollIntervalMs", "maxPollIntervalMs"] as const;
+
 export type WaitOutcome =
   | { kind: "decided"; report: IntentStatusReport }
   | { kind: "timeout"; report: IntentStatusReport };
@@ -31,7 +60,7 @@ export async function waitForDecision(
   signal?: AbortSignal,
   now: () => number = Date.now,
 ): Promise<WaitOutcome> {
-  const settings = { ...DEFAULT_WAIT_OPTIONS, ...options };
+  const settings = resolveWaitOptions(options);
   const deadline = now() + settings.timeoutMs;
   const delays = pollDelays(settings);
   for (;;) {
@@ -40,7 +69,7 @@ export async function waitForDecision(
     if (report.status !== "pending") return { kind: "decided", report };
     const remaining = deadline - now();
     if (remaining <= 0) return { kind: "timeout", report };
-    await sleep(Math.min(delays.next().value, remaining), signal);
+    await sleep(Math.min(delays.next().value, remaining, MAX_TIMER_MS), signal);
   }
 }
 

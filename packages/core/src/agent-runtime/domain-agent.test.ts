@@ -231,6 +231,90 @@ describe("createDomainAgent", () => {
     expect((error as IntentExpiredError).reasons[0]).toMatch(/^Approval expired/);
   });
 
+  it("throws IntentExpiredError when the approval's time passes while the agent waits and nobody runs expireDue (regression: embedded agents waited until their own timeout)", async () => {
+    // The governor's clock starts 73 hours back, so the approval (72 h by default) is overdue
+    // by the wall clock; the clock then catches up, as time passes in a real process.
+    const { governor, governance, now } = await setup();
+    now.ms = Date.now() - 73 * 3_600_000;
+    const agent = createDomainAgent(ledgerDomain, {
+      governance,
+      agentId: "ledger-agent",
+      handlers: { sendInvoice: () => "sent" },
+    });
+
+    const [error] = await Promise.all([
+      rejection(
+        agent.sendInvoice(
+          { customerId: "c", amount: 1 },
+          { waitForApproval: { ...fastWait, timeoutMs: 1_000 } },
+        ),
+      ),
+      decideNextApproval(governor, async () => {
+        now.ms = Date.now();
+      }),
+    ]);
+
+    expect(error).toBeInstanceOf(IntentExpiredError);
+    const { intent } = await governor.getIntent(tenantId, (error as IntentExpiredError).intentId);
+    expect(intent.status).toBe("expired");
+  });
+
+  it("keeps the agent's timeout when a call passes timeoutMs: undefined (regression: the agent polled forever)", async () => {
+    const { governance } = await setup();
+    const agent = createDomainAgent(ledgerDomain, {
+      governance,
+      agentId: "ledger-agent",
+      handlers: { sendInvoice: () => "sent" },
+      defaults: { waitForApproval: { ...fastWait, timeoutMs: 20 } },
+    });
+
+    const error = await rejection(
+      agent.sendInvoice({ customerId: "c", amount: 1 }, { waitForApproval: { timeoutMs: undefined } }),
+    );
+
+    expect(error).toBeInstanceOf(ApprovalTimeoutError);
+    expect((error as ApprovalTimeoutError).timeoutMs).toBe(20);
+  });
+
+  it("refuses a wait option that is not a number of milliseconds before submitting anything", async () => {
+    const { governor, governance } = await setup();
+    const agent = createDomainAgent(ledgerDomain, {
+      governance,
+      agentId: "ledger-agent",
+      handlers: { sendInvoice: () => "sent" },
+    });
+
+    const error = await rejection(
+      agent.sendInvoice({ customerId: "c", amount: 1 }, { waitForApproval: { timeoutMs: Number.NaN } }),
+    );
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      "waitForApproval.timeoutMs must be a number of milliseconds ≥ 0, got NaN",
+    );
+    expect((await governor.listIntents(tenantId)).total).toBe(0);
+  });
+
+  it("names the human approver when an idempotency key replays an intent approved earlier (regression: approvedBy was null, as for a policy)", async () => {
+    const { governor, governance } = await setup();
+    const send = recorder(() => "sent");
+    const agent = createDomainAgent(ledgerDomain, {
+      governance,
+      agentId: "ledger-agent",
+      handlers: { sendInvoice: send.handler },
+    });
+    const call = { idempotencyKey: "invoice-c-1", waitForApproval: false } as const;
+    const first = await agent.sendInvoice({ customerId: "c", amount: 1 }, call);
+    await decideNextApproval(governor, (approvalId) => governor.approve(human, approvalId));
+
+    const replay = await agent.sendInvoice({ customerId: "c", amount: 1 }, call);
+
+    expect(first.status).toBe("pending");
+    expect(replay).toMatchObject({ intentId: first.intentId, status: "completed" });
+    expect(replay.status === "completed" && replay.decision.approvedBy).toBe("Alice");
+    expect(send.calls[0]?.context.decision.approvedBy).toBe("Alice");
+  });
+
   it("reports the failure and throws HandlerFailedError with the cause when the handler throws", async () => {
     const { governor, governance } = await setup();
     const before = await governor.getAgent(tenantId, "ledger-agent");

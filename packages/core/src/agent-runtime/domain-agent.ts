@@ -14,7 +14,7 @@ import {
   IntentRejectedError,
   MissingHandlerError,
 } from "./agent-errors";
-import { DEFAULT_WAIT_OPTIONS, type WaitOptions, waitForDecision } from "./approval-wait";
+import { resolveWaitOptions, type WaitOptions, waitForDecision } from "./approval-wait";
 import type {
   CompletionReport,
   DecisionSummary,
@@ -166,6 +166,12 @@ async function runIntent(spec: MethodSpec, params: unknown, call: CallOptions): 
     unknown
   >;
   const { governance, agentId, defaults = {} } = options;
+  const wait = call.waitForApproval ?? true;
+  // Resolved before submitting, so a bad option fails the call before anything is sent.
+  const waitOptions = resolveWaitOptions(
+    defaults.waitForApproval,
+    typeof wait === "object" ? wait : undefined,
+  );
   const signal = call.signal;
   signal?.throwIfAborted();
 
@@ -193,17 +199,14 @@ async function runIntent(spec: MethodSpec, params: unknown, call: CallOptions): 
       value: call.value,
     });
 
-  if (submitted.status === "approved") return execute(null);
+  if (submitted.status === "approved") {
+    // A replay may find an intent a human approved earlier; only a fresh approval is the policy's.
+    return execute(submitted.replayed ? await approverOf(governance, intentId, signal) : null);
+  }
   if (submitted.status === "blocked") throw new IntentBlockedError(intentId, decision.reasons);
   if (submitted.status !== "pending") throw notExecuted(intentId, await governance.getStatus(intentId));
 
-  const wait = call.waitForApproval ?? true;
   if (wait === false) return { intentId, status: "pending", decision };
-  const waitOptions = {
-    ...DEFAULT_WAIT_OPTIONS,
-    ...defaults.waitForApproval,
-    ...(wait === true ? {} : wait),
-  };
   const outcome = await waitForDecision(governance, intentId, waitOptions, signal);
   if (outcome.kind === "timeout") {
     throw new ApprovalTimeoutError(intentId, outcome.report.reasons, waitOptions.timeoutMs);
@@ -251,6 +254,15 @@ async function executeHandler(
     throw new CompletionReportError(intentId, result, error);
   }
   return { intentId, status: "completed", result, decision };
+}
+
+/** Who approved an already approved intent: the human's name or id, null when policy allowed it. */
+async function approverOf(
+  governance: GovernanceBackend,
+  intentId: string,
+  signal: AbortSignal | undefined,
+): Promise<string | null> {
+  return (await governance.getStatus(intentId, { signal })).decidedBy ?? null;
 }
 
 /** The typed error for an intent that left `pending` without being approved. */

@@ -29,6 +29,11 @@ export interface EmbeddedGovernor {
     outcome: { result?: unknown; value?: Value },
   ): Promise<unknown>;
   fail(actor: EmbeddedActor, intentId: string, outcome: { error: string }): Promise<unknown>;
+  /**
+   * Expires overdue approvals (core's governor has it). With it, an agent waiting on an approval
+   * whose time ran out gets `IntentExpiredError`; without it, it waits until its own timeout.
+   */
+  expireDue?(): Promise<unknown>;
 }
 
 export interface EmbeddedGovernanceOptions {
@@ -60,8 +65,15 @@ export function embeddedGovernance(
       };
     },
     async getStatus(intentId) {
-      const { intent, approval } = await governor.getIntent(options.tenantId, intentId);
-      return statusReport(intent, approval);
+      const found = await governor.getIntent(options.tenantId, intentId);
+      // In a server a periodic job expires approvals; an embedded governor has none, so the
+      // waiting agent expires its own overdue approval (the governor's clock has the last word).
+      if (isOverdue(found) && governor.expireDue) {
+        await governor.expireDue();
+        const { intent, approval } = await governor.getIntent(options.tenantId, intentId);
+        return statusReport(intent, approval);
+      }
+      return statusReport(found.intent, found.approval);
     },
     async complete(intentId, report) {
       await governor.complete(actor, intentId, report);
@@ -70,6 +82,11 @@ export function embeddedGovernance(
       await governor.fail(actor, intentId, report);
     },
   };
+}
+
+function isOverdue({ intent, approval }: { intent: Intent; approval: Approval | null }): boolean {
+  if (intent.status !== "pending" || approval?.status !== "pending" || !approval.expiresAt) return false;
+  return Date.parse(approval.expiresAt) <= Date.now();
 }
 
 /** The agent-facing part of an intent's decision. */
