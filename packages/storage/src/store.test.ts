@@ -677,6 +677,22 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       expect(await store.read((tx) => tx.values.totals(newTenant()))).toEqual({});
     });
 
+    it("sums value cents past the 64-bit integer range without failing", async () => {
+      // Each record may hold up to Number.MAX_SAFE_INTEGER cents; 1,025 of them pass 2^63, where
+      // SQLite's integer sum() throws "integer overflow" and every stats read of the tenant failed.
+      const tenantId = await seed("a1");
+      await store.transaction(async (tx) => {
+        await tx.intents.insert(makeIntent(tenantId, "int_big", "a1"));
+        for (let i = 0; i < 1100; i++) {
+          await tx.values.insert(
+            makeValueRecord(tenantId, `val_big_${i}`, "int_big", "a1", { cents: Number.MAX_SAFE_INTEGER }),
+          );
+        }
+      });
+      const { revenue } = await store.read((tx) => tx.values.totals(tenantId));
+      expect(revenue).toBeCloseTo(1100 * Number.MAX_SAFE_INTEGER, -6);
+    });
+
     it("stores outbox events with their JSON data when enqueued", async () => {
       const tenantId = newTenant();
       await subscribeAll(store, tenantId);

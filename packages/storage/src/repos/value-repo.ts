@@ -1,5 +1,5 @@
 import type { ValueCategory, ValueRepo } from "@intendedops/core";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../database";
 
 /** Value records (integer cents) and their per-category totals. */
@@ -24,7 +24,10 @@ export function createValueRepo(db: Kysely<Database>): ValueRepo {
     async totals(tenantId, filter) {
       let query = db
         .selectFrom("value_records")
-        .select(["category", (eb) => eb.fn.sum<number>("cents").as("cents")])
+        // Summed as doubles: totals are JavaScript numbers anyway, and an integer sum() fails
+        // on SQLite ("integer overflow") once a tenant's cents pass 2^63, which reported cents
+        // of up to Number.MAX_SAFE_INTEGER each can reach.
+        .select(["category", sql<number>`sum(cast(cents as double precision))`.as("cents")])
         .where("tenant_id", "=", tenantId);
       if (filter?.agentId !== undefined) query = query.where("agent_id", "=", filter.agentId);
       const rows = await query.groupBy("category").execute();
