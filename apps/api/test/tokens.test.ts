@@ -1,6 +1,7 @@
 import { verifyIntentToken } from "@intendedops/client";
 import { createSigningKeyRepo } from "@intendedops/storage";
 import { generateKeyPair, type JSONWebKeySet, SignJWT } from "jose";
+import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
@@ -323,7 +324,7 @@ describe.each(DIALECTS)("intent tokens on %s", (dialect) => {
         t.clock.advance(30_000);
         expect(await kids()).toContain(other.kid);
       } finally {
-        await t.store.db.deleteFrom("signing_keys").where("kid", "=", other.kid).execute();
+        await sql`delete from signing_keys where kid = ${other.kid}`.execute(t.store.db);
       }
     });
   });
