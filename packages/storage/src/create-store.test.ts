@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createStore } from "./create-store";
@@ -71,5 +75,40 @@ describe("createStore", () => {
     ).rejects.toMatchObject({
       code: "VALIDATION_ERROR",
     });
+  });
+});
+
+describe("createStore on an SQLite file another process writes to", () => {
+  it("answers ping() at once while a write waits for the other writer's lock (regression: /health said unhealthy)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "intendedops-ping-"));
+    const filename = join(dir, "shared.db");
+    const store = await createStore({ url: `file:${filename}`, busyTimeoutMs: 4000 });
+    // Another connection to the file, as another process would hold it.
+    const other = new BetterSqlite3(filename);
+    try {
+      other.exec("begin immediate");
+      const write = store.transaction((tx) => tx.tenants.ensure("acme"));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      expect(await store.ping()).toBe(true);
+      // Before the fix the ping queued behind the waiting write until the lock was released.
+      expect(Date.now() - started).toBeLessThan(1000);
+      other.exec("commit");
+      await expect(write).resolves.toMatchObject({ id: "acme", created: true });
+    } finally {
+      if (other.inTransaction) other.exec("rollback");
+      other.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports the store as down once it is closed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "intendedops-ping-"));
+    const store = await createStore({ url: `file:${join(dir, "closed.db")}` });
+    expect(await store.ping()).toBe(true);
+    await store.close();
+    expect(await store.ping()).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

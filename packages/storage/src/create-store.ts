@@ -22,6 +22,17 @@ export interface StoreOptions {
    * the first ping, so a pool busy with transactions does not read as a database that is down.
    */
   poolSize?: number;
+  /**
+   * PostgreSQL: a statement running (or waiting on a lock) longer than this fails with
+   * `SERVICE_UNAVAILABLE` (default 30 000 ms; 0: no limit). The migrations `createStore` runs
+   * are exempt: they run on a connection of their own, without the limit.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * PostgreSQL: how long a query waits to connect, or for a free pooled connection, before it
+   * fails (default 10 000 ms; 0: no limit).
+   */
+  connectTimeoutMs?: number;
   /** SQLite: how long a write waits for another process's write lock, in ms (default 5000). */
   busyTimeoutMs?: number;
   /** Receives slow-query warnings (pino-compatible). */
@@ -53,6 +64,9 @@ function slowQueryLog(logger: StoreLogger | undefined, slowQueryMs: number): Kys
     }
   };
 }
+
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** A ping that does not answer within this long gives its connection up (the next ping opens another). */
 const PING_TIMEOUT_MS = 5_000;
@@ -99,27 +113,45 @@ function postgresProbe(url: string, logger: StoreLogger | undefined): HealthProb
 export async function createStore(options: StoreOptions = {}): Promise<KyselyStore> {
   const location = parseStoreUrl(options.url ?? DEFAULT_STORE_URL);
   const log = slowQueryLog(options.logger, options.slowQueryMs ?? 500);
-  const open: OpenDatabase =
-    location.dialect === "postgres"
-      ? await openPostgres({
-          url: location.url,
-          poolSize: options.poolSize ?? 10,
-          ...(options.schema === undefined ? {} : { schema: options.schema }),
-          ...(log ? { log } : {}),
-          ...(options.logger ? { logger: options.logger } : {}),
-        })
-      : openSqlite({
-          filename: location.filename,
-          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
-          ...(log ? { log } : {}),
-          ...(options.groupCommit?.maxTransactions === undefined
-            ? {}
-            : { groupCommitMax: options.groupCommit.maxTransactions }),
-          ...(options.groupCommit?.maxMs === undefined ? {} : { groupCommitMs: options.groupCommit.maxMs }),
-          ...(options.checkpointIntervalMs === undefined
-            ? {}
-            : { checkpointIntervalMs: options.checkpointIntervalMs }),
-        });
+  if (location.dialect === "postgres") {
+    const postgres = (poolSize: number, statementTimeoutMs: number) =>
+      openPostgres({
+        url: location.url,
+        poolSize,
+        statementTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+        ...(log ? { log } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+    if (options.migrate !== false) {
+      // A migration may rewrite a large table, or wait for another process migrating the same
+      // database: the statement timeout meant for requests would fail the start.
+      const migrating = await postgres(1, 0);
+      try {
+        await migrateToLatest(migrating);
+      } finally {
+        await migrating.db.destroy();
+      }
+    }
+    const open = await postgres(
+      options.poolSize ?? 10,
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    );
+    return createKyselyStore(open, options.clock ?? Date.now, postgresProbe(location.url, options.logger));
+  }
+  const open: OpenDatabase = openSqlite({
+    filename: location.filename,
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+    ...(log ? { log } : {}),
+    ...(options.groupCommit?.maxTransactions === undefined
+      ? {}
+      : { groupCommitMax: options.groupCommit.maxTransactions }),
+    ...(options.groupCommit?.maxMs === undefined ? {} : { groupCommitMs: options.groupCommit.maxMs }),
+    ...(options.checkpointIntervalMs === undefined
+      ? {}
+      : { checkpointIntervalMs: options.checkpointIntervalMs }),
+  });
   if (options.migrate !== false) {
     try {
       await migrateToLatest(open);
@@ -129,6 +161,10 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
       throw error;
     }
   }
-  const probe = location.dialect === "postgres" ? postgresProbe(location.url, options.logger) : undefined;
-  return createKyselyStore(open, options.clock ?? Date.now, probe);
+  const { ping } = open;
+  return createKyselyStore(
+    open,
+    options.clock ?? Date.now,
+    ping ? { ping, close: async () => undefined } : undefined,
+  );
 }

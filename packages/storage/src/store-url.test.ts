@@ -31,4 +31,23 @@ describe("parseStoreUrl", () => {
     );
     expect(() => parseStoreUrl("file:")).toThrow(expect.objectContaining({ code: "VALIDATION_ERROR" }));
   });
+
+  it("throws VALIDATION_ERROR when a file: URL carries SQLite URI parameters (regression: opened a new file named 'x.db?mode=ro')", () => {
+    for (const url of [
+      "file:./data/x.db?mode=ro",
+      "file:///var/lib/x.db?mode=ro",
+      "file::memory:?cache=shared",
+      "file:x.db#main",
+    ]) {
+      expect(() => parseStoreUrl(url), url).toThrow(expect.objectContaining({ code: "VALIDATION_ERROR" }));
+    }
+    expect(parseStoreUrl("data/what?.db")).toEqual({ dialect: "sqlite", filename: "data/what?.db" });
+  });
+
+  it("reads the file: scheme in any case, as URL schemes are (regression: FILE:./x.db opened a new file under a directory named 'FILE:.')", () => {
+    expect(parseStoreUrl("FILE:./data/x.db")).toEqual({ dialect: "sqlite", filename: "./data/x.db" });
+    expect(parseStoreUrl("File:///var/lib/io.db")).toEqual({ dialect: "sqlite", filename: "/var/lib/io.db" });
+    expect(parseStoreUrl("FILE::memory:")).toEqual({ dialect: "sqlite", filename: ":memory:" });
+    expect(() => parseStoreUrl("FILE:")).toThrow(expect.objectContaining({ code: "VALIDATION_ERROR" }));
+  });
 });

@@ -86,6 +86,11 @@ export interface OpenDatabase {
   transactions?: TransactionRunner;
   /** Stops what the dialect runs beside the connection (SQLite's checkpointer) before it closes. */
   beforeClose?: () => Promise<void>;
+  /**
+   * Answers the store's health check without queueing for the connection its queries share
+   * (resolves when the database answered, rejects otherwise); absent: a query on `db`.
+   */
+  ping?: () => Promise<void>;
 }
 
 /** The subset of a pino-style logger the store writes to. */

@@ -1,6 +1,18 @@
 import { sql } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresTestStore, type TestStore } from "../test-fixtures";
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** Kysely's PostgreSQL migration lock (pg_advisory_lock), held while a migration runs. */
+const KYSELY_MIGRATION_LOCK = "3853314791062309107";
+
+/** A plain client of its own, outside the store's pool: another session of the database. */
+async function otherSession(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  return client;
+}
 
 describe("PostgreSQL connections the server ends", () => {
   let ctx: TestStore;
@@ -42,5 +54,61 @@ describe("PostgreSQL connections the server ends", () => {
       code: "VALIDATION_ERROR",
     });
     expect(await store.ping()).toBe(true);
+  });
+});
+
+describe("PostgreSQL statement timeout", () => {
+  it("fails a transaction waiting on another session's lock with SERVICE_UNAVAILABLE after statementTimeoutMs and frees its connection (regression: it waited without limit)", async () => {
+    const ctx = await openPostgresTestStore({ statementTimeoutMs: 300, poolSize: 1 });
+    const other = await otherSession();
+    try {
+      const schema = ctx.sameDatabase?.schema as string;
+      await other.query("begin");
+      await other.query(`lock table "${schema}".agents in access exclusive mode`);
+      const started = Date.now();
+      const waiting = ctx.store.transaction((tx) => tx.agents.get("acme", "a1"));
+      // Before the fix the transaction waited for the lock; it is released here only after 4 s.
+      const release = new Promise((resolve) => setTimeout(resolve, 4000)).then(() => other.query("rollback"));
+      await expect(waiting).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+      expect(Date.now() - started).toBeLessThan(3000);
+      await release;
+      // The pool's only connection went back: the next statement runs.
+      await expect(ctx.store.read((tx) => tx.agents.get("acme", "a1"))).resolves.toBeUndefined();
+    } finally {
+      await other.end();
+      await ctx.dispose();
+    }
+  });
+
+  it("limits statements to 30 s by default, and a statement_timeout in the URL wins", async () => {
+    const ctx = await openPostgresTestStore();
+    const fromUrl = await openPostgresTestStore({ url: `${POSTGRES_URL}?statement_timeout=1234` });
+    try {
+      const shown = async (store: TestStore["store"]) =>
+        (await sql<{ statement_timeout: string }>`show statement_timeout`.execute(store.db)).rows[0]
+          ?.statement_timeout;
+      expect(await shown(ctx.store)).toBe("30s");
+      expect(await shown(fromUrl.store)).toBe("1234ms");
+    } finally {
+      await ctx.dispose();
+      await fromUrl.dispose();
+    }
+  });
+
+  it("migrates without the limit while another process holds the migration lock longer than it", async () => {
+    const other = await otherSession();
+    let opened: TestStore | undefined;
+    try {
+      await other.query(`select pg_advisory_lock(${KYSELY_MIGRATION_LOCK})`);
+      const release = new Promise((resolve) => setTimeout(resolve, 1500)).then(() =>
+        other.query(`select pg_advisory_unlock(${KYSELY_MIGRATION_LOCK})`),
+      );
+      opened = await openPostgresTestStore({ statementTimeoutMs: 300 });
+      await release;
+      expect(await opened.store.ping()).toBe(true);
+    } finally {
+      await other.end();
+      await opened?.dispose();
+    }
   });
 });

@@ -93,10 +93,18 @@ export function openSqlite(options: SqliteOpenOptions): OpenDatabase {
   });
   const checkpointer =
     checkpointMs > 0 ? startCheckpointer(resolve(options.filename), checkpointMs) : undefined;
+  // The health check reads the schema straight from the handle. Through Kysely it queued for the
+  // one connection behind a write waiting (up to busyTimeoutMs) for another process's write lock,
+  // and reported a database that answers every read as down. Between the driver's waits the
+  // handle is free, and in WAL mode a read needs no lock another writer holds.
+  const schemaVersion = database.prepare("pragma schema_version");
   return {
     db,
     adapter: sqliteAdapter,
     transactions,
+    ping: async () => {
+      schemaVersion.get();
+    },
     ...(checkpointer ? { beforeClose: () => checkpointer.stop() } : {}),
   };
 }
