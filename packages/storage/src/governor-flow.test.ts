@@ -225,6 +225,30 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     expect((await governor.stats(tenantId)).pendingApprovals).toBe(30);
   });
 
+  it("lists trust changes in the order they were applied when a change read the clock before an earlier one committed", async () => {
+    const { tenantId, agentKey, alice } = await tenant();
+    const approvedIntent = async (n: number) => {
+      const { approval } = await governor.submit(agentKey, invoice(n));
+      return (await governor.approve(alice, approval?.id ?? "")).intent.id;
+    };
+    const first = await approvedIntent(1);
+    const second = await approvedIntent(2);
+    // What concurrent outcomes do under load: the failure's request read the clock, then waited
+    // for the agent's row while the completion (which read the clock later) committed first.
+    try {
+      clock.now = START + 60_000;
+      await governor.complete(agentKey, first);
+      clock.now = START + 30_000;
+      await governor.fail(agentKey, second, { error: "timeout" });
+    } finally {
+      clock.now = START;
+    }
+    const metrics = await governor.agentMetrics(tenantId, "billing-agent");
+    const [newest, previous] = metrics.recentTrustChanges;
+    expect(newest).toMatchObject({ intentId: second, toScore: metrics.trustScore });
+    expect(previous).toMatchObject({ intentId: first, toScore: newest?.fromScore });
+  });
+
   it("never deadlocks when outcomes move an agent's trust while its submissions commit", async () => {
     // On PostgreSQL an outcome locks the agent row, then the audit head; a submission holds the
     // head and, at commit, its deferred foreign key reads the agent row with FOR KEY SHARE. A

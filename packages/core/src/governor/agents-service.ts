@@ -11,7 +11,7 @@ import { type GovernorContext, notFound, writeTransaction } from "./governor-con
 import { SetTrustInputSchema } from "./governor-inputs";
 import type { Actor, AgentMetrics, PageInput } from "./governor-types";
 import { toPageRequest } from "./page-input";
-import { recordTrustChange } from "./trust-effects";
+import { recordTrustChange, trustChangeTime } from "./trust-effects";
 
 const RECENT_TRUST_CHANGES = 10;
 
@@ -117,16 +117,17 @@ export function createAgentsService(ctx: GovernorContext) {
     return writeTransaction(ctx, actor, async (scope) => {
       const agent = await scope.tx.agents.get(scope.tenantId, agentId, { forUpdate: true });
       if (!agent) throw notFound("Agent", agentId);
+      const at = trustChangeTime(scope, agent);
       const { agent: updated, change } = overrideTrust(
         agent,
         { tier: body.tier, score: body.score },
         body.reason,
-        scope.now,
+        at,
         ctx.trust,
       );
       await scope.tx.agents.update(updated);
       if (change) {
-        await recordTrustChange(ctx, scope, updated, change, "override");
+        await recordTrustChange(ctx, scope, updated, change, "override", at);
       } else {
         scope.audit({
           eventType: "agent.trust.overridden",

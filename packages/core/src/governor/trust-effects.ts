@@ -17,16 +17,30 @@ export async function applyTrustEvent(
 ): Promise<Agent | undefined> {
   const agent = await scope.tx.agents.get(scope.tenantId, agentId, { forUpdate: true });
   if (!agent) return undefined;
-  const update = applyTrustOutcome(agent, event, scope.now, ctx.trust);
+  const at = trustChangeTime(scope, agent);
+  const update = applyTrustOutcome(agent, event, at, ctx.trust);
   await scope.tx.agents.update(update.agent);
-  if (update.change) await recordTrustChange(ctx, scope, update.agent, update.change, "outcome");
+  if (update.change) await recordTrustChange(ctx, scope, update.agent, update.change, "outcome", at);
   return update.agent;
 }
 
 /**
- * Write a trust change record, its audit event (`agent.trust.changed`, or `agent.trust.overridden`
- * for an admin override) and — when the tier moved — the `agent.trust.changed` webhook. Every tier
- * move counts as a progression or demotion, whether an outcome or an override caused it.
+ * When a trust change of `agent` takes effect (epoch ms): the scope's time, but always after the
+ * agent's previous change. A request reads the clock before it waits for the agent's row lock, so
+ * under concurrency a change could carry an earlier time than the change it follows, and the
+ * history (listed by time) then showed scores that do not chain and a newest change that is not
+ * the one that produced the current score. Call with the agent read under its row lock.
+ */
+export function trustChangeTime(scope: WriteScope, agent: Agent): number {
+  const previous = Date.parse(agent.updatedAt);
+  return Number.isNaN(previous) || scope.now > previous ? scope.now : previous + 1;
+}
+
+/**
+ * Write a trust change record dated `at` (see `trustChangeTime`), its audit event
+ * (`agent.trust.changed`, or `agent.trust.overridden` for an admin override) and — when the tier
+ * moved — the `agent.trust.changed` webhook. Every tier move counts as a progression or demotion,
+ * whether an outcome or an override caused it.
  */
 export async function recordTrustChange(
   ctx: GovernorContext,
@@ -34,13 +48,14 @@ export async function recordTrustChange(
   agent: Agent,
   change: TrustChangeDraft,
   source: "outcome" | "override",
+  at: number = scope.now,
 ): Promise<TrustChange> {
   const record: TrustChange = {
     ...change,
-    id: newId("trustChange", scope.now),
+    id: newId("trustChange", at),
     tenantId: scope.tenantId,
     agentId: agent.id,
-    at: scope.at,
+    at: new Date(at).toISOString(),
   };
   await scope.tx.trustChanges.insert(record);
   scope.audit({

@@ -29,7 +29,7 @@ export interface WebhookEndpointRecord {
 export interface WebhookEndpointRepo extends Omit<EndpointRows<WebhookEndpointRecord>, "find"> {
   /** Disables an enabled endpoint; false when it was already disabled or is gone. */
   disable(tenantId: string, id: string, at: string, reason: string): Promise<boolean>;
-  /** Enabled endpoints of these tenants, across tenants (for fan-out). */
+  /** Enabled endpoints of these tenants, across tenants (for fan-out), locked until the transaction ends. */
   listEnabled(tenantIds: readonly string[]): Promise<WebhookEndpointRecord[]>;
   /** Endpoints by id, across tenants (for deliveries already claimed). */
   getMany(ids: readonly string[]): Promise<WebhookEndpointRecord[]>;
@@ -89,13 +89,20 @@ export function createWebhookEndpointRepo(
     },
     async listEnabled(tenantIds) {
       if (tenantIds.length === 0) return [];
-      const rows = await db
-        .selectFrom("webhook_endpoints")
-        .selectAll()
-        .where("tenant_id", "in", [...tenantIds])
-        .where("disabled_at", "is", null)
-        .orderBy("created_at")
-        .orderBy("id")
+      // Locked until the caller commits: fan-out inserts deliveries that reference these rows, and
+      // an endpoint deleted after this read (its DELETE committing first) failed the whole batch's
+      // foreign key check on PostgreSQL. Now a DELETE waits for the fan-out, and one already in
+      // progress makes this read wait and skip the row. The order keeps locks in one order.
+      const rows = await adapter
+        .lockRows(
+          db
+            .selectFrom("webhook_endpoints")
+            .selectAll()
+            .where("tenant_id", "in", [...tenantIds])
+            .where("disabled_at", "is", null)
+            .orderBy("created_at")
+            .orderBy("id"),
+        )
         .execute();
       return rows.map(fromRow);
     },

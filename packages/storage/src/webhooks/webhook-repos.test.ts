@@ -159,6 +159,36 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       expect(await store.webhooks.endpoints.listEnabled([])).toEqual([]);
     });
 
+    it("fans out to no deleted endpoint (no foreign key failure) when an endpoint is deleted during fan-out", async () => {
+      const tenantId = newTenant();
+      const endpoint = makeEndpoint(tenantId);
+      await store.webhooks.endpoints.insert(endpoint);
+      let release = (): void => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let markDeleted = (): void => {};
+      const deletedInTx = new Promise<void>((resolve) => {
+        markDeleted = resolve;
+      });
+      // An admin's DELETE, still uncommitted while the dispatcher's fan-out reads the endpoints.
+      const deleting = store.transaction(async (tx) => {
+        await tx.webhooks.endpoints.delete(tenantId, endpoint.id);
+        markDeleted();
+        await held;
+      });
+      await deletedInTx;
+      const fanOut = store.transaction(async (tx) => {
+        const targets = await tx.webhooks.endpoints.listEnabled([tenantId]);
+        return tx.webhooks.deliveries.insertMany(targets.map((target) => makeDelivery(target)));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await deleting;
+      expect(await fanOut).toBe(0);
+      expect(await store.webhooks.endpoints.get(tenantId, endpoint.id)).toBeUndefined();
+    });
+
     it("deletes the endpoint with its deliveries when deleted", async () => {
       const endpoint = makeEndpoint(newTenant());
       await store.webhooks.endpoints.insert(endpoint);
