@@ -80,6 +80,31 @@ describe("PostgreSQL statement timeout", () => {
     }
   });
 
+  it("fails a request waiting for a pooled connection with SERVICE_UNAVAILABLE after connectTimeoutMs (regression: 500)", async () => {
+    const ctx = await openPostgresTestStore({ poolSize: 1, connectTimeoutMs: 300 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      // The pool's only connection stays busy in this transaction until released.
+      const holding = ctx.store.transaction(async (tx) => {
+        await tx.agents.get("acme", "a1");
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+      });
+      release();
+      await holding;
+      await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).resolves.toBeUndefined();
+    } finally {
+      release();
+      await ctx.dispose();
+    }
+  });
+
   it("limits statements to 30 s by default, and a statement_timeout in the URL wins", async () => {
     const ctx = await openPostgresTestStore();
     const fromUrl = await openPostgresTestStore({ url: `${POSTGRES_URL}?statement_timeout=1234` });

@@ -62,8 +62,22 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
  * timeout, that is "retry shortly", not a broken server.
  */
 function timedOut(error: unknown): IntendedOpsError | undefined {
-  if ((error as { code?: unknown } | null)?.code !== "57014") return undefined;
+  if ((error as { code?: unknown } | null)?.code !== "57014" && !isPoolTimeout(error)) return undefined;
   return new IntendedOpsError("SERVICE_UNAVAILABLE", "The database did not answer in time; retry shortly");
+}
+
+/**
+ * pg-pool's errors for `connectionTimeoutMillis` (no pooled connection came free in time, or a new
+ * one could not connect in time) carry no code, only these messages; without them such a request
+ * answered 500 where a statement timeout answers 503.
+ */
+const POOL_TIMEOUT_MESSAGES = new Set([
+  "timeout exceeded when trying to connect",
+  "Connection terminated due to connection timeout",
+]);
+
+function isPoolTimeout(error: unknown): boolean {
+  return error instanceof Error && POOL_TIMEOUT_MESSAGES.has(error.message);
 }
 
 /**
