@@ -142,4 +142,58 @@ describe.each(DIALECTS)("policies routes on %s", (dialect) => {
       expect((await response.json()).error.code).toBe("AGENT_NOT_FOUND");
     });
   });
+  describe("policy limits (regressions)", () => {
+    const invoice = (customerId: string) => ({ ...bigInvoice, params: { customerId, amount: 10 } });
+
+    it("answers 400 when approval.expiresInSeconds is over a year, instead of failing every matching submission with a 500", async () => {
+      const approvalPolicy = (expiresInSeconds: number) => ({
+        name: "Invoices wait for a human",
+        effect: "require_approval",
+        match: { types: ["billing.send_invoice"] },
+        approval: { approvers: 1, expiresInSeconds },
+      });
+      const tooLong = await t.request("POST", "/v1/policies", {
+        key: t.keys.policy_write,
+        body: approvalPolicy(1e13),
+      });
+      expect(tooLong.status).toBe(400);
+      expect((await tooLong.json()).error).toMatchObject({
+        code: "VALIDATION_ERROR",
+        details: [{ path: ["approval", "expiresInSeconds"] }],
+      });
+
+      const year = 365 * 24 * 60 * 60;
+      const policy = await t.data("POST", "/v1/policies", {
+        key: t.keys.policy_write,
+        body: approvalPolicy(year),
+      });
+      const updated = await t.request("PUT", `/v1/policies/${policy.id}`, {
+        key: t.keys.policy_write,
+        body: approvalPolicy(year + 1),
+      });
+      expect(updated.status).toBe(400);
+      const submitted = await t.data("POST", "/v1/intents", { key: t.keys.agent, body: invoice("c_year") });
+      expect(submitted.status).toBe("pending");
+      const { approval } = await t.data("GET", `/v1/intents/${submitted.intentId}`);
+      expect(Date.parse(approval.expiresAt) - Date.parse(approval.requestedAt)).toBe(year * 1000);
+      await t.data("DELETE", `/v1/policies/${policy.id}`);
+    });
+
+    it("keeps each intent's stored trace small when a policy lists thousands of types", async () => {
+      const policy = await t.data("POST", "/v1/policies", {
+        key: t.keys.policy_write,
+        body: {
+          name: "Many types",
+          effect: "block",
+          match: { types: Array.from({ length: 5000 }, (_, i) => `billing.t${i}*`) },
+        },
+      });
+      const submitted = await t.data("POST", "/v1/intents", { key: t.keys.agent, body: invoice("c_many") });
+      const intent = await t.data("GET", `/v1/intents/${submitted.intentId}`);
+      const entry = intent.decision.trace.find((e: { rule: string }) => e.rule.includes(policy.id));
+      expect(entry.why).toContain("(and 4990 more)");
+      expect(JSON.stringify(intent.decision.trace).length).toBeLessThan(10_000);
+      await t.data("DELETE", `/v1/policies/${policy.id}`);
+    });
+  });
 });

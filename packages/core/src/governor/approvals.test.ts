@@ -123,6 +123,23 @@ describe("governor approvals", () => {
     );
   });
 
+  it("caps a stored policy's approval window at one year instead of failing the submission", async () => {
+    // A policy stored before the schema bounded the window (1e13 s overflowed the date: 500).
+    const { governor, store } = createHarness();
+    const created = await governor.createPolicy(admin, {
+      name: "Long wait",
+      effect: "require_approval",
+      match: { types: ["billing.send_invoice"] },
+    });
+    await store.transaction(async (tx) => {
+      const policy = await tx.policies.get(TENANT, created.id);
+      if (!policy) throw new Error("policy missing");
+      await tx.policies.update({ ...policy, approval: { approvers: 1, expiresInSeconds: 1e13 } });
+    });
+    const { approvalId } = await pendingInvoice(governor);
+    expect((await governor.getApproval(TENANT, approvalId)).expiresAt).toBe("2025-01-14T10:30:00.000Z");
+  });
+
   it("expires due approvals and their intents when expireDue runs after the deadline", async () => {
     const { governor, advance, notified } = createHarness({ defaultApprovalTtlSeconds: 60 });
     const { intentId, approvalId } = await pendingInvoice(governor);

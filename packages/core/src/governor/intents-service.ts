@@ -13,6 +13,7 @@ import {
 import type { IntentStatus } from "../model/intent-status";
 import type { EvaluationAgent, EvaluationIntent } from "../policy/evaluation-types";
 import { evaluate } from "../policy/policy-evaluator";
+import { MAX_APPROVAL_EXPIRY_SECONDS } from "../policy/policy-schema";
 import type { IdempotencyRecord, IntentFilter, Page, StoreTx } from "../storage/storage-port";
 import { parseWithSchema } from "../validation/compiled-check";
 import { normalizeDateBounds } from "./date-bound";
@@ -141,7 +142,12 @@ export function createIntentsService(ctx: GovernorContext) {
   }
 
   function newApproval(intent: Intent, decision: Decision, now: number): Approval {
-    const ttlSeconds = decision.approval?.expiresInSeconds ?? ctx.approvalTtlSeconds;
+    // Capped for policies stored before the schema bounded the window: a larger one overflowed
+    // the date below and failed every submission it matched.
+    const ttlSeconds = Math.min(
+      decision.approval?.expiresInSeconds ?? ctx.approvalTtlSeconds,
+      MAX_APPROVAL_EXPIRY_SECONDS,
+    );
     return {
       id: newId("approval", now),
       tenantId: intent.tenantId,

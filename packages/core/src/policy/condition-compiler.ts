@@ -218,8 +218,15 @@ function compilePattern(value: unknown, path: Path): { test(input: string): bool
   }
 }
 
+/** Longest condition value shown in trace text; the condition itself tests the whole value. */
+const TRACE_VALUE_CHARS = 200;
+
+/** A condition value as trace text, cut so that a long `in` list does not bloat every stored trace. */
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= TRACE_VALUE_CHARS
+    ? text
+    : `${text.slice(0, TRACE_VALUE_CHARS)}… (${text.length} characters)`;
 }
 
 function invalid(path: Path, message: string): IntendedOpsError {

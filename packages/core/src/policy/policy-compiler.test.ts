@@ -84,3 +84,42 @@ describe("compilePolicies", () => {
     ]);
   });
 });
+
+describe("compilePolicy trace text for huge policies (regression: every stored trace carried the whole list)", () => {
+  it("cuts long match lists and condition values in the trace entries it builds", () => {
+    const types = Array.from({ length: 5000 }, (_, i) => `billing.t${i}*`);
+    const values = Array.from({ length: 5000 }, (_, i) => `customer_${i}`);
+    const compiled = compilePolicy(
+      makePolicy({
+        name: "huge",
+        effect: "block",
+        match: {
+          types,
+          agentIds: values,
+          domains: Array.from({ length: 50 }, (_, i) => `billing${i}`),
+          params: { field: "customerId", op: "in", value: values },
+        },
+      }),
+    );
+    const entries = Object.values(compiled.entries);
+    for (const entry of entries) expect(entry.why.length).toBeLessThan(1500);
+    expect(compiled.entries.type.why).toContain("(and 4990 more)");
+    expect(compiled.entries.agent.why).toContain("(and 4990 more)");
+    expect(compiled.entries.domain.why).toContain("(and 40 more)");
+    expect(compiled.entries.params.why).toMatch(/… \(\d+ characters\)$/);
+  });
+
+  it("still tests every listed item, not only the ones the trace shows", () => {
+    const types = Array.from({ length: 100 }, (_, i) => `billing.t${i}`);
+    const values = Array.from({ length: 100 }, (_, i) => `customer_${i}`);
+    const compiled = compilePolicy(
+      makePolicy({
+        name: "huge",
+        effect: "block",
+        match: { types, params: { field: "customerId", op: "in", value: values } },
+      }),
+    );
+    expect(compiled.typeTest?.("billing.t99")).toBe(true);
+    expect(compiled.paramsTest?.({ customerId: "customer_99" })).toBe(true);
+  });
+});

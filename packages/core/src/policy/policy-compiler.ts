@@ -101,9 +101,9 @@ export function compilePolicy(policy: Policy, order = 0): CompiledPolicy {
   const entry = (matched: boolean, why: string): TraceEntry =>
     Object.freeze({ rule, kind: "policy", matched, effect: policy.effect, mode: policy.mode, why });
   const summary = [
-    match.domains && `domain ${match.domains.join(" or ")}`,
-    match.types && `type ${match.types.join(", ")}`,
-    match.agentIds && `agent ${match.agentIds.join(", ")}`,
+    match.domains && `domain ${listText(match.domains, " or ")}`,
+    match.types && `type ${listText(match.types, ", ")}`,
+    match.agentIds && `agent ${listText(match.agentIds, ", ")}`,
     match.tiers && `tier ${tierRangeText(match.tiers)}`,
     match.riskLevels && `risk ${match.riskLevels.join(" or ")}`,
     condition && `params ${condition.text}`,
@@ -134,9 +134,9 @@ export function compilePolicy(policy: Policy, order = 0): CompiledPolicy {
     paramsTest: condition?.test ?? null,
     entries: Object.freeze({
       disabled: entry(false, "Disabled"),
-      domain: entry(false, `Domain is not ${match.domains?.join(" or ")}`),
-      type: entry(false, `Type does not match ${match.types?.join(", ")}`),
-      agent: entry(false, `Agent is not ${match.agentIds?.join(" or ")}`),
+      domain: entry(false, `Domain is not ${listText(match.domains, " or ")}`),
+      type: entry(false, `Type does not match ${listText(match.types, ", ")}`),
+      agent: entry(false, `Agent is not ${listText(match.agentIds, " or ")}`),
       tier: entry(false, `Trust tier is outside ${match.tiers ? tierRangeText(match.tiers) : ""}`),
       risk: entry(false, `Risk level is not ${match.riskLevels?.join(" or ")}`),
       params: entry(false, `Params do not satisfy ${condition?.text ?? ""}`),
@@ -157,6 +157,19 @@ const SHADOW_VERB: Readonly<Record<Outcome, string>> = {
   require_approval: "require approval",
   block: "block this intent",
 };
+
+/** Lists longer than this are cut in trace text; the policy itself keeps every item. */
+const TRACE_LIST_ITEMS = 10;
+
+/**
+ * A match list as trace text, cut after TRACE_LIST_ITEMS: the trace is stored with every intent the
+ * policy is consulted for, so a policy listing 20,000 types must not add 300 KB to each of them.
+ */
+function listText(items: readonly string[] | undefined, separator: string): string {
+  if (items === undefined) return "";
+  if (items.length <= TRACE_LIST_ITEMS) return items.join(separator);
+  return `${items.slice(0, TRACE_LIST_ITEMS).join(separator)} (and ${items.length - TRACE_LIST_ITEMS} more)`;
+}
 
 function tierRangeText(tiers: { min?: TrustTier; max?: TrustTier }): string {
   return `${tiers.min ?? "T0"}–${tiers.max ?? "T4"}`;
