@@ -56,13 +56,20 @@ const billing = createBillingAgent({
   },
 });
 
-/** The human side: approve with a second key, or tell the operator what to approve. */
-async function approveWhenPending(signal: AbortSignal): Promise<void> {
+/**
+ * The human side: approve with a second key, or tell the operator what to approve. It looks for
+ * this run's invoice by its description, so it never approves another pending invoice (one an
+ * earlier run or the guide's curl left on the server).
+ */
+async function approveWhenPending(description: string, signal: AbortSignal): Promise<void> {
   const approver = approverKey ? new IntendedOpsClient({ apiKey: approverKey, baseUrl }) : null;
   while (!signal.aborted) {
     const { items } = await client.listApprovals({ status: "pending" });
     const approval = items.find(
-      (a) => a.intent?.agentId === "billing-agent" && a.intent?.type === "billing.send_invoice",
+      (a) =>
+        a.intent?.agentId === "billing-agent" &&
+        a.intent?.type === "billing.send_invoice" &&
+        a.intent?.description === description,
     );
     if (approval) {
       console.log(`  pending approval ${approval.id}: ${approval.reasons.join("; ")}`);
@@ -81,18 +88,20 @@ async function approveWhenPending(signal: AbortSignal): Promise<void> {
 }
 
 console.log("Sending the guide's invoice (a new T0 agent's invoice waits for a human)…");
+const idempotencyKey = `invoice-${Date.now()}`;
+const description = `Monthly subscription invoice (${idempotencyKey})`;
 const stopApprover = new AbortController();
 try {
   const [invoice] = await Promise.all([
     billing.sendInvoice(
       { customerId: "cust_123", amount: 99.99 },
       {
-        description: "Monthly subscription invoice",
-        idempotencyKey: `invoice-${Date.now()}`,
+        description,
+        idempotencyKey,
         waitForApproval: { timeoutMs: waitSeconds * 1_000, pollIntervalMs: 500, maxPollIntervalMs: 5_000 },
       },
     ),
-    approveWhenPending(stopApprover.signal),
+    approveWhenPending(description, stopApprover.signal),
   ]);
   console.log(`✓ ${invoice.status}: ${invoice.result.invoiceId} (intent ${invoice.intentId})`);
   const metrics = await client.getAgentMetrics("billing-agent");

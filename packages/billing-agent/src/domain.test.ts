@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { billingDomain } from "./domain";
 import { billingFixtures } from "./fixtures";
@@ -87,6 +92,8 @@ describeDomainConformance({
   ],
   estimators: { minutesSaved: BILLING_MINUTES_SAVED },
 });
+
+describeReadmeConformance(billingDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
 
 describe("billing.send_invoice", () => {
   it("reports params paths when required fields are missing", () => {

@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { complianceDomain } from "./domain";
 import { complianceFixtures } from "./fixtures";
@@ -45,6 +50,8 @@ describeDomainConformance({
     riskMitigationCents: COMPLIANCE_RISK_MITIGATION_CENTS,
   },
 });
+
+describeReadmeConformance(complianceDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
 
 describe("compliance.process_dsar", () => {
   it("makes an erasure request critical because it cannot be undone", () => {

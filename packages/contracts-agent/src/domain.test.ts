@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { contractsDomain } from "./domain";
 import { contractsFixtures } from "./fixtures";
@@ -91,6 +96,8 @@ describeDomainConformance({
     riskMitigationCents: CONTRACTS_RISK_MITIGATION_CENTS,
   },
 });
+
+describeReadmeConformance(contractsDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
 
 describe("contracts.send_for_signature", () => {
   it("points into the signer list when a signer's email is invalid", () => {

@@ -10,3 +10,4 @@ export {
 } from "./domain-conformance";
 export { type ActionOf, type DomainProbe, probeDomain, type TypeNameOf } from "./domain-probe";
 export { createGovernedHarness, type GovernedHarness, type GovernedHarnessOptions } from "./governed-harness";
+export { describeReadmeConformance } from "./readme-conformance";

@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { identityDomain } from "./domain";
 import { identityFixtures } from "./fixtures";
@@ -77,6 +82,8 @@ describeDomainConformance({
     riskMitigationCents: IDENTITY_RISK_MITIGATION_CENTS,
   },
 });
+
+describeReadmeConformance(identityDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
 
 describe("identity.initiate_access_review", () => {
   it("reports params paths when required fields are missing", () => {

@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { salesDomain } from "./domain";
 import { salesFixtures } from "./fixtures";
@@ -6,7 +11,7 @@ import { quoteTotal } from "./intent-types";
 import { SALES_THRESHOLDS as T } from "./risk-thresholds";
 import { SALES_MINUTES_SAVED } from "./value-defaults";
 
-const { estimate, riskOf } = probeDomain(salesDomain);
+const { estimate, rejectionOf, riskOf } = probeDomain(salesDomain);
 const guideOpportunity = {
   leadId: "lead_123",
   dealName: "Enterprise License - Acme Corp",
@@ -80,6 +85,8 @@ describeDomainConformance({
   estimators: { minutesSaved: SALES_MINUTES_SAVED },
 });
 
+describeReadmeConformance(salesDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
+
 describe("sales risk escalation", () => {
   it("raises a quote to high when its discounted total exceeds dealHighAbove", () => {
     const big = {
@@ -117,6 +124,21 @@ describe("sales value estimators", () => {
   it("values a quote at its discounted total when created", () => {
     expect(quoteTotal({ lineItems: [{ quantity: 40, unitPrice: 1200 }], discountPercent: 5 })).toBe(45_600);
     expect(estimate("sales.create_quote", quote)).toBe(4_560_000);
+  });
+
+  it("accepts a quote line item included at no charge and values the quote at its paid items", () => {
+    const lineItems = [
+      { productId: "sku_pro", quantity: 40, unitPrice: 1200 },
+      { productId: "onboarding", quantity: 1, unitPrice: 0 },
+    ];
+    expect(estimate("sales.create_quote", { ...quote, lineItems })).toBe(4_560_000);
+  });
+
+  it("rejects a negative unit price when a quote is classified", () => {
+    const lineItems = [{ productId: "sku_pro", quantity: 1, unitPrice: -1 }];
+    expect(rejectionOf("sales.create_quote", { ...quote, lineItems }).details).toEqual([
+      { path: ["params", "lineItems", 0, "unitPrice"], message: "Must not be negative" },
+    ]);
   });
 
   it("values a lead at its estimated value or nothing when none is given", () => {

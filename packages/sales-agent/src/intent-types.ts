@@ -170,7 +170,11 @@ const lineItem = z
   .object({
     productId: idField("Product or SKU"),
     quantity: z.number().int().positive().describe("Units"),
-    unitPrice: amountField("List price per unit in the currency's major unit"),
+    // Quotes list bundled items (onboarding, a first month) at 0, so a price may be zero, not negative.
+    unitPrice: z
+      .number({ error: (issue) => (issue.input === undefined ? "Required" : "Must be a number") })
+      .nonnegative("Must not be negative")
+      .describe("List price per unit in the currency's major unit; 0 for an item included at no charge"),
   })
   .strict();
 

@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { supportDomain } from "./domain";
 import { supportFixtures } from "./fixtures";
@@ -9,7 +14,7 @@ import {
   SUPPORT_RISK_MITIGATION_CENTS,
 } from "./value-defaults";
 
-const { rejectionOf, riskOf } = probeDomain(supportDomain);
+const { estimate, rejectionOf, riskOf } = probeDomain(supportDomain);
 const ticketIds = (n: number) => Array.from({ length: n }, (_, i) => `tkt_${i + 100}`);
 
 describeDomainConformance({
@@ -47,6 +52,8 @@ describeDomainConformance({
   },
 });
 
+describeReadmeConformance(supportDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
+
 describe("support risk escalation", () => {
   it("keeps an internal note low and makes a customer-facing response medium", () => {
     const base = { ticketId: "t", message: "m" };
@@ -57,6 +64,17 @@ describe("support risk escalation", () => {
   it("raises a knowledge article to medium when it is published", () => {
     const article = { title: "t", body: "b", visibility: "public" };
     expect(riskOf("support.create_knowledge_article", article)).toBe("medium");
+  });
+
+  it("counts each duplicate ticket once when its id is listed more than once", () => {
+    const repeated = { primaryTicketId: "tkt_1", duplicateTicketIds: Array(20).fill("tkt_2") };
+    expect(riskOf("support.merge_tickets", repeated)).toBe("medium");
+    expect(estimate("support.merge_tickets", repeated)).toBe(
+      estimate("support.merge_tickets", {
+        primaryTicketId: "tkt_1",
+        duplicateTicketIds: ["tkt_2"],
+      }),
+    );
   });
 
   it("rejects a merge whose duplicates include the primary ticket", () => {

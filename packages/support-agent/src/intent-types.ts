@@ -162,10 +162,15 @@ export const mergeTicketsType = defineIntentType({
       path: ["duplicateTicketIds"],
       message: "duplicateTicketIds must not contain primaryTicketId",
     }),
-  escalateRisk: (p) => (p.duplicateTicketIds.length > T.mergeHighAbove ? "high" : undefined),
+  escalateRisk: (p) => (distinctCount(p.duplicateTicketIds) > T.mergeHighAbove ? "high" : undefined),
   estimateValue: (p, settings) =>
-    efficiencyCents(MINUTES.merge_tickets * p.duplicateTicketIds.length, settings),
+    efficiencyCents(MINUTES.merge_tickets * distinctCount(p.duplicateTicketIds), settings),
 });
+
+/** How many different ids a list names: a ticket listed twice is still merged once. */
+function distinctCount(ids: readonly string[]): number {
+  return new Set(ids).size;
+}
 
 export const ARTICLE_VISIBILITIES = ["internal", "public"] as const;
 

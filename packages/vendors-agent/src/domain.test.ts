@@ -1,4 +1,9 @@
-import { describeDomainConformance, probeDomain } from "@intendedops/domain-testkit";
+import { readFileSync } from "node:fs";
+import {
+  describeDomainConformance,
+  describeReadmeConformance,
+  probeDomain,
+} from "@intendedops/domain-testkit";
 import { describe, expect, it } from "vitest";
 import { vendorsDomain } from "./domain";
 import { vendorsFixtures } from "./fixtures";
@@ -94,6 +99,8 @@ describeDomainConformance({
     costSavingsCents: VENDORS_COST_SAVINGS_CENTS,
   },
 });
+
+describeReadmeConformance(vendorsDomain, readFileSync(new URL("../README.md", import.meta.url), "utf8"));
 
 describe("vendors risk escalation", () => {
   it("keeps vendor termination high when the spend is unknown or small", () => {
