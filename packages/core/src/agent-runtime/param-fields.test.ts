@@ -23,6 +23,12 @@ describe("param fields", () => {
     }
   });
 
+  it("says a too-long id or text is too long, not of the wrong type", () => {
+    expect(issues(idField("i"), "c".repeat(201))).toEqual(["Must be at most 200 characters"]);
+    expect(issues(textField("t", 10), "t".repeat(11))).toEqual(["Must be at most 10 characters"]);
+    expect(issues(idField("i"), 5)).toEqual(["Must be a string id"]);
+  });
+
   it("accepts the guide's values when they are well formed", () => {
     expect(issues(idField("i"), "cust_123")).toEqual([]);
     expect(issues(amountField("a"), 99.99)).toEqual([]);

@@ -15,7 +15,8 @@ export function idField(description: string) {
     .string({ error: requiredOr("Must be a string id") })
     .trim()
     .min(1, "Must be a non-empty id")
-    .max(200)
+    // An explicit message: zod 4 would answer an over-long id with the type-level "Must be a string id".
+    .max(200, "Must be at most 200 characters")
     .describe(description);
 }
 
@@ -52,7 +53,7 @@ export function textField(description: string, max = 2_000) {
     .string({ error: requiredOr("Must be text") })
     .trim()
     .min(1, "Must not be empty")
-    .max(max)
+    .max(max, `Must be at most ${max} characters`)
     .describe(description);
 }
 
