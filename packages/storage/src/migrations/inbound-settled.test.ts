@@ -7,6 +7,7 @@ import { withWebhookTables } from "../webhooks/webhook-tables";
 import { migrationProvider } from "./index";
 
 const BEFORE = "202612061700_ambient_rollup";
+const SETTLED = "202612071000_inbound_settled";
 
 describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect, open) => {
   let ctx: TestStore;
@@ -49,7 +50,7 @@ describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect
       .values({ endpoint_id: endpointId, message_id: "msg_old", received_at: isoAt(1) } as never)
       .execute();
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await migrator.migrateTo(SETTLED)).error).toBeUndefined();
     expect(await store.webhooks.inbound.settled(endpointId, "msg_old")).toBe(false);
     await store.webhooks.inbound.settle(endpointId, "msg_old", isoAt(2));
     expect(await store.webhooks.inbound.settled(endpointId, "msg_old")).toBe(true);
@@ -60,7 +61,7 @@ describe.each(DIALECTS)("migration 202612071000_inbound_settled on %s", (dialect
       .selectAll()
       .executeTakeFirstOrThrow();
     expect(row).not.toHaveProperty("settled_at");
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await migrator.migrateTo(SETTLED)).error).toBeUndefined();
     expect(await store.webhooks.inbound.settled(endpointId, "msg_old")).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import * as intentions from "./202611221500_intentions";
 import * as outboxOrder from "./202611221600_outbox_order";
 import * as ambientRollup from "./202612061700_ambient_rollup";
 import * as inboundSettled from "./202612071000_inbound_settled";
+import * as inboundPresettled from "./202612071200_inbound_presettled";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202611221600_outbox_order": outboxOrder,
   "202612061700_ambient_rollup": ambientRollup,
   "202612071000_inbound_settled": inboundSettled,
+  "202612071200_inbound_presettled": inboundPresettled,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */
