@@ -84,9 +84,12 @@ async function serveCommand(): Promise<void> {
   process.on("SIGINT", shutdown);
 }
 
-async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  fn: (store: KyselyStore) => Promise<T>,
+  options: Parameters<typeof openDatabase>[1] = {},
+): Promise<T> {
   const config = loadConfig();
-  const store = await openDatabase(config.databaseUrl);
+  const store = await openDatabase(config.databaseUrl, options);
   try {
     return await fn(store);
   } finally {
@@ -185,8 +188,17 @@ export async function runCli(argv: string[]): Promise<number> {
       await serveCommand();
     } else if (command === "migrate") {
       noPositionals("migrate", rest);
-      const dialect = await withStore(async (store) => store.dialect);
-      write(`Migrations applied (${dialect}).`);
+      // Opened without migrating, so the report names what this run applied; without a statement
+      // timeout, since a migration may rewrite a large table.
+      const { dialect, applied } = await withStore(
+        async (store) => ({ dialect: store.dialect, applied: await store.migrate() }),
+        { migrate: false, statementTimeoutMs: 0 },
+      );
+      write(
+        applied.length === 0
+          ? `Nothing to migrate: the schema is current (${dialect}).`
+          : `Migrations applied (${dialect}): ${applied.join(", ")}.`,
+      );
     } else if (command === "keys") await keysCommand(rest);
     else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       write(USAGE);

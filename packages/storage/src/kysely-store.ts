@@ -41,8 +41,12 @@ export interface KyselyStore extends StoragePort {
   readonly tenants: TenantRepo;
   readonly apiKeys: ApiKeyRepo;
   readonly webhooks: WebhookRepos;
-  /** Runs pending migrations; a no-op when the schema is current. */
-  migrate(): Promise<void>;
+  /**
+   * Runs pending migrations and returns the names it applied, in order (none when the schema is
+   * current). Runs on the pool, so on PostgreSQL under its statement timeout: open the store with
+   * `statementTimeoutMs: 0` for a migration that may take long.
+   */
+  migrate(): Promise<string[]>;
   /**
    * Runs `fn` in one database transaction: all of its writes commit together or not at all, and
    * the promise settles only after the commit. A throw rolls back `fn`'s writes and propagates

@@ -6,11 +6,11 @@ import { MIGRATIONS, migrationProvider } from "./migrations/index";
 const MIGRATION_TABLE = "kysely_migration";
 
 /**
- * Runs every pending migration (none when the schema is current); throws the first failure.
- * A database that a newer version migrated (it lists a migration this code does not have) is
- * refused with an error saying so, before anything runs.
+ * Runs every pending migration (none when the schema is current) and returns the names it ran, in
+ * order; throws the first failure. A database that a newer version migrated (it lists a migration
+ * this code does not have) is refused with an error saying so, before anything runs.
  */
-export async function migrateToLatest(open: OpenDatabase): Promise<void> {
+export async function migrateToLatest(open: OpenDatabase): Promise<string[]> {
   const { db, adapter } = open;
   const migrator = new Migrator({
     db,
@@ -19,8 +19,10 @@ export async function migrateToLatest(open: OpenDatabase): Promise<void> {
     // every schema and would mistake another schema's for ours.
     ...(adapter.migrationSchema === undefined ? {} : { migrationTableSchema: adapter.migrationSchema }),
   });
-  const { error } = await migrator.migrateToLatest();
-  if (error === undefined) return;
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error === undefined) {
+    return results.filter((result) => result.status === "Success").map((result) => result.migrationName);
+  }
   // Kysely calls such a database "corrupted", which sends operators after a broken file when all
   // it takes is the newer version (or a backup from before the upgrade).
   const unknown = await unknownMigrations(open);
