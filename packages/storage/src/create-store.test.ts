@@ -5,6 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createStore } from "./create-store";
+import { MIGRATIONS } from "./migrations/index";
 import { openPostgresTestStore, randomSuffix } from "./test-fixtures";
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -48,7 +49,8 @@ describe("createStore", () => {
         await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(store.db)
       ).rows.map((r) => r.name);
     expect(await tables()).not.toContain("intents");
-    await store.migrate();
+    // It names what it applied, in order.
+    expect(await store.migrate()).toEqual(Object.keys(MIGRATIONS));
     expect(await tables()).toEqual(
       expect.arrayContaining(["intents", "audit_events", "audit_heads", "api_keys"]),
     );
