@@ -11,11 +11,11 @@ const requiredOr = (text: string) => (issue: { input?: unknown }) =>
 
 /** A non-empty identifier, e.g. `cust_123`. */
 export function idField(description: string) {
+  // Length messages are explicit: zod 4 answers an over-long value with the type-level message.
   return z
     .string({ error: requiredOr("Must be a string id") })
     .trim()
     .min(1, "Must be a non-empty id")
-    // An explicit message: zod 4 would answer an over-long id with the type-level "Must be a string id".
     .max(200, "Must be at most 200 characters")
     .describe(description);
 }
