@@ -9,9 +9,10 @@ import {
   type TrustChange,
   type ValueRecord,
 } from "@intendedops/core";
-import { sql } from "kysely";
+import { Migrator, sql } from "kysely";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
+import { migrationProvider } from "./migrations/index";
 import type { ApiKeyRecord } from "./repos/api-key-repo";
 import type { WebhookEndpointRecord } from "./webhooks/webhook-endpoint-repo";
 
@@ -52,6 +53,21 @@ export const DIALECTS: [string, (options?: StoreOptions) => Promise<TestStore>][
   ["sqlite", openSqliteTestStore],
   ["postgres", openPostgresTestStore],
 ];
+
+/**
+ * A Kysely migrator over a test store opened with `migrate: false`, for migration tests that
+ * step to an older schema, write rows as an older version would, then migrate on.
+ */
+export function testMigrator(dialect: string, ctx: TestStore): Migrator {
+  const schema = ctx.sameDatabase?.schema;
+  return new Migrator({
+    db: ctx.store.db,
+    provider: migrationProvider(
+      dialect === "postgres" ? { json: "jsonb", timestamp: "text" } : { json: "text", timestamp: "text" },
+    ),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+}
 
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
 

@@ -1,10 +1,9 @@
 import { ambientPlacement } from "@intendedops/core";
-import { Migrator, sql } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAmbientClusterRepo } from "../intentions/ambient-cluster-repo";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, isoAt, makeAgent, makeIntent, type TestStore } from "../test-fixtures";
-import { migrationProvider } from "./index";
+import { DIALECTS, isoAt, makeAgent, makeIntent, type TestStore, testMigrator } from "../test-fixtures";
 
 const BEFORE_ROLLUP = "202611221600_outbox_order";
 const email = { dataSourceId: "crm", path: "customers.email" };
@@ -20,14 +19,7 @@ describe.each(DIALECTS)("migration 202612061700_ambient_rollup on %s", (dialect,
   afterAll(() => ctx.dispose());
 
   it("fills the rollup from the ambient intents already stored and drops intents_ambient", async () => {
-    const schema = ctx.sameDatabase?.schema;
-    const migrator = new Migrator({
-      db: store.db,
-      provider: migrationProvider(
-        dialect === "postgres" ? { json: "jsonb", timestamp: "text" } : { json: "text", timestamp: "text" },
-      ),
-      ...(schema ? { migrationTableSchema: schema } : {}),
-    });
+    const migrator = testMigrator(dialect, ctx);
     expect((await migrator.migrateTo(BEFORE_ROLLUP)).error).toBeUndefined();
 
     const tenantId = "t-rollup";
@@ -85,7 +77,7 @@ describe.each(DIALECTS)("migration 202612061700_ambient_rollup on %s", (dialect,
       dialect === "postgres"
         ? await sql<{
             name: string;
-          }>`select indexname as name from pg_indexes where tablename = 'intents' and schemaname = ${schema}`.execute(
+          }>`select indexname as name from pg_indexes where tablename = 'intents' and schemaname = ${ctx.sameDatabase?.schema}`.execute(
             store.db,
           )
         : await sql<{

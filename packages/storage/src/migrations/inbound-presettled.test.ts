@@ -1,10 +1,9 @@
 import { newId } from "@intendedops/core";
-import { Migrator } from "kysely";
+import type { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, isoAt, type TestStore } from "../test-fixtures";
+import { DIALECTS, isoAt, type TestStore, testMigrator } from "../test-fixtures";
 import { withWebhookTables } from "../webhooks/webhook-tables";
-import { migrationProvider } from "./index";
 
 const BEFORE_SETTLED = "202612061700_ambient_rollup";
 const SETTLED = "202612071000_inbound_settled";
@@ -17,14 +16,7 @@ describe.each(DIALECTS)("migration 202612071200_inbound_presettled on %s", (dial
   beforeAll(async () => {
     ctx = await open({ migrate: false });
     store = ctx.store;
-    const schema = ctx.sameDatabase?.schema;
-    migrator = new Migrator({
-      db: store.db,
-      provider: migrationProvider(
-        dialect === "postgres" ? { json: "jsonb", timestamp: "text" } : { json: "text", timestamp: "text" },
-      ),
-      ...(schema ? { migrationTableSchema: schema } : {}),
-    });
+    migrator = testMigrator(dialect, ctx);
   });
   afterAll(() => ctx.dispose());
 
