@@ -5,7 +5,7 @@ import { operatorActor } from "./admin-audit";
 import { TENANT_ID_RE } from "./api-key-format";
 import { issueApiKey, revokeApiKey, toApiKeyView } from "./api-key-service";
 import { ConfigError, loadConfig } from "./config";
-import { openDatabase } from "./database-open";
+import { migrateDatabase, openDatabase } from "./database-open";
 import { CreateApiKeyBodySchema } from "./routes/v1/api-keys/schema";
 import { SCOPES, type Scope, ScopeSchema } from "./scopes";
 import { startServer } from "./server";
@@ -84,12 +84,9 @@ async function serveCommand(): Promise<void> {
   process.on("SIGINT", shutdown);
 }
 
-async function withStore<T>(
-  fn: (store: KyselyStore) => Promise<T>,
-  options: Parameters<typeof openDatabase>[1] = {},
-): Promise<T> {
+async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await openDatabase(config.databaseUrl, options);
+  const store = await openDatabase(config.databaseUrl);
   try {
     return await fn(store);
   } finally {
@@ -188,12 +185,7 @@ export async function runCli(argv: string[]): Promise<number> {
       await serveCommand();
     } else if (command === "migrate") {
       noPositionals("migrate", rest);
-      // Opened without migrating, so the report names what this run applied; without a statement
-      // timeout, since a migration may rewrite a large table.
-      const { dialect, applied } = await withStore(
-        async (store) => ({ dialect: store.dialect, applied: await store.migrate() }),
-        { migrate: false, statementTimeoutMs: 0 },
-      );
+      const { dialect, applied } = await migrateDatabase(loadConfig().databaseUrl);
       write(
         applied.length === 0
           ? `Nothing to migrate: the schema is current (${dialect}).`

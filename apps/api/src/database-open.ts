@@ -40,10 +40,33 @@ export async function openDatabase(
   try {
     return await createStore({ ...options, url });
   } catch (error) {
-    options.logger?.debug({ err: error }, "could not open the database");
-    throw new StartupError(
-      `Cannot open the database at DATABASE_URL (${displayDatabaseUrl(url)}): ${reason(error)}`,
-      { cause: error },
-    );
+    throw cannotOpen(url, error, options.logger);
   }
+}
+
+/**
+ * `intendedops migrate`: applies pending migrations and returns their names (none when the schema
+ * is current). Opened without migrating, so it can report what this run applied, and without the
+ * PostgreSQL statement timeout, since a migration may rewrite a large table. Fails as openDatabase.
+ */
+export async function migrateDatabase(
+  url: string,
+  options: Pick<StoreOptions, "logger"> = {},
+): Promise<{ dialect: KyselyStore["dialect"]; applied: string[] }> {
+  const store = await openDatabase(url, { ...options, migrate: false, statementTimeoutMs: 0 });
+  try {
+    return { dialect: store.dialect, applied: await store.migrate() };
+  } catch (error) {
+    throw cannotOpen(url, error, options.logger);
+  } finally {
+    await store.close();
+  }
+}
+
+function cannotOpen(url: string, error: unknown, logger: StoreOptions["logger"]): StartupError {
+  logger?.debug({ err: error }, "could not open the database");
+  return new StartupError(
+    `Cannot open the database at DATABASE_URL (${displayDatabaseUrl(url)}): ${reason(error)}`,
+    { cause: error },
+  );
 }
