@@ -179,19 +179,19 @@ describe.each(DIALECTS)("policies routes on %s", (dialect) => {
       await t.data("DELETE", `/v1/policies/${policy.id}`);
     });
 
-    it("keeps each intent's stored trace small when a policy lists thousands of types", async () => {
+    it("keeps each intent's stored trace small when a policy lists a thousand types", async () => {
       const policy = await t.data("POST", "/v1/policies", {
         key: t.keys.policy_write,
         body: {
           name: "Many types",
           effect: "block",
-          match: { types: Array.from({ length: 5000 }, (_, i) => `billing.t${i}*`) },
+          match: { types: Array.from({ length: 1000 }, (_, i) => `billing.t${i}*`) },
         },
       });
       const submitted = await t.data("POST", "/v1/intents", { key: t.keys.agent, body: invoice("c_many") });
       const intent = await t.data("GET", `/v1/intents/${submitted.intentId}`);
       const entry = intent.decision.trace.find((e: { rule: string }) => e.rule.includes(policy.id));
-      expect(entry.why).toContain("(and 4990 more)");
+      expect(entry.why).toContain("(and 990 more)");
       expect(JSON.stringify(intent.decision.trace).length).toBeLessThan(10_000);
       await t.data("DELETE", `/v1/policies/${policy.id}`);
     });

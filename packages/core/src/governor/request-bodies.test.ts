@@ -69,6 +69,22 @@ describe("request bodies", () => {
     ).resolves.toMatchObject({ status: "draft" });
   });
 
+  it("refuses a match list longer than 1,000 entries or with an entry over 200 characters", async () => {
+    const { governor } = createHarness();
+    const policy = (match: Record<string, unknown>) =>
+      governor.createPolicy(admin, { name: "Wide", effect: "block", match });
+    const many = Array.from({ length: 1_001 }, (_, i) => `billing.type_${i}`);
+    await expect(policy({ types: many })).rejects.toMatchObject({
+      code: "VALIDATION_ERROR",
+      details: [{ path: ["match", "types"], message: "types may list at most 1000 entries" }],
+    });
+    await expect(policy({ agentIds: ["a".repeat(201)] })).rejects.toMatchObject({
+      details: [{ path: ["match", "agentIds", 0] }],
+    });
+    expect(await governor.listPolicies(TENANT)).toHaveLength(0);
+    await expect(policy({ types: many.slice(0, 1_000) })).resolves.toMatchObject({ version: 1 });
+  });
+
   it("refuses a policy whose match misspells a field instead of matching every intent", async () => {
     const { governor } = createHarness();
     await expect(

@@ -38,15 +38,31 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
 );
 
 /**
+ * Most entries one match list may hold, and longest entry. Every evaluation in the policy's scope
+ * walks its lists, and every stored decision trace names them, so an unbounded list (20,000 globs)
+ * would tax each submission of the tenant; the catalog has 75 types, and globs cover the rest.
+ */
+export const MATCH_LIST_LIMITS = { items: 1_000, chars: 200 } as const;
+
+function matchList(field: string) {
+  const { items, chars } = MATCH_LIST_LIMITS;
+  return z
+    .array(z.string().min(1).max(chars, `Each of ${field} must be at most ${chars} characters`))
+    .min(1)
+    .max(items, `${field} may list at most ${items} entries`)
+    .optional();
+}
+
+/**
  * What a policy matches. Every present field must match; absent fields match anything — which is
  * why the schema is strict: a misspelled field (`type` for `types`) would otherwise be dropped and
  * the policy would match every intent.
  */
 export const PolicyMatchSchema = z.strictObject({
   /** Intent types, exact or glob (`billing.*`, `*.delete_*`, `*`). */
-  types: z.array(z.string().min(1)).min(1).optional(),
-  domains: z.array(z.string().min(1)).min(1).optional(),
-  agentIds: z.array(z.string().min(1)).min(1).optional(),
+  types: matchList("types"),
+  domains: matchList("domains"),
+  agentIds: matchList("agentIds"),
   tiers: z.strictObject({ min: TrustTierSchema.optional(), max: TrustTierSchema.optional() }).optional(),
   riskLevels: z.array(RiskLevelSchema).min(1).optional(),
   params: ConditionSchema.optional(),
