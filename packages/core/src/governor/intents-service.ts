@@ -3,7 +3,7 @@ import { IntendedOpsError, isIntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import type { Agent } from "../model/agent";
 import type { Approval } from "../model/approval";
-import type { Decision } from "../model/decision";
+import { type Decision, MAX_APPROVAL_EXPIRY_SECONDS } from "../model/decision";
 import {
   type CreateIntent,
   type CreateIntentInput,
@@ -13,7 +13,6 @@ import {
 import type { IntentStatus } from "../model/intent-status";
 import type { EvaluationAgent, EvaluationIntent } from "../policy/evaluation-types";
 import { evaluate } from "../policy/policy-evaluator";
-import { MAX_APPROVAL_EXPIRY_SECONDS } from "../policy/policy-schema";
 import type { IdempotencyRecord, IntentFilter, Page, StoreTx } from "../storage/storage-port";
 import { parseWithSchema } from "../validation/compiled-check";
 import { normalizeDateBounds } from "./date-bound";

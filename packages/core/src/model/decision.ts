@@ -12,9 +12,23 @@ export const TraceEntrySchema = z.object({
 });
 export type TraceEntry = z.infer<typeof TraceEntrySchema>;
 
+/**
+ * Longest approval window: one year. Bounded because each approval turns it into a date, and an
+ * unbounded one (1e13 s) overflowed that date and failed each submission it applied to with a 500.
+ */
+export const MAX_APPROVAL_EXPIRY_SECONDS = 365 * 24 * 60 * 60;
+
 export const ApprovalSettingsSchema = z.strictObject({
   approvers: z.number().int().min(1).max(10).default(1),
-  expiresInSeconds: z.number().int().positive().optional(),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(
+      MAX_APPROVAL_EXPIRY_SECONDS,
+      `Approval expiry must be at most ${MAX_APPROVAL_EXPIRY_SECONDS} seconds (one year)`,
+    )
+    .optional(),
 });
 export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
 

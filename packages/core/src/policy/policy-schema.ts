@@ -69,25 +69,6 @@ export const PolicyMatchSchema = z.strictObject({
 });
 export type PolicyMatch = z.infer<typeof PolicyMatchSchema>;
 
-/** Longest approval window a policy may set: one year. */
-export const MAX_APPROVAL_EXPIRY_SECONDS = 365 * 24 * 60 * 60;
-
-/**
- * A policy's approval settings. The window is bounded because every matching submission turns it
- * into a date: an unbounded one (1e13 s) overflowed that date and failed each submission with a 500.
- */
-const PolicyApprovalSchema = ApprovalSettingsSchema.extend({
-  expiresInSeconds: z
-    .number()
-    .int()
-    .positive()
-    .max(
-      MAX_APPROVAL_EXPIRY_SECONDS,
-      `Approval expiry must be at most ${MAX_APPROVAL_EXPIRY_SECONDS} seconds (one year)`,
-    )
-    .optional(),
-});
-
 /** The body of `POST /v1/policies` and `PUT /v1/policies/:id`. */
 export const PolicyInputSchema = z.strictObject({
   name: z
@@ -100,7 +81,7 @@ export const PolicyInputSchema = z.strictObject({
   mode: z.enum(["enforce", "shadow"]).default("enforce"),
   effect: OutcomeSchema,
   match: PolicyMatchSchema.default({}),
-  approval: PolicyApprovalSchema.optional(),
+  approval: ApprovalSettingsSchema.optional(),
   /** Shown in the decision's reasons when the policy decides. */
   reason: z.string().max(500).optional(),
 });
