@@ -8,6 +8,7 @@ import {
   riskForAmount,
   riskMitigationCents,
   textField,
+  urlField,
 } from "@intendedops/core";
 import { z } from "zod";
 import { COMPLIANCE_THRESHOLDS as T } from "./risk-thresholds";
@@ -71,7 +72,7 @@ export const recordEvidenceType = defineIntentType({
       controlId: idField("Control the evidence supports"),
       evidenceType: z.enum(EVIDENCE_TYPES).describe("Kind of evidence"),
       description: textField("What the evidence shows", 5_000),
-      fileUrl: z.url().optional().describe("Where the evidence file is stored"),
+      fileUrl: urlField("Where the evidence file is stored").optional(),
       collectedOn: dateField("Date the evidence was collected (YYYY-MM-DD)").optional(),
     })
     .strict(),

@@ -12,6 +12,7 @@ import {
   riskForAmount,
   riskRank,
   textField,
+  urlField,
 } from "@intendedops/core";
 import { z } from "zod";
 import { SALES_THRESHOLDS as T } from "./risk-thresholds";
@@ -158,7 +159,7 @@ export const sendProposalType = defineIntentType({
       currency: currencyField(),
       discountPercent: discountField,
       validUntil: dateField("Last day the offer stands (YYYY-MM-DD)"),
-      documentUrl: z.url().optional().describe("Link to the proposal document"),
+      documentUrl: urlField("Link to the proposal document").optional(),
     })
     .strict(),
   escalateRisk: (p) =>

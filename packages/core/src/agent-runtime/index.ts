@@ -66,5 +66,6 @@ export {
   idField,
   type ParamsFixture,
   textField,
+  urlField,
 } from "./param-fields";
 export { type AmountRiskLimits, riskForAmount } from "./risk-escalation";

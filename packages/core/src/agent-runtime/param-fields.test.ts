@@ -9,6 +9,7 @@ import {
   emailField,
   idField,
   textField,
+  urlField,
 } from "./param-fields";
 
 const issues = (schema: z.ZodType, value: unknown) => {
@@ -43,9 +44,41 @@ describe("param fields", () => {
     [dateField("d"), "2026-02-30", "Must be a date in YYYY-MM-DD form"],
     [dateField("d"), "2026-03-31T00:00:00Z", "Must be a date in YYYY-MM-DD form"],
     [emailField("e"), "user@", "Must be a valid email address"],
+    [emailField("e"), "user name@example.com", "Must be a valid email address"],
+    [emailField("e"), "user@example", "Must be a valid email address"],
+    [emailField("e"), `${"a".repeat(250)}@x.io`, "Must be at most 254 characters"],
+    [urlField("u"), "not a url", "Must be an http or https URL"],
+    [urlField("u"), "javascript:alert(1)", "Must be an http or https URL"],
+    [urlField("u"), "file:///etc/passwd", "Must be an http or https URL"],
+    [urlField("u"), "data:text/html,hi", "Must be an http or https URL"],
+    [urlField("u"), `https://example.com/${"a".repeat(2_000)}`, "Must be at most 2000 characters"],
     [currencyField(), "usd", "Must be a 3-letter ISO 4217 currency code, e.g. USD"],
   ])("explains the problem when the value is malformed (%#)", (schema, value, message) => {
     expect(issues(schema, value)).toEqual([message]);
+  });
+
+  it("accepts internationalized email addresses when they are well formed", () => {
+    for (const address of [
+      "josé.núñez@empresa.es",
+      "ü@müller.de",
+      "用户@例子.广告",
+      "Pelé+tag@example.com",
+      "user@example.xn--p1ai",
+      "e\u0301lise@example.fr",
+    ]) {
+      expect(issues(emailField("e"), address), address).toEqual([]);
+    }
+  });
+
+  it("accepts http and https links, in either case, when a URL param is given", () => {
+    for (const link of [
+      "https://files.example.com/q3.pdf?v=2#p4",
+      "http://intranet.local/doc",
+      "HTTPS://EXAMPLE.COM",
+    ]) {
+      expect(issues(urlField("u"), link), link).toEqual([]);
+    }
+    expect(issues(urlField("u"), undefined)).toEqual(["Required"]);
   });
 
   it("defaults the currency to USD when omitted", () => {

@@ -42,9 +42,39 @@ export function dateField(description: string) {
   return z.iso.date({ error: requiredOr("Must be a date in YYYY-MM-DD form") }).describe(description);
 }
 
-/** An email address. */
+/**
+ * zod's default email pattern with Unicode letters, marks and digits wherever it allows ASCII ones,
+ * so internationalized addresses (RFC 6531: `josé.núñez@empresa.es`, `ü@müller.de`) pass as well as
+ * punycode top-level domains (`xn--p1ai`). Still no quoted local parts or IP-literal domains.
+ */
+const EMAIL_PATTERN =
+  /^(?:[\p{L}\p{M}\p{N}_'+-]+\.)*[\p{L}\p{M}\p{N}_'+-]*[\p{L}\p{M}\p{N}_+-]@(?:[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}-]*\.)+(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)$/iu;
+
+/** The longest address SMTP can carry (RFC 5321's 256-octet path, less its angle brackets). */
+const EMAIL_MAX_LENGTH = 254;
+
+/** An email address, internationalized ones included. */
 export function emailField(description: string) {
-  return z.email({ error: requiredOr("Must be a valid email address") }).describe(description);
+  const message = "Must be a valid email address";
+  return z
+    .email({ pattern: EMAIL_PATTERN, error: requiredOr(message) })
+    .max(EMAIL_MAX_LENGTH, `Must be at most ${EMAIL_MAX_LENGTH} characters`)
+    .describe(description);
+}
+
+/** The longest link a params field takes: links are stored with the intent and shown to approvers. */
+const URL_MAX_LENGTH = 2_000;
+
+/**
+ * An `http:` or `https:` link, e.g. `https://files.example.com/q3.pdf`. Other schemes
+ * (`javascript:`, `file:`, `data:`) are refused: an approver or a downstream system may open it.
+ */
+export function urlField(description: string) {
+  const message = "Must be an http or https URL";
+  return z
+    .url({ protocol: /^https?$/, error: requiredOr(message) })
+    .max(URL_MAX_LENGTH, `Must be at most ${URL_MAX_LENGTH} characters`)
+    .describe(description);
 }
 
 /** Free text with a sensible bound (notes, reasons, messages). */
