@@ -38,6 +38,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
   });
 
+  it("reads MAX_POLICIES_PER_TENANT, 1,000 by default, and names it when it is out of range", () => {
+    expect(loadConfig({}).maxPoliciesPerTenant).toBe(1000);
+    expect(loadConfig({ MAX_POLICIES_PER_TENANT: "5000" }).maxPoliciesPerTenant).toBe(5000);
+    for (const bad of ["0", "-1", "1.5", "100001", "many"]) {
+      expect(() => loadConfig({ MAX_POLICIES_PER_TENANT: bad })).toThrow(/MAX_POLICIES_PER_TENANT/);
+    }
+  });
+
   it.each([["127.0.0.1"], ["0.0.0.0"], ["::"], ["::1"], ["localhost"], ["api.internal.example.com"]])(
     "accepts HOST %s",
     (value) => {

@@ -71,6 +71,7 @@ export async function createServices(config: AppConfig, options: ServiceOptions 
     clock,
     onEvents: webhooks.notify,
     mintIntentToken: tokens.mint,
+    maxPoliciesPerTenant: config.maxPoliciesPerTenant,
   });
   const keys = createKeyResolver({
     keys: store.apiKeys,

@@ -217,6 +217,29 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     expect((await governor.getPolicy(tenantId, policy.id)).version).toBe(7);
   });
 
+  it("never lets a tenant hold more than maxPoliciesPerTenant policies when creates race", async () => {
+    const bounded = createGovernor({
+      store,
+      catalog,
+      clock: () => clock.now,
+      metrics: false,
+      maxPoliciesPerTenant: 4,
+    });
+    const { tenantId, agentKey } = await tenant();
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        bounded.createPolicy(agentKey, { name: `p${i}`, effect: "allow" }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
+    for (const r of results) {
+      if (r.status === "rejected")
+        expect(r.reason).toMatchObject({ code: "CONFLICT", details: { limit: 4 } });
+    }
+    expect(await store.read(async (tx) => tx.policies.count?.(tenantId))).toBe(4);
+    expect((await governor.queryAudit(tenantId, { eventType: "policy.created" })).total).toBe(4);
+  });
+
   it("keeps the chain valid when many submissions run at once", async () => {
     const { tenantId, agentKey } = await tenant();
     await Promise.all(Array.from({ length: 30 }, (_, i) => governor.submit(agentKey, invoice(i))));

@@ -197,3 +197,30 @@ describe.each(DIALECTS)("policies routes on %s", (dialect) => {
     });
   });
 });
+
+describe.each(DIALECTS)("the policy bound per tenant on %s", (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { MAX_POLICIES_PER_TENANT: "2" });
+  });
+  afterAll(() => t.close());
+
+  it("answers 409 CONFLICT with the limit when a tenant already holds MAX_POLICIES_PER_TENANT policies", async () => {
+    for (const name of ["one", "two"]) {
+      await t.data("POST", "/v1/policies", { key: t.keys.policy_write, body: { name, effect: "allow" } });
+    }
+    const refused = await t.request("POST", "/v1/policies", {
+      key: t.keys.policy_write,
+      body: { name: "three", effect: "allow" },
+    });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatchObject({ code: "CONFLICT", details: { limit: 2 } });
+    expect((await t.data("GET", "/v1/policies")).total).toBe(2);
+    // Another tenant has a bound of its own.
+    const other = await t.request("POST", "/v1/policies", {
+      key: t.keys.other,
+      body: { name: "x", effect: "allow" },
+    });
+    expect(other.status).toBe(201);
+  });
+});

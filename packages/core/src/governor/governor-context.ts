@@ -1,5 +1,6 @@
 import type { Catalog } from "../catalog/catalog";
 import { IntendedOpsError } from "../errors";
+import { MAX_POLICIES_PER_TENANT } from "../policy/policy-schema";
 import type { OutboxEvent, StoragePort, StoreTx } from "../storage/storage-port";
 import type { TierMatrix } from "../trust/tier-matrix";
 import { DEFAULT_TRUST_CONFIG, type TrustConfig } from "../trust/trust-config";
@@ -18,6 +19,7 @@ export interface GovernorContext {
   trust: TrustConfig;
   matrix: TierMatrix | undefined;
   approvalTtlSeconds: number;
+  maxPoliciesPerTenant: number;
   metrics: GovernorMetrics;
   rules: RulesCache;
   /** Signs intent tokens on approval; absent when the embedder mints none. */
@@ -35,6 +37,11 @@ export function createGovernorContext(options: GovernorOptions): GovernorContext
       { path: ["defaultApprovalTtlSeconds"], message },
     ]);
   }
+  const maxPolicies = options.maxPoliciesPerTenant ?? MAX_POLICIES_PER_TENANT;
+  if (!(Number.isSafeInteger(maxPolicies) && maxPolicies > 0)) {
+    const message = "maxPoliciesPerTenant must be a positive whole number";
+    throw new IntendedOpsError("VALIDATION_ERROR", message, [{ path: ["maxPoliciesPerTenant"], message }]);
+  }
   const listener = options.onEvents;
   return {
     store: options.store,
@@ -43,6 +50,7 @@ export function createGovernorContext(options: GovernorOptions): GovernorContext
     trust: options.trust ?? DEFAULT_TRUST_CONFIG,
     matrix: options.matrix,
     approvalTtlSeconds: ttl,
+    maxPoliciesPerTenant: maxPolicies,
     metrics: createGovernorMetrics(options.metrics ?? true),
     rules: createRulesCache(),
     mintIntentToken: options.mintIntentToken,

@@ -49,6 +49,12 @@ export interface GovernorOptions {
   metrics?: boolean;
   /** Approval lifetime when no policy sets one; default 72 hours. */
   defaultApprovalTtlSeconds?: number;
+  /**
+   * Most policies one tenant may hold; default `MAX_POLICIES_PER_TENANT` (1,000). Every submission
+   * of the tenant is evaluated against its whole set, so the bound caps what one tenant can make
+   * each of its decisions cost on a shared server.
+   */
+  maxPoliciesPerTenant?: number;
   /** Called after each commit with the outbox events it wrote (e.g. to wake the webhook dispatcher). */
   onEvents?: (events: OutboxEvent[]) => void;
   /**

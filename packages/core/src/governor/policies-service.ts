@@ -1,4 +1,5 @@
 import { canonicalJson } from "../audit/canonical-json";
+import { IntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import { compilePolicy } from "../policy/policy-compiler";
 import { type Policy, type PolicyInput, PolicyInputSchema } from "../policy/policy-schema";
@@ -25,6 +26,19 @@ export function createPoliciesService(ctx: GovernorContext) {
       // Compiling now rejects what evaluation could not use (bad regex, too deep) at write time.
       compilePolicy(policy);
       await scope.tx.policies.insert(policy);
+      // Counted after the insert: the insert moved the tenant's policy revision, which holds that
+      // row until commit, so a concurrent create waits here and then counts this policy too.
+      const policies = scope.tx.policies;
+      const total = policies.count
+        ? await policies.count(scope.tenantId)
+        : (await policies.list(scope.tenantId)).length;
+      if (total > ctx.maxPoliciesPerTenant) {
+        throw new IntendedOpsError(
+          "CONFLICT",
+          `This tenant already holds ${ctx.maxPoliciesPerTenant} policies, the most it may; delete or merge one first`,
+          { limit: ctx.maxPoliciesPerTenant },
+        );
+      }
       scope.audit({ eventType: "policy.created", data: { policyId: policy.id, version: 1, policy: body } });
       return policy;
     });

@@ -5,6 +5,7 @@ import {
   agentKey,
   createHarness,
   invoiceRequest,
+  outsider,
   registerBillingAgent,
   TENANT,
 } from "./test-fixtures";
@@ -111,6 +112,48 @@ describe("governor policies", () => {
     const updates = await governor.queryAudit(TENANT, { eventType: "policy.updated" });
     expect(updates.total).toBe(1);
     expect((await governor.updatePolicy(admin, created.id, input)).version).toBe(3);
+  });
+
+  it("answers CONFLICT and stores nothing when the tenant already holds maxPoliciesPerTenant policies", async () => {
+    const { governor } = createHarness({ maxPoliciesPerTenant: 2 });
+    const input = { name: "p", effect: "allow" as const };
+    const first = await governor.createPolicy(admin, input);
+    await governor.createPolicy(admin, input);
+    await expect(governor.createPolicy(admin, input)).rejects.toMatchObject({
+      code: "CONFLICT",
+      details: { limit: 2 },
+    });
+    expect(await governor.listPolicies(TENANT)).toHaveLength(2);
+    expect((await governor.queryAudit(TENANT, { eventType: "policy.created" })).total).toBe(2);
+    // Updates stay possible at the bound, and a delete makes room again.
+    expect((await governor.updatePolicy(admin, first.id, { ...input, reason: "kept" })).version).toBe(2);
+    await governor.deletePolicy(admin, first.id);
+    await governor.createPolicy(admin, input);
+    // The bound is per tenant.
+    await governor.createPolicy(outsider, input);
+  });
+
+  it("counts the tenant's policies from its list when the store has no count", async () => {
+    const withoutCount = (store: StoragePort): StoragePort => {
+      const strip = <T>(run: StoragePort["transaction"], fn: Parameters<StoragePort["transaction"]>[0]) =>
+        run((tx) => fn({ ...tx, policies: { ...tx.policies, count: undefined } })) as Promise<T>;
+      return {
+        ...store,
+        transaction: (fn) => strip(store.transaction, fn),
+        read: (fn) => strip(store.read, fn),
+      };
+    };
+    const { governor } = createHarness({ maxPoliciesPerTenant: 1, wrap: withoutCount });
+    await governor.createPolicy(admin, { name: "p", effect: "allow" });
+    await expect(governor.createPolicy(admin, { name: "q", effect: "allow" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
+  it("refuses a maxPoliciesPerTenant that is not a positive whole number when the governor is built", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createHarness({ maxPoliciesPerTenant: bad })).toThrow(/maxPoliciesPerTenant/);
+    }
   });
 
   it("answers NOT_FOUND when updating, deleting or reading a missing policy", async () => {

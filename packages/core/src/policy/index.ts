@@ -25,6 +25,8 @@ export {
   ComparisonSchema,
   type Condition,
   ConditionSchema,
+  MATCH_LIST_LIMITS,
+  MAX_POLICIES_PER_TENANT,
   type Policy,
   type PolicyInput,
   PolicyInputSchema,

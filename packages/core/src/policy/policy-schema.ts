@@ -44,6 +44,9 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
  */
 export const MATCH_LIST_LIMITS = { items: 1_000, chars: 200 } as const;
 
+/** Most policies a tenant holds unless the governor is given another bound (`maxPoliciesPerTenant`). */
+export const MAX_POLICIES_PER_TENANT = 1_000;
+
 function matchList(field: string) {
   const { items, chars } = MATCH_LIST_LIMITS;
   return z

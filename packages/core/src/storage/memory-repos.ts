@@ -258,6 +258,9 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
       async list(tenantId) {
         return state.policies.values(tenantId).sort(oldestFirst).map(copy);
       },
+      async count(tenantId) {
+        return state.policies.values(tenantId).length;
+      },
       async get(tenantId, id) {
         const policy = state.policies.get(tenantId, id);
         return policy && copy(policy);

@@ -147,6 +147,8 @@ export interface PolicyRepo {
   insert(policy: Policy): Promise<void>;
   update(policy: Policy): Promise<void>;
   delete(tenantId: string, id: string): Promise<boolean>;
+  /** How many policies the tenant holds. Optional: callers fall back to counting `list`. */
+  count?(tenantId: string): Promise<number>;
   /** A number that changes whenever the tenant's policy set changes (cache key for compiled matchers). */
   revision(tenantId: string): Promise<number>;
   /**

@@ -27,6 +27,14 @@ export function createPolicyRepo(
         .execute();
       return rows.map((row) => fromJson<Policy>(row.document));
     },
+    async count(tenantId) {
+      const row = await db
+        .selectFrom("policies")
+        .select((eb) => eb.fn.countAll<number>().as("total"))
+        .where("tenant_id", "=", tenantId)
+        .executeTakeFirstOrThrow();
+      return row.total;
+    },
     async get(tenantId, id, options) {
       const query = db
         .selectFrom("policies")

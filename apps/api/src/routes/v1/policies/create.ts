@@ -12,6 +12,7 @@ export const createPolicyRoute = defineRoute({
   tags: ["Policies"],
   body: PolicyBodySchema,
   success: { status: 201, description: "The policy (version 1)", schema: envelope(PolicyViewSchema) },
+  errors: [409],
 });
 
 export function registerCreatePolicy(app: OpenAPIHono<AppEnv>): void {
