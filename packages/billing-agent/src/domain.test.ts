@@ -18,7 +18,8 @@ describeDomainConformance({
   fixtures: billingFixtures,
   types: {
     "billing.send_invoice": ["Generate and send invoice", "efficiency", "medium", 1_000],
-    "billing.collect_payment": ["Process payment collection", "revenue", "medium", 25_000],
+    // The fixture collects 250 EUR: no estimate, since value totals are US cents (see below).
+    "billing.collect_payment": ["Process payment collection", "revenue", "medium", 0],
     "billing.process_refund": ["Issue refund to customer", null, "high", 0],
     "billing.update_subscription": ["Modify subscription plan", "revenue", "medium", 12_000],
     "billing.apply_credit": ["Apply credit to account", null, "high", 0],
@@ -120,6 +121,16 @@ describe("billing value estimators", () => {
     expect(estimate("billing.retry_payment", { paymentId: "p", amount: 0.1 + 0.2 })).toBe(30);
     expect(estimate("billing.process_dunning", billingFixtures["billing.process_dunning"].valid)).toBe(
       42_000,
+    );
+  });
+
+  it("estimates nothing for an amount in another currency rather than counting it as dollars", () => {
+    expect(estimate("billing.collect_payment", { customerId: "c", amount: 250, currency: "EUR" })).toBe(0);
+    expect(estimate("billing.retry_payment", { paymentId: "p", amount: 5000, currency: "JPY" })).toBe(0);
+    const dunning = billingFixtures["billing.process_dunning"].valid;
+    expect(estimate("billing.process_dunning", { ...dunning, currency: "GBP" })).toBe(0);
+    expect(estimate("billing.collect_payment", { customerId: "c", amount: 250, currency: "USD" })).toBe(
+      25_000,
     );
   });
 

@@ -9,6 +9,7 @@ import {
   revenueCents,
   riskForAmount,
   textField,
+  usdRevenueCents,
 } from "@intendedops/core";
 import { z } from "zod";
 import { BILLING_THRESHOLDS as T } from "./risk-thresholds";
@@ -51,7 +52,7 @@ export const collectPaymentType = defineIntentType({
     })
     .strict(),
   escalateRisk: (p) => riskForAmount(p.amount, paymentLimits),
-  estimateValue: (p) => revenueCents(p.amount),
+  estimateValue: (p) => usdRevenueCents(p.amount, p.currency),
 });
 
 export const REFUND_REASONS = [
@@ -160,7 +161,7 @@ export const retryPaymentType = defineIntentType({
     })
     .strict(),
   escalateRisk: (p) => riskForAmount(p.amount, paymentLimits),
-  estimateValue: (p) => revenueCents(p.amount),
+  estimateValue: (p) => usdRevenueCents(p.amount, p.currency),
 });
 
 export const CANCELLATION_TIMINGS = ["immediately", "end_of_period"] as const;
@@ -212,7 +213,7 @@ export const processDunningType = defineIntentType({
     p.action === "suspend_service" || p.action === "send_to_collections"
       ? "high"
       : riskForAmount(p.amount, { highAbove: T.dunningHighAbove }),
-  estimateValue: (p) => revenueCents(p.amount),
+  estimateValue: (p) => usdRevenueCents(p.amount, p.currency),
 });
 
 export const reconcilePaymentsType = defineIntentType({

@@ -127,4 +127,10 @@ describe("contracts value estimators", () => {
       estimate("contracts.auto_renew", { contractId: "c", renewalTermMonths: 1, renewalValue: 0.1 + 0.2 }),
     ).toBe(30);
   });
+
+  it("estimates nothing for a renewal in another currency rather than counting it as dollars", () => {
+    const renewal = contractsFixtures["contracts.auto_renew"].valid;
+    expect(estimate("contracts.auto_renew", { ...renewal, currency: "EUR" })).toBe(0);
+    expect(estimate("contracts.auto_renew", { ...renewal, currency: "JPY" })).toBe(0);
+  });
 });

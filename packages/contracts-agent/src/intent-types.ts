@@ -7,10 +7,10 @@ import {
   efficiencyCents,
   emailField,
   idField,
-  revenueCents,
   riskForAmount,
   riskMitigationCents,
   textField,
+  usdRevenueCents,
 } from "@intendedops/core";
 import { z } from "zod";
 import { CONTRACTS_THRESHOLDS as T } from "./risk-thresholds";
@@ -285,7 +285,7 @@ export const autoRenewType = defineIntentType({
       highAbove: T.autoRenewHighAbove,
       criticalAbove: T.autoRenewCriticalAbove,
     }),
-  estimateValue: (p) => revenueCents(p.renewalValue),
+  estimateValue: (p) => usdRevenueCents(p.renewalValue, p.currency),
 });
 
 export type CreateAgreementParams = z.input<typeof createAgreementType.params>;

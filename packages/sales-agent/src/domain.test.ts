@@ -141,6 +141,19 @@ describe("sales value estimators", () => {
     ]);
   });
 
+  it("estimates nothing for an amount in another currency rather than counting it as dollars", () => {
+    const opportunity = salesFixtures["sales.create_opportunity"].valid;
+    expect(estimate("sales.create_opportunity", { ...opportunity, currency: "EUR" })).toBe(0);
+    expect(estimate("sales.create_quote", { ...quote, currency: "JPY" })).toBe(0);
+    const proposal = salesFixtures["sales.send_proposal"].valid;
+    expect(estimate("sales.send_proposal", { ...proposal, currency: "GBP" })).toBe(0);
+    const won = { opportunityId: "o", stage: "closed_won", amount: 1234.5, currency: "EUR" };
+    expect(estimate("sales.update_pipeline", won)).toBe(0);
+    const lead = { ...salesFixtures["sales.create_lead"].valid, estimatedValue: 20_000, currency: "CAD" };
+    expect(estimate("sales.create_lead", lead)).toBe(0);
+    expect(estimate("sales.create_opportunity", { ...opportunity, currency: "USD" })).toBe(5_000_000);
+  });
+
   it("values a lead at its estimated value or nothing when none is given", () => {
     const lead = salesFixtures["sales.create_lead"].valid;
     expect(estimate("sales.create_lead", lead)).toBe(0);

@@ -8,11 +8,11 @@ import {
   emailField,
   idField,
   type RiskLevel,
-  revenueCents,
   riskForAmount,
   riskRank,
   textField,
   urlField,
+  usdRevenueCents,
 } from "@intendedops/core";
 import { z } from "zod";
 import { SALES_THRESHOLDS as T } from "./risk-thresholds";
@@ -59,7 +59,7 @@ export const createLeadType = defineIntentType({
       currency: currencyField(),
     })
     .strict(),
-  estimateValue: (p) => (p.estimatedValue === undefined ? 0 : revenueCents(p.estimatedValue)),
+  estimateValue: (p) => (p.estimatedValue === undefined ? 0 : usdRevenueCents(p.estimatedValue, p.currency)),
 });
 
 export const qualifyLeadType = defineIntentType({
@@ -99,7 +99,7 @@ export const createOpportunityType = defineIntentType({
     })
     .strict(),
   escalateRisk: (p) => riskForAmount(p.amount, { mediumAbove: T.opportunityMediumAbove }),
-  estimateValue: (p) => revenueCents(p.amount),
+  estimateValue: (p) => usdRevenueCents(p.amount, p.currency),
 });
 
 export const updatePipelineType = defineIntentType({
@@ -121,7 +121,8 @@ export const updatePipelineType = defineIntentType({
   // Closing a deal (won or lost) triggers commissions, provisioning or churn handling.
   escalateRisk: (p) => (p.stage === "closed_won" || p.stage === "closed_lost" ? "medium" : undefined),
   // Revenue is counted once, when the deal is won.
-  estimateValue: (p) => (p.stage === "closed_won" && p.amount !== undefined ? revenueCents(p.amount) : 0),
+  estimateValue: (p) =>
+    p.stage === "closed_won" && p.amount !== undefined ? usdRevenueCents(p.amount, p.currency) : 0,
 });
 
 export const scheduleCallType = defineIntentType({
@@ -164,7 +165,7 @@ export const sendProposalType = defineIntentType({
     .strict(),
   escalateRisk: (p) =>
     higher(riskForAmount(p.amount, { highAbove: T.dealHighAbove }), discountRisk(p.discountPercent)),
-  estimateValue: (p) => revenueCents(p.amount),
+  estimateValue: (p) => usdRevenueCents(p.amount, p.currency),
 });
 
 const lineItem = z
@@ -196,7 +197,7 @@ export const createQuoteType = defineIntentType({
     .strict(),
   escalateRisk: (p) =>
     higher(riskForAmount(quoteTotal(p), { highAbove: T.dealHighAbove }), discountRisk(p.discountPercent)),
-  estimateValue: (p) => revenueCents(quoteTotal(p)),
+  estimateValue: (p) => usdRevenueCents(quoteTotal(p), p.currency),
 });
 
 /** A quote's total after discount, in major units. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_ESTIMATOR_SETTINGS } from "../catalog/intent-type";
-import { costSavingsCents, efficiencyCents, revenueCents, riskMitigationCents } from "./estimators";
+import { VALUE_CURRENCY } from "../value/money";
+import {
+  costSavingsCents,
+  efficiencyCents,
+  revenueCents,
+  riskMitigationCents,
+  usdRevenueCents,
+} from "./estimators";
 import { riskForAmount } from "./risk-escalation";
 
 describe("revenueCents", () => {
@@ -50,5 +57,19 @@ describe("riskForAmount", () => {
     [1_000.5, "critical"],
   ] as const)("gives %s the risk %s when limits are strict upper bounds", (amount, risk) => {
     expect(riskForAmount(amount, limits)).toBe(risk);
+  });
+});
+
+describe("usdRevenueCents", () => {
+  it("turns a US dollar amount into cents", () => {
+    expect(usdRevenueCents(99.99, "USD")).toBe(9999);
+    expect(usdRevenueCents(1.005, "USD")).toBe(101);
+  });
+
+  it("estimates nothing for another currency rather than counting it as dollars", () => {
+    expect(VALUE_CURRENCY).toBe("USD");
+    expect(usdRevenueCents(250, "EUR")).toBe(0);
+    expect(usdRevenueCents(5000, "JPY")).toBe(0);
+    expect(usdRevenueCents(250, "usd")).toBe(0);
   });
 });

@@ -46,6 +46,7 @@ export {
   efficiencyCents,
   revenueCents,
   riskMitigationCents,
+  usdRevenueCents,
 } from "./estimators";
 export type {
   BackendCallOptions,

@@ -10,9 +10,13 @@ export const CompleteIntentInputSchema = z.strictObject({
   result: z.unknown().optional(),
   /**
    * Explicit value; without it the intent type's estimator applies. Without a category the
-   * type's value category applies (and a type without one records no value).
+   * type's value category applies (and a type without one records no value). Strict like every
+   * body: a misspelled key (`catgory`) would otherwise be dropped and the value land in the type's
+   * category, or a `currency` be ignored while the cents were counted as US cents.
    */
-  value: ValueSchema.partial({ category: true }).optional(),
+  value: z
+    .strictObject({ cents: ValueSchema.shape.cents, category: ValueSchema.shape.category.optional() })
+    .optional(),
 });
 export type CompleteIntentInput = z.input<typeof CompleteIntentInputSchema>;
 

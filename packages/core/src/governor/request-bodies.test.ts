@@ -181,4 +181,25 @@ describe("request bodies", () => {
       governor.setTrust(admin, "billing-agent", { tier: "T2", reason: "ok", note: "x" } as never),
     ).rejects.toMatchObject({ details: [{ path: ["note"] }] });
   });
+
+  it("refuses unknown keys inside a completion's value, so a misspelled category or a currency is not dropped", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    const statement = { ...invoice, type: "billing.generate_statement", params: { customerId: "c" } };
+    const { intent } = await governor.submit(agentKey, statement);
+    for (const [value, key] of [
+      [{ cents: 500, catgory: "revenue" }, "catgory"],
+      [{ cents: 500, category: "revenue", currency: "EUR" }, "currency"],
+    ] as const) {
+      await expect(governor.complete(agentKey, intent.id, { value } as never)).rejects.toMatchObject({
+        code: "VALIDATION_ERROR",
+        details: [{ path: ["value", key], message: "Unknown field" }],
+      });
+    }
+    // Nothing was recorded: the intent is still waiting for its outcome.
+    expect((await governor.getIntent(TENANT, intent.id)).intent.status).toBe("approved");
+    expect((await governor.agentMetrics(TENANT, "billing-agent")).valueGeneratedCents).toBe(0);
+    const done = await governor.complete(agentKey, intent.id, { value: { cents: 500, category: "revenue" } });
+    expect(done).toMatchObject({ valueCents: 500, valueCategory: "revenue" });
+  });
 });

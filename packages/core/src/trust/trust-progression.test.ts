@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IntendedOpsError } from "../errors";
 import type { Agent } from "../model/agent";
@@ -324,5 +325,88 @@ describe("overrideTrust", () => {
       }
     }
     expect(attempts[0]).toThrow("Score 950 is outside T1's band (200–399)");
+  });
+});
+
+describe("applyTrustOutcome over long runs", () => {
+  const kinds = ["completion", "failure", "rejection", "policy_block"] as const;
+  const risks = ["low", "medium", "high", "critical"] as const;
+
+  it("keeps an exact integer score and a history where each change starts where the previous ended", () => {
+    const event = fc.record({
+      kind: fc.constantFrom(...kinds),
+      riskLevel: fc.constantFrom(...risks),
+      hours: fc.integer({ min: 0, max: 30 }),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 300 }), (events) => {
+        let current = agent();
+        let now = T_START;
+        for (const e of events) {
+          now += e.hours * HOUR;
+          const before = current;
+          const { agent: next, change } = applyTrustOutcome(before, e, now);
+          const expected = Math.min(
+            1000,
+            Math.max(0, before.trustScore + DEFAULT_TRUST_CONFIG.scoreDeltas[e.kind][e.riskLevel]),
+          );
+          expect(Number.isInteger(next.trustScore)).toBe(true);
+          if (next.trustTier === before.trustTier) expect(next.trustScore).toBe(expected);
+          else if (next.trustTier < before.trustTier) {
+            expect(next.trustScore).toBe(
+              Math.min(expected, DEFAULT_TRUST_CONFIG.tiers[next.trustTier].maxScore),
+            );
+          } else {
+            expect(e.kind).toBe("completion");
+            expect(Number(next.trustTier.slice(1)) - Number(before.trustTier.slice(1))).toBe(1);
+          }
+          if (change) {
+            expect([change.fromTier, change.fromScore]).toEqual([before.trustTier, before.trustScore]);
+            expect([change.toTier, change.toScore]).toEqual([next.trustTier, next.trustScore]);
+          } else {
+            expect([next.trustTier, next.trustScore]).toEqual([before.trustTier, before.trustScore]);
+          }
+          current = next;
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("lands exactly where the deltas say after 10,000 completions and then failures", () => {
+    // A day between outcomes, so every condition but the score is met: T0 → T4 in four promotions.
+    let current = agent();
+    let now = T_START;
+    for (let i = 0; i < 10_000; i++) {
+      now += 24 * HOUR;
+      current = applyTrustOutcome(current, { kind: "completion", riskLevel: "low" }, now).agent;
+    }
+    expect([current.trustTier, current.trustScore]).toEqual(["T4", 1000]);
+    // Three failures demote one tier and cap the score at the new tier's maximum, four times.
+    const seen: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      now += HOUR;
+      current = applyTrustOutcome(current, { kind: "failure", riskLevel: "low" }, now).agent;
+      seen.push(`${current.trustTier}/${current.trustScore}`);
+    }
+    expect(seen).toEqual([
+      "T4/980",
+      "T4/960",
+      "T3/799",
+      "T3/779",
+      "T3/759",
+      "T2/599",
+      "T2/579",
+      "T2/559",
+      "T1/399",
+      "T1/379",
+      "T1/359",
+      "T0/199",
+    ]);
+    for (let i = 0; i < 10_000; i++) {
+      now += HOUR;
+      current = applyTrustOutcome(current, { kind: "failure", riskLevel: "low" }, now).agent;
+    }
+    expect([current.trustTier, current.trustScore]).toEqual(["T0", 0]);
   });
 });

@@ -39,3 +39,9 @@ export function estimateCents(estimate: number): number | null {
   const cents = Math.min(MAX_VALUE_CENTS, Math.round(estimate));
   return cents > 0 ? cents : null;
 }
+
+/**
+ * The currency of every value figure: `cents` are US cents, `valueGenerated` in `GET /v1/stats` is
+ * US dollars. The platform converts no currency.
+ */
+export const VALUE_CURRENCY = "USD";
