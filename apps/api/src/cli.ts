@@ -94,20 +94,29 @@ async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * The options each `keys` action takes. One set per action, so an option another action takes is
+ * refused too (`keys list --scopes admin` would otherwise print the unfiltered list and exit 0).
+ */
+const KEYS_OPTIONS = {
+  create: {
+    tenant: { type: "string" },
+    scopes: { type: "string" },
+    name: { type: "string" },
+    "rate-limit": { type: "string" },
+  },
+  list: { tenant: { type: "string" }, json: { type: "boolean", default: false } },
+  revoke: { tenant: { type: "string" } },
+} as const;
+
+function keysArgs<A extends keyof typeof KEYS_OPTIONS>(action: A, args: string[]) {
+  return parseArgs({ args, allowPositionals: true, options: KEYS_OPTIONS[action] });
+}
+
 async function keysCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      tenant: { type: "string" },
-      scopes: { type: "string" },
-      name: { type: "string" },
-      "rate-limit": { type: "string" },
-      json: { type: "boolean", default: false },
-    },
-  });
   if (action === "create") {
+    const { values, positionals } = keysArgs("create", rest);
     const tenantId = tenantOption(values.tenant, true);
     const scopes = scopesOption(values.scopes);
     const name = values.name?.trim();
@@ -146,6 +155,7 @@ async function keysCommand(args: string[]): Promise<void> {
     return;
   }
   if (action === "list") {
+    const { values, positionals } = keysArgs("list", rest);
     const tenantId = tenantOption(values.tenant, false);
     noPositionals("keys list", positionals);
     const keys = await withStore((store) => store.apiKeys.list(tenantId));
@@ -159,6 +169,7 @@ async function keysCommand(args: string[]): Promise<void> {
     return;
   }
   if (action === "revoke") {
+    const { values, positionals } = keysArgs("revoke", rest);
     const tenantId = tenantOption(values.tenant, true);
     const keyId = positionals[0];
     if (!keyId) throw new UsageError("keys revoke needs the key id (key_…)");

@@ -86,4 +86,16 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
     expect(result.code).toBe(1);
     expect(result.firstError).toBe(message);
   });
+
+  it.each([
+    [["keys", "list", "--tenant", "acme", "--scopes", "admin"], "--scopes"],
+    [["keys", "list", "--tenant", "acme", "--name", "dup"], "--name"],
+    [["keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "n", "--json"], "--json"],
+    [["keys", "revoke", "--tenant", "acme", "--scopes", "x", "key_a"], "--scopes"],
+  ])("%j refuses an option only another keys action takes", (args, option) => {
+    const result = cli(url, ...args);
+    expect(result.code).toBe(1);
+    expect(result.firstError).toContain(`Unknown option '${option}'`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

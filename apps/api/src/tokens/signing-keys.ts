@@ -1,5 +1,6 @@
 import type { SigningKeyRecord, SigningKeyRepo } from "@intendedops/storage";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { StartupError } from "../startup-error";
 
 /** Intent tokens are signed with Ed25519 under the JOSE name every verifier knows. */
 export const TOKEN_ALGORITHM = "EdDSA";
@@ -108,7 +109,8 @@ async function importPrivate(record: SigningKeyRecord, sealer: KeySealer): Promi
   try {
     json = sealer.open(record.privateJwk, record.kid);
   } catch {
-    throw new Error(
+    // The operator's to fix (the variable), so the CLI prints this line alone, without a stack.
+    throw new StartupError(
       `The intent-token signing key ${record.kid} cannot be decrypted: INTENDEDOPS_SECRET_KEY is missing or differs from the one that sealed it`,
     );
   }
