@@ -120,7 +120,7 @@ export const updatePipelineType = defineIntentType({
     .strict(),
   // Closing a deal (won or lost) triggers commissions, provisioning or churn handling.
   escalateRisk: (p) => (p.stage === "closed_won" || p.stage === "closed_lost" ? "medium" : undefined),
-  // Revenue is counted once, when the deal is won.
+  // Of the stage moves only winning records revenue (the earlier steps record their own: see README).
   estimateValue: (p) =>
     p.stage === "closed_won" && p.amount !== undefined ? usdRevenueCents(p.amount, p.currency) : 0,
 });
