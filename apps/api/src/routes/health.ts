@@ -1,17 +1,18 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
-import { defineRoute, envelope, mountRoute } from "./api-route";
+import { dateTime, defineRoute, envelope, mountRoute } from "./api-route";
 
 const PING_TIMEOUT_MS = 2_000;
 
 export const HealthSchema = z
   .object({
     status: z.enum(["healthy", "unhealthy"]),
-    timestamp: z.string().openapi({ example: "2024-01-15T10:30:00.000Z" }),
+    timestamp: dateTime(),
   })
   .openapi("Health");
 
 export const healthRoute = defineRoute({
+  operationId: "getHealth",
   method: "get",
   path: "/health",
   permission: "public",
@@ -21,10 +22,11 @@ export const healthRoute = defineRoute({
   tags: ["System"],
   success: {
     status: 200,
-    description: "Healthy; 503 with status unhealthy when the database does not answer",
+    description: "Healthy: the database answered",
     schema: envelope(HealthSchema),
   },
-  errors: [503],
+  // Unhealthy is the same body, not the error envelope.
+  alsoAnswers: [{ status: 503, description: "Unhealthy: the database did not answer within 2 seconds" }],
 });
 
 /** The database answers within the timeout; a hung connection counts as down. */

@@ -11,7 +11,7 @@ import type { Logger } from "pino";
 import { hashApiKey, hashesEqual } from "../api-key-format";
 import type { AppEnv } from "../context";
 import { requestHeader } from "../node-request";
-import { ErrorEnvelopeSchema } from "./api-route";
+import { errorResponse, responseHeaders } from "./api-route";
 
 /** A scrape waits this long for the recount; Prometheus' own scrape timeout defaults to 10 s. */
 const RECOUNT_TIMEOUT_MS = 2_000;
@@ -62,11 +62,8 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "METRICS_TOKEN, only when the server sets it",
   });
-  const error = (description: string) => ({
-    description,
-    content: { "application/json": { schema: ErrorEnvelopeSchema } },
-  });
   app.openAPIRegistry.registerPath({
+    operationId: "getMetrics",
     method: "get",
     path: "/metrics",
     summary: "Prometheus metrics (text format 0.0.4); a bearer token when METRICS_TOKEN is set",
@@ -74,9 +71,13 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
     // Open unless METRICS_TOKEN is set: no credentials, or the token as a bearer.
     security: [{}, { MetricsToken: [] }],
     responses: {
-      200: { description: "All 17 metrics of the guide", content: { "text/plain": { schema: z.string() } } },
-      401: error("METRICS_TOKEN is set and the bearer token is missing or wrong (UNAUTHORIZED)"),
-      500: error("Unexpected failure (INTERNAL_ERROR)"),
+      200: {
+        description: "All 17 metrics of the guide",
+        headers: responseHeaders(200),
+        content: { "text/plain": { schema: z.string() } },
+      },
+      401: errorResponse(401, "METRICS_TOKEN is set and the bearer token is missing or wrong (UNAUTHORIZED)"),
+      500: errorResponse(500),
     },
   });
   app.get("/metrics", async (c) => {

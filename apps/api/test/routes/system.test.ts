@@ -104,7 +104,9 @@ describe("GET /openapi.json", () => {
         expect.arrayContaining(["type", "agentId"]),
       );
       expect(create.responses["201"]).toBeDefined();
-      expect(create.responses["401"].content["application/json"].schema.$ref).toBe(
+      // Error answers are shared components: the envelope with its headers, described once.
+      expect(create.responses["401"].$ref).toBe("#/components/responses/Unauthorized");
+      expect(document.components.responses.Unauthorized.content["application/json"].schema.$ref).toBe(
         "#/components/schemas/Error",
       );
       expect(document.components.securitySchemes.ApiKeyAuth).toMatchObject({

@@ -21,14 +21,18 @@ export const PaginationQuerySchema = z.object({
   pageSize: wholeNumber("pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
 });
 
-/** The list envelope's payload: `{ items, total, page, pageSize }`. */
-export function pageOf<S extends z.ZodType>(item: S) {
-  return z.object({
+/**
+ * The list envelope's payload: `{ items, total, page, pageSize }`; with a `name`, a component of
+ * /openapi.json (`AgentPage`…) that generated clients can name, rather than a shape inlined per route.
+ */
+export function pageOf<S extends z.ZodType>(item: S, name?: string) {
+  const page = z.object({
     items: z.array(item),
-    total: z.number().int(),
+    total: z.number().int().openapi({ description: "Items in every page together" }),
     page: z.number().int(),
     pageSize: z.number().int(),
   });
+  return name ? page.openapi(name) : page;
 }
 
 export const IdParamsSchema = z.object({

@@ -21,12 +21,24 @@ export const JwksSchema = z
   .openapi("JsonWebKeySet");
 
 export const jwksRoute = defineRoute({
+  operationId: "getJwks",
   method: "get",
   path: "/.well-known/jwks.json",
   permission: "public",
   summary: "Public keys that sign intent tokens, for offline verification (no authentication)",
   tags: ["Tokens"],
-  success: { status: 200, description: "The JSON Web Key Set (not wrapped in `data`)", schema: JwksSchema },
+  success: {
+    status: 200,
+    description: "The JSON Web Key Set (not wrapped in `data`)",
+    schema: JwksSchema,
+    headers: {
+      "Cache-Control": {
+        description: "Cacheable for five minutes; refetch on a token whose `kid` is not in the set",
+        required: true,
+        schema: { type: "string", example: CACHE_CONTROL },
+      },
+    },
+  },
 });
 
 export function registerJwksRoute(app: OpenAPIHono<AppEnv>): void {

@@ -6,6 +6,7 @@ import { actorFor, callerOf } from "../actor";
 import { CreateApiKeyBodySchema, CreatedApiKeySchema } from "./schema";
 
 export const createApiKeyRoute = defineRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/v1/api-keys",
   permission: "admin",

@@ -8,6 +8,7 @@ import { IdParamsSchema } from "../pagination";
 import { ApiKeyViewSchema } from "./schema";
 
 export const revokeApiKeyRoute = defineRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/v1/api-keys/{id}",
   permission: "admin",

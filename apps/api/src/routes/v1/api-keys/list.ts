@@ -7,13 +7,18 @@ import { PaginationQuerySchema, pageOf } from "../pagination";
 import { ApiKeyViewSchema } from "./schema";
 
 export const listApiKeysRoute = defineRoute({
+  operationId: "listApiKeys",
   method: "get",
   path: "/v1/api-keys",
   permission: "admin",
   summary: "List the tenant's API keys, revoked ones included (never the secret)",
   tags: ["API keys"],
   query: PaginationQuerySchema,
-  success: { status: 200, description: "A page of keys", schema: envelope(pageOf(ApiKeyViewSchema)) },
+  success: {
+    status: 200,
+    description: "A page of keys",
+    schema: envelope(pageOf(ApiKeyViewSchema, "ApiKeyPage")),
+  },
 });
 
 export function registerListApiKeys(app: OpenAPIHono<AppEnv>): void {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ScopeSchema } from "../../../scopes";
+import { dateTime } from "../../api-route";
 
 export const ApiKeyViewSchema = z
   .object({
@@ -9,9 +10,9 @@ export const ApiKeyViewSchema = z
     scopes: z.array(ScopeSchema),
     keyPrefix: z.string().openapi({ description: "The first characters of the key, for recognition" }),
     rateLimitPerMinute: z.number().int().nullable(),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
+    createdAt: dateTime(),
+    lastUsedAt: dateTime().nullable(),
+    revokedAt: dateTime().nullable(),
   })
   .openapi("ApiKey");
 

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { ApprovalDecisionSchema } from "./schema";
 
 export const approveRoute = defineRoute({
+  operationId: "approveIntent",
   method: "post",
   path: "/v1/approvals/{id}/approve",
   permission: "approver",

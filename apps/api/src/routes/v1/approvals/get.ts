@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { ApprovalViewSchema } from "./schema";
 
 export const getApprovalRoute = defineRoute({
+  operationId: "getApproval",
   method: "get",
   path: "/v1/approvals/{id}",
   permission: "read",

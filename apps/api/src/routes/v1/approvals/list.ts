@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { ApprovalPageSchema, ListApprovalsQuerySchema } from "./schema";
 
 export const listApprovalsRoute = defineRoute({
+  operationId: "listApprovals",
   method: "get",
   path: "/v1/approvals",
   permission: "read",

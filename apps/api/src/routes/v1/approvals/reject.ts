@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { ApprovalDecisionSchema, RejectBodySchema } from "./schema";
 
 export const rejectRoute = defineRoute({
+  operationId: "rejectIntent",
   method: "post",
   path: "/v1/approvals/{id}/reject",
   permission: "approver",

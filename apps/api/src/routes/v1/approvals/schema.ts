@@ -1,14 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import {
-  APPROVAL_STATUSES,
-  ApprovalSchema,
-  IntentSchema,
-  RejectApprovalInputSchema,
-} from "@intendedops/core";
+import { APPROVAL_STATUSES, RejectApprovalInputSchema } from "@intendedops/core";
 import { named } from "../../api-route";
+import { IntentViewSchema } from "../intents/schema";
+import { ApprovalRecordSchema, IntentRecordSchema } from "../model-views";
 import { PaginationQuerySchema, pageOf } from "../pagination";
 
-export const IntentSummarySchema = IntentSchema.pick({
+export const IntentSummarySchema = IntentRecordSchema.pick({
   id: true,
   type: true,
   domain: true,
@@ -22,13 +19,14 @@ export const IntentSummarySchema = IntentSchema.pick({
   createdAt: true,
 }).openapi("IntentSummary");
 
-export const ApprovalViewSchema = ApprovalSchema.extend({
+export const ApprovalViewSchema = ApprovalRecordSchema.extend({
   reasons: z.array(z.string()).openapi({ description: "Why a human is needed" }),
-  intent: IntentSummarySchema.nullable(),
+  // A union, not `.nullable()`: that would make the IntentSummary component itself nullable.
+  intent: z.union([IntentSummarySchema, z.null()]),
 }).openapi("Approval");
-export const ApprovalPageSchema = pageOf(ApprovalViewSchema);
+export const ApprovalPageSchema = pageOf(ApprovalViewSchema, "ApprovalPage");
 
-export const ApprovalDecisionSchema = ApprovalSchema.extend({ intent: IntentSchema }).openapi(
+export const ApprovalDecisionSchema = ApprovalRecordSchema.extend({ intent: IntentViewSchema }).openapi(
   "ApprovalDecision",
 );
 

@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { AuditPageSchema, AuditQuerySchema } from "./schema";
 
 export const listAuditRoute = defineRoute({
+  operationId: "queryAudit",
   method: "get",
   path: "/v1/audit",
   permission: "read",

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { AuditEventSchema, DATE_BOUND_RULE, parseDateBound } from "@intendedops/core";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
 import { PaginationQuerySchema, pageOf } from "../pagination";
 
 /**
@@ -34,8 +34,8 @@ export const AuditQuerySchema = PaginationQuerySchema.extend({
   toDate: dateBound("toDate", "end"),
 });
 
-export const AuditEventViewSchema = named(AuditEventSchema, "AuditEvent");
-export const AuditPageSchema = pageOf(AuditEventViewSchema);
+export const AuditEventViewSchema = named(AuditEventSchema.extend({ timestamp: dateTime() }), "AuditEvent");
+export const AuditPageSchema = pageOf(AuditEventViewSchema, "AuditEventPage");
 export const ChainVerificationSchema = z
   .object({
     valid: z.boolean(),

@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { ChainVerificationSchema } from "./schema";
 
 export const verifyAuditRoute = defineRoute({
+  operationId: "verifyAuditChain",
   method: "get",
   path: "/v1/audit/verify",
   permission: "read",

@@ -8,6 +8,7 @@ import { toInboundView } from "./inbound-view";
 import { CreateInboundEndpointBodySchema, InboundEndpointWithSecretSchema } from "./schema";
 
 export const createInboundEndpointRoute = defineRoute({
+  operationId: "createInboundEndpoint",
   method: "post",
   path: "/v1/inbound",
   permission: "admin",

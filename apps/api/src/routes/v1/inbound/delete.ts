@@ -7,6 +7,7 @@ import { toInboundView } from "./inbound-view";
 import { InboundEndpointViewSchema } from "./schema";
 
 export const deleteInboundEndpointRoute = defineRoute({
+  operationId: "deleteInboundEndpoint",
   method: "delete",
   path: "/v1/inbound/{id}",
   permission: "admin",

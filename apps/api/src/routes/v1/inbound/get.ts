@@ -6,6 +6,7 @@ import { findInboundEndpoint, toInboundView } from "./inbound-view";
 import { InboundEndpointViewSchema } from "./schema";
 
 export const getInboundEndpointRoute = defineRoute({
+  operationId: "getInboundEndpoint",
   method: "get",
   path: "/v1/inbound/{id}",
   permission: "admin",

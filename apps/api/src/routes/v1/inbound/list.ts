@@ -7,6 +7,7 @@ import { toInboundView } from "./inbound-view";
 import { InboundEndpointPageSchema } from "./schema";
 
 export const listInboundEndpointsRoute = defineRoute({
+  operationId: "listInboundEndpoints",
   method: "get",
   path: "/v1/inbound",
   permission: "admin",

@@ -9,6 +9,7 @@ import { IdParamsSchema } from "../pagination";
 import { InboundAcceptedSchema, InboundReportBodySchema } from "./schema";
 
 export const receiveInboundRoute = defineRoute({
+  operationId: "receiveInboundReport",
   method: "post",
   path: "/v1/inbound/{id}",
   permission: "public",
@@ -18,7 +19,7 @@ export const receiveInboundRoute = defineRoute({
   params: IdParamsSchema,
   body: InboundReportBodySchema,
   success: { status: 200, description: "The intent's new status", schema: envelope(InboundAcceptedSchema) },
-  errors: [400, 401, 403, 404, 409, 429],
+  errors: [400, 401, 403, 404, 409, 429, 503],
 });
 
 /**

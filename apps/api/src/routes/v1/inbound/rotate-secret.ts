@@ -7,6 +7,7 @@ import { toInboundView } from "./inbound-view";
 import { InboundEndpointWithSecretSchema } from "./schema";
 
 export const rotateInboundSecretRoute = defineRoute({
+  operationId: "rotateInboundSecret",
   method: "post",
   path: "/v1/inbound/{id}/rotate-secret",
   permission: "admin",

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { InboundReportSchema } from "../../../webhooks/inbound-receiver";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
 import { pageOf } from "../pagination";
 
 const IntentTypePatternSchema = z
@@ -21,12 +21,11 @@ export const InboundEndpointViewSchema = z
       description: "Where the executor posts its reports",
       example: "/v1/inbound/wh_01HN4X7KQZ8Y1A2B3C4D5E6F7G",
     }),
-    previousSecretExpiresAt: z
-      .string()
+    previousSecretExpiresAt: dateTime()
       .nullable()
       .openapi({ description: "Until then the previous secret is still accepted (after a rotation)" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: dateTime(),
+    updatedAt: dateTime(),
   })
   .openapi("InboundEndpoint");
 
@@ -50,7 +49,7 @@ export const CreateInboundEndpointBodySchema = z
     example: { description: "E-signature provider", intentTypes: ["contracts.send_for_signature"] },
   });
 
-export const InboundEndpointPageSchema = pageOf(InboundEndpointViewSchema);
+export const InboundEndpointPageSchema = pageOf(InboundEndpointViewSchema, "InboundEndpointPage");
 
 export const InboundReportBodySchema = named(InboundReportSchema, "InboundReport", {
   example: {

@@ -6,6 +6,7 @@ import { ambientClusters, describeClusters } from "./ambient-view";
 import { AmbientClusterSchema, AmbientQuerySchema } from "./schema";
 
 export const listAmbientClustersRoute = defineRoute({
+  operationId: "listAmbientClusters",
   method: "get",
   path: "/v1/intentions/ambient",
   permission: "read",

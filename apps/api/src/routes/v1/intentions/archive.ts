@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { IntentionViewSchema, toIntentionView } from "./schema";
 
 export const archiveIntentionRoute = defineRoute({
+  operationId: "archiveIntention",
   method: "post",
   path: "/v1/intentions/{id}/archive",
   permission: "policy_write",

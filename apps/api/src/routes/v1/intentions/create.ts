@@ -5,6 +5,7 @@ import { actorOf } from "../actor";
 import { IntentionBodySchema, IntentionViewSchema, toIntentionView } from "./schema";
 
 export const createIntentionRoute = defineRoute({
+  operationId: "createIntention",
   method: "post",
   path: "/v1/intentions",
   permission: "policy_write",

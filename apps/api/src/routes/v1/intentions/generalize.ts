@@ -7,6 +7,7 @@ import { ambientClusters, describeClusters } from "./ambient-view";
 import { ClusterParamsSchema, IntentionViewSchema, toIntentionView } from "./schema";
 
 export const generalizeAmbientClusterRoute = defineRoute({
+  operationId: "generalizeAmbientCluster",
   method: "post",
   path: "/v1/intentions/ambient/{clusterId}/generalize",
   permission: "policy_write",

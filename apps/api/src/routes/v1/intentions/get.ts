@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { IntentionViewSchema, toIntentionView } from "./schema";
 
 export const getIntentionRoute = defineRoute({
+  operationId: "getIntention",
   method: "get",
   path: "/v1/intentions/{id}",
   permission: "read",

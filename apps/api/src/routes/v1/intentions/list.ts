@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { IntentionViewSchema, toIntentionView } from "./schema";
 
 export const listIntentionsRoute = defineRoute({
+  operationId: "listIntentions",
   method: "get",
   path: "/v1/intentions",
   permission: "read",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { IntentionViewSchema, toIntentionView } from "./schema";
 
 export const publishIntentionRoute = defineRoute({
+  operationId: "publishIntention",
   method: "post",
   path: "/v1/intentions/{id}/publish",
   permission: "policy_write",

@@ -5,7 +5,7 @@ import {
   IntentionPatchSchema,
   IntentionSchema,
 } from "@intendedops/core";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
 
 const SEED_EXAMPLE = {
   label: "customer_support_lookup",
@@ -26,7 +26,10 @@ export const IntentionPatchBodySchema = named(IntentionPatchSchema, "IntentionPa
 });
 
 /** The intention as the API shows it: the contract's fields, without the internal tenant id. */
-export const IntentionViewSchema = named(IntentionSchema.omit({ tenant_id: true }), "Intention");
+export const IntentionViewSchema = named(
+  IntentionSchema.omit({ tenant_id: true }).extend({ created_at: dateTime(), updated_at: dateTime() }),
+  "Intention",
+);
 export type IntentionView = z.infer<typeof IntentionViewSchema>;
 
 /**
@@ -64,8 +67,8 @@ export const AmbientClusterSchema = z
     data_elements: z.array(DataElementSchema),
     count: z.number().int(),
     agents: z.array(z.string()),
-    first_seen_at: z.string(),
-    last_seen_at: z.string(),
+    first_seen_at: dateTime(),
+    last_seen_at: dateTime(),
     covered_by: z.string().nullable().openapi({
       description: "The active intention that would match this traffic now, or null",
     }),

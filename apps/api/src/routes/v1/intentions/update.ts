@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { IntentionPatchBodySchema, IntentionViewSchema, toIntentionView } from "./schema";
 
 export const updateIntentionRoute = defineRoute({
+  operationId: "updateIntention",
   method: "patch",
   path: "/v1/intentions/{id}",
   permission: "policy_write",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { CompleteIntentBodySchema, IntentViewSchema } from "./schema";
 
 export const completeIntentRoute = defineRoute({
+  operationId: "completeIntent",
   method: "post",
   path: "/v1/intents/{id}/complete",
   permission: "agent",

@@ -6,6 +6,7 @@ import { actorOf } from "../actor";
 import { CreateIntentBodySchema, SubmittedIntentSchema } from "./schema";
 
 export const createIntentRoute = defineRoute({
+  operationId: "submitIntent",
   method: "post",
   path: "/v1/intents",
   permission: "agent",
@@ -16,14 +17,21 @@ export const createIntentRoute = defineRoute({
   success: {
     status: 201,
     description:
-      "The decision. A replay of the same idempotency key and body answers 200 with the original result and `idempotent-replayed: true`.",
+      "The decision. A replay of the same idempotency key and body answers 200 with the original intent (its current status) and `idempotent-replayed: true`.",
     schema: envelope(SubmittedIntentSchema),
   },
   alsoSucceeds: [
     {
       status: 200,
       description:
-        "A replay of an earlier submission (same idempotency key and body): the original result, with `idempotent-replayed: true`",
+        "A replay of an earlier submission (same idempotency key and body): the original intent and decision, with the intent's current status and `idempotent-replayed: true`",
+      headers: {
+        "idempotent-replayed": {
+          description: "`true`: this answer replays the original submission",
+          required: true,
+          schema: { type: "string", pattern: "^true$", example: "true" },
+        },
+      },
     },
   ],
   errors: [404, 422],
@@ -48,7 +56,7 @@ export function toSubmittedIntent(intent: Intent) {
 
 /**
  * Submit and shape the answer: 201 with the decision, or 200 with the original decision when the
- * idempotency key replays an earlier submission (a replay reports the intent as it was decided).
+ * idempotency key replays an earlier submission (with the intent's current status, e.g. completed).
  */
 export async function submitIntent(
   governor: Governor,

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { FailIntentBodySchema, IntentViewSchema } from "./schema";
 
 export const failIntentRoute = defineRoute({
+  operationId: "failIntent",
   method: "post",
   path: "/v1/intents/{id}/fail",
   permission: "agent",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { IntentDetailsSchema } from "./schema";
 
 export const getIntentRoute = defineRoute({
+  operationId: "getIntent",
   method: "get",
   path: "/v1/intents/{id}",
   permission: "read",

@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { IntentPageSchema, ListIntentsQuerySchema } from "./schema";
 
 export const listIntentsRoute = defineRoute({
+  operationId: "listIntents",
   method: "get",
   path: "/v1/intents",
   permission: "read",

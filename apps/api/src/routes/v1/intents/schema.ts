@@ -1,18 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import {
-  ApprovalSchema,
-  AuditEventSchema,
   CompleteIntentInputSchema,
   CreateIntentInputSchema,
   FailIntentInputSchema,
   INTENT_STATUSES,
-  IntentSchema,
   IntentStatusSchema,
   OutcomeSchema,
   RiskLevelSchema,
   TrustTierSchema,
 } from "@intendedops/core";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
+import { AuditEventViewSchema } from "../audit/schema";
+import { ApprovalRecordSchema, IntentRecordSchema } from "../model-views";
 import { PaginationQuerySchema, pageOf } from "../pagination";
 
 export const CreateIntentBodySchema = named(CreateIntentInputSchema, "CreateIntent", {
@@ -29,8 +28,11 @@ export const CreateIntentBodySchema = named(CreateIntentInputSchema, "CreateInte
 export const SubmittedIntentSchema = z
   .object({
     intentId: z.string().openapi({ example: "int_01HN4X7KQZ8Y1A2B3C4D5E6F7G" }),
-    status: z.enum(INTENT_STATUSES).openapi({ description: "pending (awaits a human), approved or blocked" }),
-    createdAt: z.string(),
+    status: z.enum(INTENT_STATUSES).openapi({
+      description:
+        "pending (awaits a human), approved or blocked; a replay (200) reports the intent's status now, e.g. completed",
+    }),
+    createdAt: dateTime(),
     decision: z.object({
       outcome: OutcomeSchema,
       reasons: z.array(z.string()),
@@ -41,12 +43,12 @@ export const SubmittedIntentSchema = z
   })
   .openapi("SubmittedIntent");
 
-export const IntentViewSchema = named(IntentSchema, "Intent");
-export const IntentDetailsSchema = IntentSchema.extend({
-  approval: ApprovalSchema.nullable(),
-  history: z.array(AuditEventSchema),
+export const IntentViewSchema = named(IntentRecordSchema, "Intent");
+export const IntentDetailsSchema = IntentViewSchema.extend({
+  approval: ApprovalRecordSchema.nullable(),
+  history: z.array(AuditEventViewSchema),
 }).openapi("IntentDetails");
-export const IntentPageSchema = pageOf(IntentViewSchema);
+export const IntentPageSchema = pageOf(IntentViewSchema, "IntentPage");
 
 export const ListIntentsQuerySchema = PaginationQuerySchema.extend({
   status: IntentStatusSchema.optional(),

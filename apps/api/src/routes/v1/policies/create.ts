@@ -5,6 +5,7 @@ import { actorOf } from "../actor";
 import { PolicyBodySchema, PolicyViewSchema } from "./schema";
 
 export const createPolicyRoute = defineRoute({
+  operationId: "createPolicy",
   method: "post",
   path: "/v1/policies",
   permission: "policy_write",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { PolicyViewSchema } from "./schema";
 
 export const deletePolicyRoute = defineRoute({
+  operationId: "deletePolicy",
   method: "delete",
   path: "/v1/policies/{id}",
   permission: "policy_write",

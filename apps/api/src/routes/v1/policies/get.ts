@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { PolicyViewSchema } from "./schema";
 
 export const getPolicyRoute = defineRoute({
+  operationId: "getPolicy",
   method: "get",
   path: "/v1/policies/{id}",
   permission: "read",

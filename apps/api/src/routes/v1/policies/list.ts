@@ -6,6 +6,7 @@ import { PaginationQuerySchema } from "../pagination";
 import { PolicyPageSchema } from "./schema";
 
 export const listPoliciesRoute = defineRoute({
+  operationId: "listPolicies",
   method: "get",
   path: "/v1/policies",
   permission: "read",

@@ -1,13 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import {
   ConditionSchema,
-  DecisionSchema,
   PolicyInputSchema,
+  PolicyMatchSchema,
   PolicySchema,
   RiskLevelSchema,
   SimulateInputSchema,
 } from "@intendedops/core";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
+import { ApprovalSettingsViewSchema, DecisionViewSchema } from "../model-views";
 import { pageOf } from "../pagination";
 
 /**
@@ -28,10 +29,20 @@ export const PolicyBodySchema = named(PolicyInputSchema, "PolicyInput", {
     reason: "Refunds above $500 are reviewed",
   },
 });
-export const PolicyViewSchema = named(PolicySchema, "Policy");
-export const PolicyPageSchema = pageOf(PolicyViewSchema);
+export const PolicyViewSchema = named(
+  PolicySchema.extend({
+    enabled: z.boolean(),
+    mode: z.enum(["enforce", "shadow"]),
+    match: PolicyMatchSchema,
+    approval: ApprovalSettingsViewSchema.optional(),
+    createdAt: dateTime(),
+    updatedAt: dateTime(),
+  }),
+  "Policy",
+);
+export const PolicyPageSchema = pageOf(PolicyViewSchema, "PolicyPage");
 
 export const SimulateBodySchema = named(SimulateInputSchema, "SimulateIntent");
 export const SimulationSchema = z
-  .object({ decision: DecisionSchema, riskLevel: RiskLevelSchema })
+  .object({ decision: DecisionViewSchema, riskLevel: RiskLevelSchema })
   .openapi("Simulation");

@@ -5,6 +5,7 @@ import { callerOf } from "../actor";
 import { SimulateBodySchema, SimulationSchema } from "./schema";
 
 export const simulatePolicyRoute = defineRoute({
+  operationId: "simulatePolicies",
   method: "post",
   path: "/v1/policies/simulate",
   permission: "policy_write",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { PolicyBodySchema, PolicyViewSchema } from "./schema";
 
 export const updatePolicyRoute = defineRoute({
+  operationId: "updatePolicy",
   method: "put",
   path: "/v1/policies/{id}",
   permission: "policy_write",

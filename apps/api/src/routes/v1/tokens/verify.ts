@@ -37,6 +37,7 @@ export const TokenVerificationSchema = z
   .openapi("TokenVerification");
 
 export const verifyTokenRoute = defineRoute({
+  operationId: "verifyToken",
   method: "post",
   path: "/v1/tokens/verify",
   permission: "read",

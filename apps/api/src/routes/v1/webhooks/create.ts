@@ -9,6 +9,7 @@ import { CreateWebhookBodySchema, WebhookWithSecretSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
 export const createWebhookRoute = defineRoute({
+  operationId: "createWebhook",
   method: "post",
   path: "/v1/webhooks",
   permission: "admin",

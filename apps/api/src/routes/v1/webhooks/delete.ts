@@ -7,6 +7,7 @@ import { WebhookViewSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
 export const deleteWebhookRoute = defineRoute({
+  operationId: "deleteWebhook",
   method: "delete",
   path: "/v1/webhooks/{id}",
   permission: "admin",

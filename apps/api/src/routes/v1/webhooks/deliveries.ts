@@ -7,6 +7,7 @@ import { DeliveryPageSchema } from "./schema";
 import { toDeliveryView } from "./webhook-view";
 
 export const listDeliveriesRoute = defineRoute({
+  operationId: "listWebhookDeliveries",
   method: "get",
   path: "/v1/webhooks/{id}/deliveries",
   permission: "admin",

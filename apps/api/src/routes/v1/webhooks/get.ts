@@ -7,6 +7,7 @@ import { WebhookViewSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
 export const getWebhookRoute = defineRoute({
+  operationId: "getWebhook",
   method: "get",
   path: "/v1/webhooks/{id}",
   permission: "admin",

@@ -7,6 +7,7 @@ import { WebhookPageSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
 export const listWebhooksRoute = defineRoute({
+  operationId: "listWebhooks",
   method: "get",
   path: "/v1/webhooks",
   permission: "admin",

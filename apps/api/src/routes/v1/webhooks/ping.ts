@@ -7,6 +7,7 @@ import { DeliveryViewSchema } from "./schema";
 import { toDeliveryView } from "./webhook-view";
 
 export const pingWebhookRoute = defineRoute({
+  operationId: "testWebhook",
   method: "post",
   path: "/v1/webhooks/{id}/test",
   permission: "admin",

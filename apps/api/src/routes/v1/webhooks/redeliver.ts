@@ -7,6 +7,7 @@ import { DeliveryViewSchema } from "./schema";
 import { toDeliveryView } from "./webhook-view";
 
 export const redeliverRoute = defineRoute({
+  operationId: "redeliverWebhookDelivery",
   method: "post",
   path: "/v1/webhooks/deliveries/{id}/redeliver",
   permission: "admin",

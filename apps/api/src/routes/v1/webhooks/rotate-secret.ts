@@ -7,6 +7,7 @@ import { WebhookWithSecretSchema } from "./schema";
 import { toWebhookView } from "./webhook-view";
 
 export const rotateWebhookSecretRoute = defineRoute({
+  operationId: "rotateWebhookSecret",
   method: "post",
   path: "/v1/webhooks/{id}/rotate-secret",
   permission: "admin",

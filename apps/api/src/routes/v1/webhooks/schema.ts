@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALL_EVENTS, WEBHOOK_EVENTS } from "../../../webhooks/webhook-events";
+import { dateTime } from "../../api-route";
 import { pageOf } from "../pagination";
 
 const EventNameSchema = z
@@ -29,14 +30,13 @@ export const WebhookViewSchema = z
     description: z.string().nullable(),
     events: z.array(z.string()),
     enabled: z.boolean(),
-    disabledAt: z.string().nullable(),
+    disabledAt: dateTime().nullable(),
     disabledReason: z.string().nullable().openapi({ example: "The receiver answered 410 Gone" }),
-    previousSecretExpiresAt: z
-      .string()
+    previousSecretExpiresAt: dateTime()
       .nullable()
       .openapi({ description: "Until then the previous secret still signs too (after a rotation)" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: dateTime(),
+    updatedAt: dateTime(),
   })
   .openapi("Webhook");
 
@@ -73,7 +73,7 @@ export const UpdateWebhookBodySchema = z
 export const AttemptViewSchema = z
   .object({
     attempt: z.number().int(),
-    attemptedAt: z.string(),
+    attemptedAt: dateTime(),
     statusCode: z.number().int().nullable().openapi({ description: "Null when no response arrived" }),
     latencyMs: z.number().int(),
     error: z.string().nullable().openapi({ example: "HTTP 503" }),
@@ -87,15 +87,15 @@ export const DeliveryViewSchema = z
     eventId: z.string().openapi({ description: "The payload id (`whk_…`), the same on every attempt" }),
     event: z.string(),
     status: z.enum(["pending", "succeeded", "failed"]),
-    nextAttemptAt: z.string().nullable(),
+    nextAttemptAt: dateTime().nullable(),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable(),
     payload: z.string().openapi({ description: "The exact body every attempt sends" }),
-    createdAt: z.string(),
-    completedAt: z.string().nullable(),
+    createdAt: dateTime(),
+    completedAt: dateTime().nullable(),
     attempts: z.array(AttemptViewSchema),
   })
   .openapi("WebhookDelivery");
 
-export const WebhookPageSchema = pageOf(WebhookViewSchema);
-export const DeliveryPageSchema = pageOf(DeliveryViewSchema);
+export const WebhookPageSchema = pageOf(WebhookViewSchema, "WebhookPage");
+export const DeliveryPageSchema = pageOf(DeliveryViewSchema, "WebhookDeliveryPage");

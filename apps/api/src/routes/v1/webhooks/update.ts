@@ -10,6 +10,7 @@ import { toWebhookView } from "./webhook-view";
 export const DISABLED_BY_ADMIN = "Disabled through the API";
 
 export const updateWebhookRoute = defineRoute({
+  operationId: "updateWebhook",
   method: "patch",
   path: "/v1/webhooks/{id}",
   permission: "admin",
