@@ -5,6 +5,7 @@ import { actorOf } from "../actor";
 import { AgentViewSchema, RegisterAgentBodySchema } from "./schema";
 
 export const createAgentRoute = defineRoute({
+  operationId: "registerAgent",
   method: "post",
   path: "/v1/agents",
   permission: "agent",

@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { AgentViewSchema } from "./schema";
 
 export const getAgentRoute = defineRoute({
+  operationId: "getAgent",
   method: "get",
   path: "/v1/agents/{id}",
   permission: "read",

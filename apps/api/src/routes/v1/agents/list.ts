@@ -6,6 +6,7 @@ import { PaginationQuerySchema } from "../pagination";
 import { AgentPageSchema } from "./schema";
 
 export const listAgentsRoute = defineRoute({
+  operationId: "listAgents",
   method: "get",
   path: "/v1/agents",
   permission: "read",

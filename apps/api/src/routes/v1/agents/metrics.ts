@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { AgentMetricsSchema } from "./schema";
 
 export const getAgentMetricsRoute = defineRoute({
+  operationId: "getAgentMetrics",
   method: "get",
   path: "/v1/agents/{id}/metrics",
   permission: "read",

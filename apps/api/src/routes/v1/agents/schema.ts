@@ -8,11 +8,16 @@ import {
   TrustTierSchema,
   VALUE_CATEGORIES,
 } from "@intendedops/core";
-import { named } from "../../api-route";
+import { dateTime, named } from "../../api-route";
 import { pageOf } from "../pagination";
 
-export const AgentViewSchema = named(AgentSchema, "Agent");
-export const AgentPageSchema = pageOf(AgentViewSchema);
+/** Core's agent and trust change, with their timestamps documented as `format: date-time`. */
+export const AgentViewSchema = named(
+  AgentSchema.extend({ tierSince: dateTime(), createdAt: dateTime(), updatedAt: dateTime() }),
+  "Agent",
+);
+export const AgentPageSchema = pageOf(AgentViewSchema, "AgentPage");
+const TrustChangeViewSchema = named(TrustChangeSchema.extend({ at: dateTime() }), "TrustChange");
 export const RegisterAgentBodySchema = named(RegisterAgentInputSchema, "RegisterAgent", {
   example: {
     name: "Billing Agent",
@@ -48,6 +53,6 @@ export const AgentMetricsSchema = z
     tierName: z.string(),
     valueByCategory: centsByCategory.openapi({ description: "Cents per value category" }),
     valueGeneratedCents: z.number().int(),
-    recentTrustChanges: z.array(TrustChangeSchema),
+    recentTrustChanges: z.array(TrustChangeViewSchema),
   })
   .openapi("AgentMetrics");

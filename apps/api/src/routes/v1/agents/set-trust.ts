@@ -6,6 +6,7 @@ import { IdParamsSchema } from "../pagination";
 import { AgentViewSchema, SetTrustBodySchema } from "./schema";
 
 export const setAgentTrustRoute = defineRoute({
+  operationId: "setAgentTrust",
   method: "put",
   path: "/v1/agents/{id}/trust",
   permission: "admin",

@@ -13,6 +13,7 @@ export const StatsSchema = z
   .openapi("Stats");
 
 export const getStatsRoute = defineRoute({
+  operationId: "getStats",
   method: "get",
   path: "/v1/stats",
   permission: "read",
