@@ -1,4 +1,4 @@
-import type { StoragePort, StoreTx } from "@intendedops/core";
+import type { StoragePort, StoreReadOptions, StoreTx } from "@intendedops/core";
 import type { Kysely } from "kysely";
 import type { Database } from "./database";
 import type {
@@ -58,8 +58,12 @@ export interface KyselyStore extends StoragePort {
    * the inner call would wait forever.
    */
   transaction<T>(fn: (tx: KyselyTx) => Promise<T>): Promise<T>;
-  /** Runs `fn` with repos outside a transaction (each statement sees committed data). */
-  read<T>(fn: (tx: KyselyTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with repos outside a transaction (each statement sees committed data). With
+   * `snapshot`, `fn` runs in a transaction whose statements all see one moment (the dialect's
+   * `snapshot`); it holds SQLite's one connection meanwhile, so keep such reads short.
+   */
+  read<T>(fn: (tx: KyselyTx) => Promise<T>, options?: StoreReadOptions): Promise<T>;
 }
 
 const NO_HOOKS: TransactionHooks = { sealBatch: () => {} };
@@ -99,7 +103,7 @@ function createRepos(
   const { memo } = hooks;
   return {
     agents: createAgentRepo(db, statements.agents, runner, memo),
-    intents: createIntentRepo(db, statements.intents, runner),
+    intents: createIntentRepo(db, adapter, statements.intents, runner),
     approvals: createApprovalRepo(db, adapter, statements.approvals, runner),
     policies: createPolicyRepo(
       db,
@@ -165,7 +169,14 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
     transaction: (fn) => asInputError(runTransaction((db, hooks) => fn(reposFor(db, hooks)))),
-    read: (fn) => asInputError(fn(root)),
+    read: (fn, options) =>
+      asInputError(
+        options?.snapshot
+          ? open.adapter
+              .snapshot(open.db)
+              .execute((trx) => fn(createRepos({ db: trx, adapter: open.adapter }, clock, statements)))
+          : fn(root),
+      ),
     async ping() {
       if (closed) return false;
       try {

@@ -88,6 +88,31 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
     await ctx?.dispose();
   });
 
+  describe("reads", () => {
+    it("sees one moment throughout a snapshot read when a write commits between its statements", async () => {
+      const tenantId = await seed();
+      let write: Promise<void> | undefined;
+      const read = (snapshot: boolean) =>
+        store.read(
+          async (tx) => {
+            const before = await tx.agents.countActive(tenantId);
+            write = store.transaction((w) => w.agents.insert(makeAgent(tenantId, `agent-${randomSuffix()}`)));
+            // PostgreSQL: the write commits on a connection of its own. SQLite: it queues for the
+            // one connection, which it gets between two statements of an ordinary read.
+            if (store.dialect === "postgres") await write;
+            else await new Promise((resolve) => setTimeout(resolve, 20));
+            return [before, await tx.agents.countActive(tenantId)];
+          },
+          { snapshot },
+        );
+      expect(await read(true)).toEqual([1, 1]);
+      await write;
+      expect(await read(false)).toEqual([2, 3]);
+      await write;
+      expect(await store.read((tx) => tx.agents.countActive(tenantId))).toBe(3);
+    });
+  });
+
   describe("agents", () => {
     it("reads back an equal agent when one is inserted", async () => {
       const tenantId = newTenant();

@@ -85,16 +85,20 @@ export function createAgentsService(ctx: GovernorContext) {
   }
 
   async function agentMetrics(tenantId: string, agentId: string): Promise<AgentMetrics> {
-    const found = await ctx.store.read(async (tx) => {
-      const agent = await tx.agents.get(tenantId, agentId);
-      if (!agent) return undefined;
-      return {
-        agent,
-        byStatus: await tx.intents.countByStatus(tenantId, agentId),
-        value: await tx.values.totals(tenantId, { agentId }),
-        changes: await tx.trustChanges.list(tenantId, agentId, RECENT_TRUST_CHANGES),
-      };
-    });
+    // One moment for every figure: the score must be the newest change's, the counts the values'.
+    const found = await ctx.store.read(
+      async (tx) => {
+        const agent = await tx.agents.get(tenantId, agentId);
+        if (!agent) return undefined;
+        return {
+          agent,
+          byStatus: await tx.intents.countByStatus(tenantId, agentId),
+          value: await tx.values.totals(tenantId, { agentId }),
+          changes: await tx.trustChanges.list(tenantId, agentId, RECENT_TRUST_CHANGES),
+        };
+      },
+      { snapshot: true },
+    );
     if (!found) throw notFound("Agent", agentId);
     const { agent, byStatus, value, changes } = found;
     const completed = byStatus.completed ?? 0;

@@ -17,15 +17,19 @@ export function createStatsService(ctx: GovernorContext) {
   async function stats(tenantId: string): Promise<GovernorStats> {
     const now = ctx.clock();
     const midnight = new Date(now - (now % DAY_MS)).toISOString();
-    const figures = await ctx.store.read(async (tx) => ({
-      intentsToday: await tx.intents.count(tenantId, { createdFrom: midnight }),
-      pendingApprovals: await tx.approvals.countPending(tenantId),
-      activeAgents: await tx.agents.countActive(tenantId),
-      valueCents: Object.values(await tx.values.totals(tenantId)).reduce(
-        (sum, cents) => sum + (cents ?? 0),
-        0,
-      ),
-    }));
+    // One moment for every figure (a completion moves the intent counts and the value together).
+    const figures = await ctx.store.read(
+      async (tx) => ({
+        intentsToday: await tx.intents.count(tenantId, { createdFrom: midnight }),
+        pendingApprovals: await tx.approvals.countPending(tenantId),
+        activeAgents: await tx.agents.countActive(tenantId),
+        valueCents: Object.values(await tx.values.totals(tenantId)).reduce(
+          (sum, cents) => sum + (cents ?? 0),
+          0,
+        ),
+      }),
+      { snapshot: true },
+    );
     return {
       intentsToday: figures.intentsToday,
       pendingApprovals: figures.pendingApprovals,

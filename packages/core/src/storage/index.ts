@@ -19,6 +19,7 @@ export type {
   ReadOptions,
   RulesRevisions,
   StoragePort,
+  StoreReadOptions,
   StoreTx,
   TenantPendingCount,
   TierCount,

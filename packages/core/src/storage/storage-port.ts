@@ -228,14 +228,23 @@ export interface StoreTx {
   outbox: OutboxRepo;
 }
 
+export interface StoreReadOptions {
+  snapshot?: boolean;
+}
+
 export interface StoragePort {
   /**
    * Run `fn` in one transaction: all of its writes commit together or not at all.
    * Errors thrown by `fn` roll back and propagate unchanged.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Reads outside a write transaction (may share the same implementation). */
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Reads outside a write transaction (may share the same implementation). With `snapshot`,
+   * every read of `fn` sees the database at one moment, for answers whose figures must agree
+   * with each other (an agent's trust and its history, counts and totals); without it each
+   * statement may see a later commit than the one before.
+   */
+  read<T>(fn: (tx: StoreTx) => Promise<T>, options?: StoreReadOptions): Promise<T>;
   /** True when the backing database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

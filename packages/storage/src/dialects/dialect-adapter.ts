@@ -1,5 +1,5 @@
 import type { IntendedOpsError } from "@intendedops/core";
-import type { ColumnDataType, Kysely, SelectQueryBuilder } from "kysely";
+import type { ColumnDataType, Kysely, SelectQueryBuilder, TransactionBuilder } from "kysely";
 import type { Database } from "../database";
 import type { BatchMemo } from "./batch-memo";
 
@@ -33,6 +33,13 @@ export interface DialectAdapter {
    * (`FOR UPDATE SKIP LOCKED`), so concurrent workers claim disjoint batches of a queue.
    */
   claimRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /**
+   * A transaction whose reads all see one moment, for reads that must agree with each other.
+   * PostgreSQL: REPEATABLE READ, read only. SQLite: a deferred transaction on its one connection,
+   * whose first read fixes the snapshot in WAL mode (commits of a group-commit batch land between
+   * the statements of an ordinary read otherwise).
+   */
+  snapshot<DB>(db: Kysely<DB>): TransactionBuilder<DB>;
   /** True when `error` is the database's unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**

@@ -50,6 +50,7 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     // FOR UPDATE, an outcome holding its agent row and waiting for the audit head deadlocked a
     // submission holding the head whose deferred agent foreign key is checked at commit.
     lockRows: (query) => query.forNoKeyUpdate(),
+    snapshot: (db) => db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only"),
     claimRows: (query) => query.forUpdate().skipLocked(),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
     inputError: (error) => unstorableText(error) ?? timedOut(error),
