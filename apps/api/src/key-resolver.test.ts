@@ -88,4 +88,28 @@ describe("createKeyResolver", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect((await store.apiKeys.get("acme", record.id))?.lastUsedAt).toBe(new Date(now).toISOString());
   });
+
+  it("forgets lookups and touch times that ran out once other keys are used, however many keys it saw", async () => {
+    const issued: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { key } = await issueApiKey(
+        store,
+        { tenantId: "acme", name: `bot-${i}`, scopes: ["agent"] },
+        now,
+        operatorActor("acme", "cli"),
+      );
+      issued.push(key);
+    }
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock, touchIntervalMs: 60_000 });
+    for (const key of issued.slice(0, 4)) await resolver.resolve(key);
+    expect(resolver.held()).toEqual({ cached: 4, touched: 4 });
+    // Past the TTL and the touch interval, one more key's lookup sweeps what ran out.
+    now += 60_000;
+    await resolver.resolve(issued[4]!);
+    expect(resolver.held()).toEqual({ cached: 1, touched: 1 });
+    // A key still in use keeps its entries, and is touched again only after the interval.
+    now += 1000;
+    await resolver.resolve(issued[0]!);
+    expect(resolver.held()).toEqual({ cached: 2, touched: 2 });
+  });
 });

@@ -31,6 +31,8 @@ export interface KeyResolver {
   resolve(presented: string): Promise<Caller | undefined>;
   /** Drop a key from the cache (called on revocation so it stops working at once). */
   invalidate(keyId: string): void;
+  /** Entries held in memory: cached lookups and keys whose last `lastUsedAt` write is remembered. */
+  held(): { cached: number; touched: number };
 }
 
 export interface KeyResolverOptions {
@@ -63,11 +65,26 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   // not cache that stale answer after the revocation has already cleared the cache.
   let generation = 0;
 
+  // Both maps keep their entries in time order (an entry is re-inserted, never updated in place),
+  // so what has run out sits at the front and is dropped from there: they hold the keys used
+  // within the last TTL or touch interval, not every key the process has seen since it started.
   const touch = (keyId: string, now: number) => {
     const last = lastTouched.get(keyId);
     if (last !== undefined && now - last < touchIntervalMs) return;
+    lastTouched.delete(keyId);
     lastTouched.set(keyId, now);
+    for (const [id, at] of lastTouched) {
+      if (now - at < touchIntervalMs) break;
+      lastTouched.delete(id);
+    }
     keys.touch(keyId, new Date(now).toISOString()).catch((error) => options.onTouchError?.(error));
+  };
+
+  const dropExpired = (now: number) => {
+    for (const [hash, entry] of cache) {
+      if (entry.expiresAt > now) break;
+      cache.delete(hash);
+    }
   };
 
   return {
@@ -82,6 +99,7 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
         return cached.caller;
       }
       if (cached) cache.delete(hash);
+      dropExpired(now);
       const lookedUpIn = generation;
       const record = await keys.findByHash(hash);
       if (!record || record.revokedAt !== null) return undefined;
@@ -108,6 +126,9 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
         if (entry.caller.keyId === keyId) cache.delete(hash);
       }
       lastTouched.delete(keyId);
+    },
+    held() {
+      return { cached: cache.size, touched: lastTouched.size };
     },
   };
 }

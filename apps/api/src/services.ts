@@ -21,15 +21,56 @@ export interface ServiceOptions {
   webhooks?: Pick<WebhookServiceOptions, "sender" | "resolve" | "dispatcher">;
 }
 
+/** Log bytes held while stdout does not take them; past this, new lines are dropped and counted. */
+export const LOG_BUFFER_BYTES = 8 * 1024 * 1024;
+
+export interface LoggerOptions {
+  /** File descriptor written to (default 1, stdout). */
+  fd?: number;
+  /** Default LOG_BUFFER_BYTES. */
+  maxBufferBytes?: number;
+  /** How often dropped lines are reported, while some are (default 10 s). */
+  reportEveryMs?: number;
+}
+
 /**
  * A pino logger writing JSON lines to stdout. The destination is asynchronous: lines written while
- * a write is in flight are batched, which keeps per-request logging cheap under load.
+ * a write is in flight are batched, which keeps per-request logging cheap under load. When stdout
+ * stops taking lines (a log shipper that stalls, a pipe nobody reads) they wait in memory, up to
+ * `maxBufferBytes`: unbounded, a server logging a line per request ran out of heap within the
+ * hour. Lines past the bound are dropped; a `warn` line counts them (`droppedLines` since the last
+ * report, `droppedLinesTotal` since start) every `reportEveryMs` while lines are being dropped.
  */
-export function createLogger(level: AppConfig["logLevel"]): Logger {
-  return pino(
-    { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: 1, sync: false }),
-  );
+export function createLogger(level: AppConfig["logLevel"], options: LoggerOptions = {}): Logger {
+  const destination = pino.destination({
+    dest: options.fd ?? 1,
+    sync: false,
+    maxLength: options.maxBufferBytes ?? LOG_BUFFER_BYTES,
+  });
+  const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  let dropped = 0;
+  let droppedTotal = 0;
+  let reporter: NodeJS.Timeout | undefined;
+  destination.on("drop", () => {
+    dropped += 1;
+    droppedTotal += 1;
+    reporter ??= setInterval(() => {
+      if (dropped === 0) {
+        clearInterval(reporter);
+        reporter = undefined;
+        return;
+      }
+      const count = dropped;
+      dropped = 0;
+      // Itself dropped while stdout is still stuck; the total tells what was lost once it is not.
+      logger.warn(
+        { droppedLines: count, droppedLinesTotal: droppedTotal },
+        "log lines dropped: stdout did not take them (its reader is stuck or too slow)",
+      );
+    }, options.reportEveryMs ?? 10_000);
+    reporter.unref();
+  });
+  return logger;
 }
 
 /**

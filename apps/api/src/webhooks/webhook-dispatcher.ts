@@ -254,23 +254,26 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   }
 
   /**
-   * Resolves after `pollMs`, on `nudge()` or on abort, whichever comes first; `cancel` clears
-   * the timer and listeners when an attempt settled first.
+   * Resolves on the run's next tick (every `pollMs`), on `nudge()` when `nudgeable`, or on abort,
+   * whichever comes first; `cancel` clears the listeners when an attempt settled first.
    */
-  function recheckSignal(signal: AbortSignal | undefined): { promise: Promise<void>; cancel(): void } {
-    let timer: NodeJS.Timeout | undefined;
+  function wakeSignal(
+    signal: AbortSignal | undefined,
+    ticks: { waiter: (() => void) | undefined },
+    nudgeable: boolean,
+  ): { promise: Promise<void>; cancel(): void } {
     let onAbort: (() => void) | undefined;
     const promise = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, pollMs);
-      wakeWaiter = resolve;
+      ticks.waiter = resolve;
+      if (nudgeable) wakeWaiter = resolve;
       onAbort = () => resolve();
       signal?.addEventListener("abort", onAbort, { once: true });
     });
     return {
       promise,
       cancel() {
-        clearTimeout(timer);
-        wakeWaiter = undefined;
+        ticks.waiter = undefined;
+        if (nudgeable) wakeWaiter = undefined;
         if (onAbort) signal?.removeEventListener("abort", onAbort);
       },
     };
@@ -278,12 +281,14 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
 
   /**
    * Fans out, then keeps up to `batchSize` attempts in flight, claiming more as each one ends, so
-   * a receiver that hangs until the timeout holds one slot rather than a whole batch. While
-   * attempts are in flight and nothing else was due, it looks again every `pollMs` (or at once on
-   * `nudge()`) for new events and retries that came due, so a hung receiver never delays other
-   * deliveries. Stops when nothing is due and nothing is in flight, after `batchSize × maxRounds`
-   * attempts (then `more` asks for another run), or, once `signal` is aborted, when the attempts
-   * in flight have settled.
+   * a receiver that hangs until the timeout holds one slot rather than a whole batch. Every
+   * `pollMs` while attempts are in flight it fans out again and looks for retries that came due,
+   * and once nothing else is due a `nudge()` makes it look at once: slow receivers holding every
+   * slot delay neither the outbox's fan-out (it used to wait for the run to end, so the outbox
+   * grew without bound while slow receivers held the run) nor other deliveries once a slot frees.
+   * Stops when nothing is due and nothing is in flight, after `batchSize × maxRounds` attempts
+   * (then `more` asks for another run), or, once `signal` is aborted, when the attempts in flight
+   * have settled.
    */
   async function run(runOptions: { signal?: AbortSignal } = {}): Promise<DispatchOutcome> {
     const { signal } = runOptions;
@@ -294,50 +299,60 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     let started = 0;
     let drained = false;
     let failure: { error: unknown } | undefined;
-    for (;;) {
-      const free = Math.min(batchSize - inFlight.size, budget - started);
-      if (!drained && !failure && !signal?.aborted && free > 0) {
-        const batch = await claim(free);
-        if (batch.claimed < free) drained = true;
-        for (const { delivery, endpoint } of batch.work) {
-          started += 1;
-          const running: Promise<void> = attempt(delivery, endpoint, true)
-            .then(
-              (succeeded) => {
-                total.processed += 1;
-                if (!succeeded) total.failed += 1;
-              },
-              (error: unknown) => {
-                failure ??= { error };
-              },
-            )
-            .finally(() => inFlight.delete(running));
-          inFlight.add(running);
+    // Set every pollMs (and by a nudge while drained): fan out and look for due work again.
+    let recheck = false;
+    const ticks: { waiter: (() => void) | undefined } = { waiter: undefined };
+    const ticker = setInterval(() => {
+      recheck = true;
+      ticks.waiter?.();
+    }, pollMs);
+    try {
+      for (;;) {
+        const stopping = failure !== undefined || signal?.aborted === true;
+        if (recheck && !stopping) {
+          recheck = false;
+          await fanOutAll();
+          drained = false;
+        }
+        const free = Math.min(batchSize - inFlight.size, budget - started);
+        if (!drained && !stopping && free > 0) {
+          const batch = await claim(free);
+          if (batch.claimed < free) drained = true;
+          for (const { delivery, endpoint } of batch.work) {
+            started += 1;
+            const running: Promise<void> = attempt(delivery, endpoint, true)
+              .then(
+                (succeeded) => {
+                  total.processed += 1;
+                  if (!succeeded) total.failed += 1;
+                },
+                (error: unknown) => {
+                  failure ??= { error };
+                },
+              )
+              .finally(() => inFlight.delete(running));
+            inFlight.add(running);
+          }
+        }
+        if (inFlight.size === 0) break;
+        if (stopping) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        const wake = wakeSignal(signal, ticks, drained && started < budget);
+        try {
+          await Promise.race([
+            ...inFlight,
+            wake.promise.then(() => {
+              recheck = true;
+            }),
+          ]);
+        } finally {
+          wake.cancel();
         }
       }
-      if (inFlight.size === 0) break;
-      if (!drained || failure || signal?.aborted || started >= budget) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      // Drained with attempts still open (a slow or hung receiver): wait for one to end, but
-      // look again for new work after `pollMs` or a nudge instead of idling until it does.
-      const recheck = recheckSignal(signal);
-      let rechecked = false;
-      try {
-        await Promise.race([
-          ...inFlight,
-          recheck.promise.then(() => {
-            rechecked = true;
-          }),
-        ]);
-      } finally {
-        recheck.cancel();
-      }
-      if (rechecked && !signal?.aborted) {
-        await fanOutAll();
-        drained = false;
-      }
+    } finally {
+      clearInterval(ticker);
     }
     if (failure) throw failure.error;
     total.more = !drained && !signal?.aborted;

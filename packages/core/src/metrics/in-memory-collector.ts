@@ -5,7 +5,7 @@ import {
   type MetricType,
 } from "./metric-definitions";
 import { type GaugeSample, type Labels, type MetricSnapshot, MetricsCollector } from "./metrics-collector";
-import { renderPrometheusText } from "./prometheus-text";
+import { renderHistogramSeries, renderMetricHeader, renderScalarSeries } from "./prometheus-text";
 
 /** Options of the built-in collector. */
 export interface InMemoryMetricsCollectorOptions {
@@ -23,6 +23,15 @@ export interface InMemoryMetricsCollectorOptions {
    * growing memory without bound.
    */
   maxSeriesPerMetric?: number;
+  /**
+   * Cap on the samples the collector exposes across every metric (default 50 000): a scalar series
+   * is one sample, a histogram series one per bucket plus `+Inf`, `_sum` and `_count` (22 with the
+   * default buckets). Past it new series are dropped (counted in `droppedSamples`), like past
+   * `maxSeriesPerMetric`. The per-metric cap alone let the guide's 17 metrics reach about 500 000
+   * samples: some 70 MB held and a 78 MB text rendered at every scrape, which ended a server
+   * running with `--max-old-space-size=128` once agents × intent types reached a few thousand.
+   */
+  maxSamples?: number;
   /** Monotonic clock in milliseconds for timers; default performance.now. */
   now?: () => number;
 }
@@ -59,6 +68,9 @@ interface PathNode<S> {
   next?: Map<string, Map<string | number, PathNode<S>>>;
 }
 
+/** Default `maxSamples`: about 8 MB of text per scrape, and as many held series as fit in ~10 MB. */
+export const DEFAULT_MAX_SAMPLES = 50_000;
+
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -71,20 +83,24 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
   private readonly buckets: readonly number[];
   private readonly maxSeries: number;
+  private readonly maxSamples: number;
   private readonly now: () => number;
   private dropped = 0;
+  /** Samples the series held now expose (see `maxSamples`). */
+  private samples = 0;
 
   constructor(options: InMemoryMetricsCollectorOptions = {}) {
     super();
     this.buckets = checkedBuckets(options.buckets ?? DEFAULT_DURATION_BUCKETS);
     this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
+    this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.now = options.now ?? (() => performance.now());
     for (const [name, definition] of Object.entries(options.definitions ?? METRIC_DEFINITIONS)) {
       this.createFamily(name, definition.type, definition.help);
     }
   }
 
-  /** Samples dropped because a metric reached `maxSeriesPerMetric`. */
+  /** Samples dropped because a metric reached `maxSeriesPerMetric` or the collector `maxSamples`. */
   get droppedSamples(): number {
     return this.dropped;
   }
@@ -116,6 +132,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   replaceGauge(name: string, samples: readonly GaugeSample[]): void {
     const family = this.family(name, "gauge");
     // The path cache leads to the old series objects: clear it with them.
+    this.samples -= family.series.size;
     family.series.clear();
     family.paths = {};
     family.pathCount = 0;
@@ -181,9 +198,26 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     return snapshots;
   }
 
-  /** The Prometheus text exposition (0.0.4) of every metric. */
+  /**
+   * The Prometheus text exposition (0.0.4) of every metric: the same text as
+   * `renderPrometheusText(getMetrics())`, written from the series themselves without copying them
+   * into snapshots first (a scrape is the collector's largest allocation).
+   */
   renderPrometheus(): string {
-    return renderPrometheusText(this.getMetrics());
+    const parts: string[] = [];
+    for (const family of this.families.values()) {
+      parts.push(renderMetricHeader(family.name, family.help, family.type));
+      if (family.type === "histogram") {
+        for (const s of (family as Family<HistogramSeries>).series.values()) {
+          parts.push(renderHistogramSeries(family.name, s.labels, this.buckets, s.counts, s.sum, s.count));
+        }
+      } else {
+        for (const s of (family as Family<ScalarSeries>).series.values()) {
+          parts.push(renderScalarSeries(family.name, s.labels, s.value));
+        }
+      }
+    }
+    return parts.join("");
   }
 
   render(): string {
@@ -198,6 +232,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       family.pathCount = 0;
     }
     this.dropped = 0;
+    this.samples = 0;
   }
 
   private cumulative(counts: readonly number[]): { le: number; count: number }[] {
@@ -261,12 +296,14 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     const canonical = canonicalKey(normalized);
     let series = family.series.get(canonical);
     if (series === undefined) {
-      if (family.series.size >= this.maxSeries) {
+      const cost = family.type === "histogram" ? this.buckets.length + 3 : 1;
+      if (family.series.size >= this.maxSeries || this.samples + cost > this.maxSamples) {
         this.dropped += 1;
         return undefined;
       }
       series = create(normalized);
       family.series.set(canonical, series);
+      this.samples += cost;
     }
     // Paths are only a cache; bound them like the series they lead to.
     if (family.pathCount >= this.maxSeries * 4) {

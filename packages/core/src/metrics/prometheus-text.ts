@@ -7,7 +7,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 export function renderPrometheusText(snapshots: readonly MetricSnapshot[]): string {
   let out = "";
   for (const snapshot of snapshots) {
-    out += `# HELP ${snapshot.name} ${escapeHelp(snapshot.help)}\n# TYPE ${snapshot.name} ${snapshot.type}\n`;
+    out += renderMetricHeader(snapshot.name, snapshot.help, snapshot.type);
     out +=
       snapshot.type === "histogram"
         ? renderHistogram(snapshot.name, snapshot.values)
@@ -32,11 +32,55 @@ function renderHistogram(name: string, values: readonly HistogramValue[]): strin
     for (const bucket of series.buckets) {
       out += `${name}_bucket{${prefix}le="${formatNumber(bucket.le)}"} ${formatNumber(bucket.count)}\n`;
     }
-    out += `${name}_bucket{${prefix}le="+Inf"} ${formatNumber(series.count)}\n`;
-    out += `${name}_sum${wrap(labels)} ${formatNumber(series.sum)}\n`;
-    out += `${name}_count${wrap(labels)} ${formatNumber(series.count)}\n`;
+    out += histogramTail(name, labels, series.sum, series.count);
   }
   return out;
+}
+
+function histogramTail(name: string, labels: string, sum: number, count: number): string {
+  const prefix = labels === "" ? "" : `${labels},`;
+  return (
+    `${name}_bucket{${prefix}le="+Inf"} ${formatNumber(count)}\n` +
+    `${name}_sum${wrap(labels)} ${formatNumber(sum)}\n` +
+    `${name}_count${wrap(labels)} ${formatNumber(count)}\n`
+  );
+}
+
+/** `# HELP` and `# TYPE` of one metric (for collectors that render their own series). */
+export function renderMetricHeader(name: string, help: string, type: string): string {
+  return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`;
+}
+
+/** One counter or gauge sample line, as `renderPrometheusText` writes it. */
+export function renderScalarSeries(
+  name: string,
+  labels: Readonly<Record<string, string>>,
+  value: number,
+): string {
+  return `${name}${renderLabels(labels)} ${formatNumber(value)}\n`;
+}
+
+/**
+ * One histogram series from per-bucket (non-cumulative) `counts`, the last slot being the `+Inf`
+ * overflow: the same lines `renderPrometheusText` writes for its cumulative snapshot.
+ */
+export function renderHistogramSeries(
+  name: string,
+  labels: Readonly<Record<string, string>>,
+  bounds: readonly number[],
+  counts: readonly number[],
+  sum: number,
+  count: number,
+): string {
+  const pairs = renderLabelPairs(labels);
+  const prefix = pairs === "" ? "" : `${pairs},`;
+  let out = "";
+  let running = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    running += counts[i]!;
+    out += `${name}_bucket{${prefix}le="${formatNumber(bounds[i]!)}"} ${formatNumber(running)}\n`;
+  }
+  return out + histogramTail(name, pairs, sum, count);
 }
 
 function renderLabels(labels: Readonly<Record<string, string>>): string {
