@@ -190,6 +190,32 @@ describe("governor approvals", () => {
     expect((await governor.listIntents("tenant-b", { status: "expired" })).total).toBe(1);
   });
 
+  it("expires several approvals at once when many are due, so the job keeps up under load", async () => {
+    const inFlight = { now: 0, most: 0 };
+    const { governor, advance } = createHarness({
+      defaultApprovalTtlSeconds: 1,
+      wrap: (store) => ({
+        ...store,
+        transaction: async (fn) => {
+          inFlight.now += 1;
+          inFlight.most = Math.max(inFlight.most, inFlight.now);
+          try {
+            return await store.transaction(fn);
+          } finally {
+            inFlight.now -= 1;
+          }
+        },
+      }),
+    });
+    await registerBillingAgent(governor);
+    for (let i = 0; i < 10; i++) await governor.submit(agentKey, invoiceRequest);
+    expect(inFlight.most).toBe(1);
+    advance(1000);
+    expect(await governor.expireDue()).toBe(10);
+    expect(inFlight.most).toBeGreaterThan(1);
+    expect((await governor.listIntents(TENANT, { status: "expired" })).total).toBe(10);
+  });
+
   it("lists approvals of any status with their intent summary when filtered", async () => {
     const { governor } = createHarness();
     const first = await pendingInvoice(governor);
