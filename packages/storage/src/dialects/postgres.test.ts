@@ -44,6 +44,30 @@ describe("PostgreSQL connections the server ends", () => {
     expect(await store.ping()).toBe(true);
   });
 
+  it("answers SERVICE_UNAVAILABLE, not a driver error, when the connection is ended under a transaction (regression: 500)", async () => {
+    // One pooled connection, so the backend found here is the one the transaction runs on.
+    const single = await openPostgresTestStore({ poolSize: 1 });
+    const admin = await otherSession();
+    try {
+      const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(single.store.db);
+      const backend = rows[0]!.pid;
+      const transaction = single.store.transaction(async (tx) => {
+        await tx.agents.get("acme", "a1");
+        await admin.query("select pg_terminate_backend($1)", [backend]);
+        await tx.agents.get("acme", "a2");
+      });
+      await expect(transaction).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+        message: "The database is unreachable; retry shortly",
+      });
+      // The pool connects again for the next query.
+      await expect(single.store.read((tx) => tx.agents.get("acme", "a3"))).resolves.toBeUndefined();
+    } finally {
+      await admin.end();
+      await single.dispose();
+    }
+  });
+
   it("answers VALIDATION_ERROR, not a driver error, for text holding NUL, in writes and in reads", async () => {
     const { store } = ctx;
     await expect(store.transaction((tx) => tx.tenants.ensure("nul\u0000tenant"))).rejects.toMatchObject({

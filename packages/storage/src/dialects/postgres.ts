@@ -53,7 +53,7 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     snapshot: (db) => db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only"),
     claimRows: (query) => query.forUpdate().skipLocked(),
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
-    inputError: (error) => unstorableText(error) ?? timedOut(error),
+    inputError: (error) => unstorableText(error) ?? timedOut(error) ?? unreachable(error),
   };
 }
 
@@ -80,6 +80,40 @@ const POOL_TIMEOUT_MESSAGES = new Set([
 function isPoolTimeout(error: unknown): boolean {
   return error instanceof Error && POOL_TIMEOUT_MESSAGES.has(error.message);
 }
+
+/**
+ * The connection went away under the query, or none can be made: the server was restarted or shut
+ * down (57P01–57P03), an administrator ended the session (`pg_terminate_backend`), or the network
+ * failed (class 08, refused or reset sockets). The pool reconnects on the next query, so like a
+ * timeout this is "retry shortly" (503); it answered 500 as if the API itself were broken. A write
+ * cut off this way may or may not have committed: retry it with the same idempotency key.
+ */
+function unreachable(error: unknown): IntendedOpsError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const lost =
+    (typeof code === "string" &&
+      (/^57P0[123]$/.test(code) || code.startsWith("08") || SOCKET_ERRORS.has(code))) ||
+    CONNECTION_LOST_MESSAGES.has(error.message);
+  if (!lost) return undefined;
+  return new IntendedOpsError("SERVICE_UNAVAILABLE", "The database is unreachable; retry shortly");
+}
+
+const SOCKET_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+]);
+
+/** pg's errors for a connection that ended under a query carry no code, only these messages. */
+const CONNECTION_LOST_MESSAGES = new Set([
+  "Connection terminated unexpectedly",
+  "Connection terminated",
+  "Client has encountered a connection error and is not queryable",
+]);
 
 /**
  * PostgreSQL's text cannot hold NUL (`\u0000`): 22P05 in JSON values, 22021 in text columns and
