@@ -289,8 +289,14 @@ describe.each(DIALECTS)("webhook delivery on %s", (dialect) => {
       expect(await h.services.governor.expireDue(Date.now() + 7 * 24 * 3600 * 1000)).toBeGreaterThanOrEqual(
         1,
       );
-      await dispatchUntil(() => receiver.requests.length >= 2);
-      const payloads = receiver.requests.map((r) => JSON.parse(r.body) as Payload);
+      // Earlier tests' pending approvals expire too: wait for this test's two events by name.
+      const payloadsNow = () => receiver.requests.map((r) => JSON.parse(r.body) as Payload);
+      await dispatchUntil(
+        () =>
+          payloadsNow().some((p) => p.event === "intent.blocked") &&
+          payloadsNow().some((p) => p.event === "intent.expired" && p.data.intentId === intentId),
+      );
+      const payloads = payloadsNow();
       expect(payloads.find((p) => p.event === "intent.blocked")?.data).toMatchObject({
         intentId: blocked.intentId,
         status: "blocked",

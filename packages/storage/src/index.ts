@@ -41,6 +41,7 @@ export {
   type InboundEndpointRepo,
   type InboundEndpointsTable,
   type InboundMessagesTable,
+  MAX_CLAIMS_PER_ENDPOINT,
   type NewWebhookDelivery,
   type OutboxQueueRepo,
   subscribes,

@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
 import { DIALECTS, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
 import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
-import type { NewWebhookDelivery, WebhookAttemptRecord } from "./webhook-delivery-repo";
+import {
+  MAX_CLAIMS_PER_ENDPOINT,
+  type NewWebhookDelivery,
+  type WebhookAttemptRecord,
+} from "./webhook-delivery-repo";
 import type { WebhookEndpointRecord } from "./webhook-endpoint-repo";
 
 const PAGE = { page: 1, pageSize: 50 };
@@ -247,6 +251,36 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
         tx.webhooks.deliveries.claimDue({ now: at(71), claimUntil: at(130), limit: 10 }),
       );
       expect(lapsed.map((d) => [d.id, d.attempts])).toEqual([[due.id, 2]]);
+    });
+
+    it("holds at most MAX_CLAIMS_PER_ENDPOINT deliveries of one endpoint at once, so a hanging receiver cannot take every slot", async () => {
+      await drainQueues();
+      const tenantId = newTenant();
+      const hanging = makeEndpoint(tenantId);
+      const healthy = makeEndpoint(tenantId);
+      await store.webhooks.endpoints.insert(hanging);
+      await store.webhooks.endpoints.insert(healthy);
+      // The hanging endpoint's backlog comes first in due order.
+      const backlog = Array.from({ length: 10 }, (_, i) => makeDelivery(hanging, { nextAttemptAt: at(i) }));
+      const others = [
+        makeDelivery(healthy, { nextAttemptAt: at(20) }),
+        makeDelivery(healthy, { nextAttemptAt: at(21) }),
+      ];
+      await store.webhooks.deliveries.insertMany([...backlog, ...others]);
+      const claim = (now: number, limit: number) =>
+        store.transaction((tx) =>
+          tx.webhooks.deliveries.claimDue({ now: at(now), claimUntil: at(now + 60), limit }),
+        );
+
+      const first = await claim(30, 16);
+      const perEndpoint = (claimed: { endpointId: string }[], endpointId: string) =>
+        claimed.filter((d) => d.endpointId === endpointId).length;
+      expect(perEndpoint(first, hanging.id)).toBe(MAX_CLAIMS_PER_ENDPOINT);
+      expect(perEndpoint(first, healthy.id)).toBe(2);
+      // Still held (its receiver hangs): the endpoint gets no more until a claim ends or lapses.
+      expect(await claim(31, 16)).toEqual([]);
+      const afterLapse = await claim(91, 16);
+      expect(perEndpoint(afterLapse, hanging.id)).toBe(MAX_CLAIMS_PER_ENDPOINT);
     });
 
     it("records the attempt and applies the outcome when settled at the current attempt", async () => {
@@ -498,9 +532,12 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
     it("gives two open transactions disjoint deliveries and events when both claim at once", async () => {
       await drainQueues();
       const tenantId = newTenant();
-      const endpoint = makeEndpoint(tenantId);
-      await store.webhooks.endpoints.insert(endpoint);
-      await store.webhooks.deliveries.insertMany(Array.from({ length: 6 }, () => makeDelivery(endpoint)));
+      // Three endpoints, two deliveries each: no endpoint reaches its bound of claims held at once.
+      const endpoints = [makeEndpoint(tenantId), makeEndpoint(tenantId), makeEndpoint(tenantId)];
+      for (const endpoint of endpoints) await store.webhooks.endpoints.insert(endpoint);
+      await store.webhooks.deliveries.insertMany(
+        endpoints.flatMap((endpoint) => [makeDelivery(endpoint), makeDelivery(endpoint)]),
+      );
       await store.transaction((tx) =>
         tx.outbox.enqueue(
           Array.from({ length: 6 }, (_, i) => ({
