@@ -1,5 +1,5 @@
 import type { IntendedOpsError } from "@intendedops/core";
-import type { ColumnDataType, Kysely, SelectQueryBuilder, TransactionBuilder } from "kysely";
+import type { ColumnDataType, Kysely, RawBuilder, SelectQueryBuilder, TransactionBuilder } from "kysely";
 import type { Database } from "../database";
 import type { BatchMemo } from "./batch-memo";
 
@@ -33,6 +33,13 @@ export interface DialectAdapter {
    * (`FOR UPDATE SKIP LOCKED`), so concurrent workers claim disjoint batches of a queue.
    */
   claimRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
+  /**
+   * `column` as a filter operand no index is searched by, where the planner has to be told:
+   * SQLite keeps no statistics and, between two indexes that fit a query equally, takes the
+   * narrower one even when the other tests the condition on its entries (SQLite: `column || ''`).
+   * PostgreSQL plans by statistics and gets the plain column.
+   */
+  offIndex(column: string): RawBuilder<string>;
   /**
    * A transaction whose reads all see one moment, for reads that must agree with each other.
    * PostgreSQL: REPEATABLE READ, read only. SQLite: a deferred transaction on its one connection,

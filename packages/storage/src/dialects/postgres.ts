@@ -40,7 +40,7 @@ const storeTypes = {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-function postgresAdapter(migrationSchema: string): DialectAdapter {
+export function postgresAdapter(migrationSchema: string): DialectAdapter {
   return {
     dialect: "postgres",
     columnTypes: { json: "jsonb", timestamp: "text" },
@@ -52,6 +52,8 @@ function postgresAdapter(migrationSchema: string): DialectAdapter {
     lockRows: (query) => query.forNoKeyUpdate(),
     snapshot: (db) => db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only"),
     claimRows: (query) => query.forUpdate().skipLocked(),
+    // The planner picks by statistics; an expression would only hide the index from it.
+    offIndex: (column) => sql<string>`${sql.ref(column)}`,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
     inputError: (error) => unstorableText(error) ?? timedOut(error) ?? unreachable(error),
   };

@@ -7,6 +7,7 @@ import * as outboxOrder from "./202611221600_outbox_order";
 import * as ambientRollup from "./202612061700_ambient_rollup";
 import * as inboundSettled from "./202612071000_inbound_settled";
 import * as inboundPresettled from "./202612071200_inbound_presettled";
+import * as readIndexes from "./202612071300_read_indexes";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202612061700_ambient_rollup": ambientRollup,
   "202612071000_inbound_settled": inboundSettled,
   "202612071200_inbound_presettled": inboundPresettled,
+  "202612071300_read_indexes": readIndexes,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

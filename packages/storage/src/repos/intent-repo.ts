@@ -1,5 +1,6 @@
 import {
   ambientPlacement,
+  INTENT_STATUSES,
   type Intent,
   type IntentFilter,
   type IntentRepo,
@@ -7,7 +8,7 @@ import {
 } from "@intendedops/core";
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
 import type { Database, IntentsTable } from "../database";
-import type { SqlRunner } from "../dialects/dialect-adapter";
+import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { prepareAmbientRollupSql, recordAmbientArrival } from "../intentions/ambient-rollup";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
@@ -76,11 +77,19 @@ function fromRow(row: Selectable<IntentsTable>): Intent {
 
 function filtered<O>(
   query: SelectQueryBuilder<Database, "intents", O>,
+  adapter: DialectAdapter,
   tenantId: string,
   filter: IntentFilter,
 ): SelectQueryBuilder<Database, "intents", O> {
   let q = query.where("tenant_id", "=", tenantId);
-  if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.status !== undefined) {
+    // With an agent, type or domain filter, that filter's index (which ends in status) serves the
+    // query and tests the status on its entries. Written plainly, SQLite (no statistics) took the
+    // narrower status index instead and read every row of that status to test the other filter:
+    // `?type=…&status=completed` read every completed intent of the tenant (3 s for 256,000).
+    const combined = filter.agentId !== undefined || filter.type !== undefined || filter.domain !== undefined;
+    q = q.where(combined ? adapter.offIndex("status") : "status", "=", filter.status);
+  }
   if (filter.agentId !== undefined) q = q.where("agent_id", "=", filter.agentId);
   if (filter.type !== undefined) q = q.where("type", "=", filter.type);
   if (filter.domain !== undefined) q = q.where("domain", "=", filter.domain);
@@ -133,10 +142,16 @@ export function prepareIntentSql(db: Kysely<Database>) {
 export type IntentSql = ReturnType<typeof prepareIntentSql>;
 
 /** Intents, listed newest first; updates are compare-and-set on status. */
-export function createIntentRepo(db: Kysely<Database>, prepared: IntentSql, runner: SqlRunner): IntentRepo {
+export function createIntentRepo(
+  db: Kysely<Database>,
+  adapter: DialectAdapter,
+  prepared: IntentSql,
+  runner: SqlRunner,
+): IntentRepo {
   const count = async (tenantId: string, filter: IntentFilter): Promise<number> => {
     const row = await filtered(
       db.selectFrom("intents").select((eb) => eb.fn.countAll<number>().as("total")),
+      adapter,
       tenantId,
       filter,
     ).executeTakeFirstOrThrow();
@@ -183,7 +198,7 @@ export function createIntentRepo(db: Kysely<Database>, prepared: IntentSql, runn
     async list(tenantId, filter, page) {
       const { limit, offset } = pageWindow(page);
       const [rows, total] = await Promise.all([
-        filtered(db.selectFrom("intents").selectAll(), tenantId, filter)
+        filtered(db.selectFrom("intents").selectAll(), adapter, tenantId, filter)
           .orderBy("created_at", "desc")
           .orderBy("id", "desc")
           .limit(limit)
@@ -195,13 +210,35 @@ export function createIntentRepo(db: Kysely<Database>, prepared: IntentSql, runn
     },
     count,
     async countByStatus(tenantId, agentId) {
-      let query = db
+      const counts: Partial<Record<IntentStatus, number>> = {};
+      if (agentId !== undefined) {
+        // One conditional count per status instead of GROUP BY status: grouped, SQLite (no
+        // statistics) walked the tenant's status index — every intent of the tenant — to avoid
+        // sorting; here it reads the agent's entries of the agent index, which holds the status.
+        const row = await db
+          .selectFrom("intents")
+          .select((eb) =>
+            INTENT_STATUSES.map((status) =>
+              eb.fn
+                .sum<number | string | null>(eb.case().when("status", "=", status).then(1).else(0).end())
+                .as(status),
+            ),
+          )
+          .where("tenant_id", "=", tenantId)
+          .where("agent_id", "=", agentId)
+          .executeTakeFirstOrThrow();
+        for (const status of INTENT_STATUSES) {
+          const total = Number(row[status] ?? 0);
+          if (total > 0) counts[status] = total;
+        }
+        return counts;
+      }
+      const rows = await db
         .selectFrom("intents")
         .select(["status", (eb) => eb.fn.countAll<number>().as("total")])
-        .where("tenant_id", "=", tenantId);
-      if (agentId !== undefined) query = query.where("agent_id", "=", agentId);
-      const rows = await query.groupBy("status").execute();
-      const counts: Partial<Record<IntentStatus, number>> = {};
+        .where("tenant_id", "=", tenantId)
+        .groupBy("status")
+        .execute();
       for (const row of rows) counts[row.status as IntentStatus] = row.total;
       return counts;
     },

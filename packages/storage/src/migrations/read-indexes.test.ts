@@ -1,0 +1,77 @@
+import { type Migrator, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KyselyStore } from "../kysely-store";
+import {
+  DIALECTS,
+  makeAgent,
+  makeIntent,
+  randomSuffix,
+  type TestStore,
+  testMigrator,
+} from "../test-fixtures";
+
+const BEFORE = "202612071200_inbound_presettled";
+const READ_INDEXES = "202612071300_read_indexes";
+
+/** Index names of the store's own tables (SQLite: sqlite_master; PostgreSQL: the schema's pg_indexes). */
+async function indexNames(store: KyselyStore): Promise<string[]> {
+  const { rows } =
+    store.dialect === "sqlite"
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(store.db)
+      : await sql<{ name: string }>`
+          select indexname as name from pg_indexes where schemaname = current_schema()`.execute(store.db);
+  return rows.map((row) => row.name).sort();
+}
+
+describe.each(DIALECTS)("migration 202612071300_read_indexes on %s", (dialect, open) => {
+  let ctx: TestStore;
+  let store: KyselyStore;
+  let migrator: Migrator;
+
+  beforeAll(async () => {
+    ctx = await open({ migrate: false });
+    store = ctx.store;
+    migrator = testMigrator(dialect, ctx);
+  });
+  afterAll(() => ctx.dispose());
+
+  it("replaces the list indexes over the rows already stored, and goes down and up again", async () => {
+    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+    const before = await indexNames(store);
+    expect(before).toEqual(expect.arrayContaining(["intents_status", "intents_agent", "audit_events_time"]));
+    const tenantId = `t-${randomSuffix()}`;
+    await store.transaction(async (tx) => {
+      await tx.tenants.ensure(tenantId);
+      await tx.agents.insert(makeAgent(tenantId, "a1"));
+      await tx.intents.insert(makeIntent(tenantId, `int_${tenantId}`, "a1", { status: "failed" }));
+    });
+
+    expect((await migrator.migrateTo(READ_INDEXES)).error).toBeUndefined();
+    const after = await indexNames(store);
+    expect(after).toEqual(
+      expect.arrayContaining([
+        "intents_status_page",
+        "intents_agent_page",
+        "intents_type_page",
+        "intents_domain_page",
+        "audit_events_time_seq",
+        "approvals_status_page",
+        "approvals_page",
+        "value_records_agent_category",
+        "value_records_category",
+      ]),
+    );
+    expect(after).not.toContain("intents_status");
+    expect(after).not.toContain("intents_agent");
+    expect(after).not.toContain("audit_events_time");
+    const page = await store.read((tx) =>
+      tx.intents.list(tenantId, { domain: "billing", status: "failed" }, { page: 1, pageSize: 10 }),
+    );
+    expect(page.items.map((intent) => intent.id)).toEqual([`int_${tenantId}`]);
+
+    expect((await migrator.migrateTo(BEFORE)).error).toBeUndefined();
+    expect(await indexNames(store)).toEqual(before);
+    expect((await migrator.migrateTo(READ_INDEXES)).error).toBeUndefined();
+    expect(await indexNames(store)).toEqual(after);
+  });
+});
