@@ -167,6 +167,37 @@ describe("governor policies", () => {
   });
 });
 
+describe("the stored decision trace", () => {
+  it("lists 20 policies that did not match and counts the rest when a tenant has many, while simulate lists every one", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    for (let i = 0; i < 30; i++) {
+      await governor.createPolicy(admin, {
+        name: `Never ${i}`,
+        effect: "block",
+        match: { types: ["billing.send_invoice"], agentIds: [`nobody-${i}`] },
+      });
+    }
+    const matching = await governor.createPolicy(admin, {
+      name: "Invoices need a human",
+      effect: "require_approval",
+      match: { types: ["billing.send_invoice"] },
+    });
+    const { intent } = await governor.submit(agentKey, invoiceRequest);
+    const policyEntries = intent.decision.trace.filter((e) => e.kind === "policy");
+    expect(policyEntries.filter((e) => e.matched).map((e) => e.rule)).toEqual([
+      expect.stringContaining(matching.id),
+    ]);
+    const unmatched = policyEntries.filter((e) => !e.matched);
+    expect(unmatched).toHaveLength(21);
+    expect(unmatched.at(-1)).toMatchObject({ rule: "10 more policies", matched: false });
+    expect(intent.decision.outcome).toBe("require_approval");
+
+    const simulated = await governor.simulate(TENANT, invoiceRequest);
+    expect(simulated.decision.trace.filter((e) => e.kind === "policy")).toHaveLength(31);
+  });
+});
+
 describe("governor simulate", () => {
   it("returns the decision with its trace and writes nothing", async () => {
     const { governor, store } = createHarness();

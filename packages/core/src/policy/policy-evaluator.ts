@@ -26,6 +26,11 @@ export interface EvaluationContext {
   readOnlyRule?: ReadOnlyClassRule;
   /** Full trace (default true); false keeps only the entries that decided the outcome. */
   explain?: boolean;
+  /**
+   * With `explain`, at most this many entries for policies in scope that did not match (default:
+   * all of them); the rest are counted in one closing entry. Matched policies are always listed.
+   */
+  unmatchedPolicyEntries?: number;
 }
 
 /**
@@ -72,12 +77,27 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
   const tier = TIER_INDEX[agent.trustTier];
   const riskBit = RISK_BIT[intent.riskLevel];
   const shadow: Decision["shadow"] = [];
+  const unmatchedLimit = ctx.unmatchedPolicyEntries ?? Number.POSITIVE_INFINITY;
+  let unmatched = 0;
   for (const policy of ctx.policies.candidates(intent.domain, intent.type)) {
     const entry = checkPolicy(policy, intent, agent.id, tier, riskBit);
-    if (explain) trace.push(entry);
-    if (!entry.matched) continue;
+    if (explain && (entry.matched || unmatched < unmatchedLimit)) trace.push(entry);
+    if (!entry.matched) {
+      unmatched += 1;
+      continue;
+    }
     if (policy.shadow) shadow.push({ policyId: policy.id, effect: policy.effect });
     else t.addPolicy(policy, entry);
+  }
+
+  if (explain && unmatched > unmatchedLimit) {
+    const more = unmatched - unmatchedLimit;
+    trace.push({
+      rule: `${more} more ${more === 1 ? "policy" : "policies"}`,
+      kind: "policy",
+      matched: false,
+      why: "Did not match this intent (POST /v1/policies/simulate lists each policy)",
+    });
   }
 
   if (t.blockReasons.length === 0) {
