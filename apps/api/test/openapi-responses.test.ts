@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { IntendedOpsError } from "@intendedops/core";
+import { INTENT_STATUSES, IntendedOpsError } from "@intendedops/core";
 import { validate as validateOpenApi } from "@readme/openapi-parser";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsPlugin from "ajv-formats";
@@ -524,16 +524,7 @@ describe.each(DIALECTS)("/openapi.json describes every answer on %s", (dialect) 
     await call("GET", "/v1/intents/{id}", { params: { id: "int_nothing" }, expect: 404 });
 
     // Lists, filtered by every status.
-    for (const status of [
-      "pending",
-      "approved",
-      "rejected",
-      "blocked",
-      "executing",
-      "completed",
-      "failed",
-      "expired",
-    ]) {
+    for (const status of INTENT_STATUSES) {
       await call("GET", "/v1/intents", { query: `status=${status}`, expect: 200 });
     }
     await call("GET", "/v1/intents", {
