@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobRegistry, type JobRegistry } from "../src/jobs/job-registry";
 import { registerWebhookJobs } from "../src/jobs/webhook-jobs";
+import { CUT_AT_SHUTDOWN } from "../src/webhooks/http-sender";
 import {
   type Harness,
   type HungReceiverSetup,
@@ -20,6 +21,7 @@ describe("webhook delivery while one receiver hangs", () => {
   let jobs: JobRegistry;
   let hanging: Receiver;
   let healthy: Receiver;
+  let hangingId: string;
 
   beforeAll(async () => {
     setup = await openWithHungReceiver({
@@ -31,7 +33,9 @@ describe("webhook delivery while one receiver hangs", () => {
     ({ h, hanging, other: healthy } = setup);
     // The healthy receiver refuses its first request once: its retry is due 100 ms later.
     healthy.respond((_request, index) => ({ status: index === 0 ? 503 : 200 }));
-    await h.data("POST", "/v1/webhooks", { body: { url: hanging.url, events: ["intent.submitted"] } });
+    hangingId = (
+      await h.data("POST", "/v1/webhooks", { body: { url: hanging.url, events: ["intent.submitted"] } })
+    ).id;
     await h.data("POST", "/v1/webhooks", { body: { url: healthy.url, events: ["intent.submitted"] } });
     jobs = createJobRegistry();
     registerWebhookJobs(jobs, { ...h.services, config: { ...h.services.config, jobIntervalMs: 200 } });
@@ -58,11 +62,16 @@ describe("webhook delivery while one receiver hangs", () => {
     expect(new Set(events).size).toBe(2);
   });
 
-  it("stops promptly: a shutdown does not start new attempts while it waits for the hung one", async () => {
+  it("stops promptly: a shutdown starts no new attempts and cuts the hung one, to be retried, after its grace", async () => {
     const stopping = jobs.stop();
     const before = healthy.requests.length;
     await submitPendingInvoice(h, "cust_hang_3");
     await stopping;
     expect(healthy.requests.length).toBe(before);
+    // The hung attempt did not run to its timeout: it was cut, recorded, and its retry scheduled.
+    type Delivery = { status: string; attempts: { error: string | null }[] };
+    const { items } = (await h.data("GET", `/v1/webhooks/${hangingId}/deliveries`)) as { items: Delivery[] };
+    const cut = items.find((d) => d.attempts.some((a) => a.error === CUT_AT_SHUTDOWN));
+    expect(cut).toMatchObject({ status: "pending" });
   });
 });

@@ -9,6 +9,8 @@ export interface WebhookRequest {
   body: string;
   headers: Readonly<Record<string, string>>;
   timeoutMs: number;
+  /** Cuts the attempt when aborted (the server shutting down), as a timeout would. */
+  signal?: AbortSignal;
 }
 
 /** What an attempt learned: a status code, or why there was none. */
@@ -28,6 +30,9 @@ export type WebhookSender = (request: WebhookRequest) => Promise<WebhookResponse
 export const USER_AGENT = "IntendedOps-Webhooks/1.0";
 
 class TimeoutError extends Error {}
+
+/** Why an attempt was given up before its timeout: the server is shutting down. */
+export const CUT_AT_SHUTDOWN = "cut: the server is shutting down";
 
 function describe(error: unknown): string {
   if (error instanceof TimeoutError || error instanceof ForbiddenTargetError) return error.message;
@@ -63,6 +68,7 @@ export function createHttpSender(guard: SsrfOptions): WebhookSender {
       }
       const refused = literalTargetError(url, guard);
       if (refused) return finish(null, null, refused.message);
+      if (request.signal?.aborted) return finish(null, null, CUT_AT_SHUTDOWN);
 
       const transport = url.protocol === "https:" ? https : http;
       const req = transport.request(
@@ -96,7 +102,12 @@ export function createHttpSender(guard: SsrfOptions): WebhookSender {
         () => req.destroy(new TimeoutError(`timeout after ${request.timeoutMs} ms`)),
         request.timeoutMs,
       );
-      req.on("close", () => clearTimeout(timer));
+      const cut = () => req.destroy(new TimeoutError(CUT_AT_SHUTDOWN));
+      request.signal?.addEventListener("abort", cut, { once: true });
+      req.on("close", () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener("abort", cut);
+      });
       req.on("error", (error) => finish(null, null, describe(error)));
       req.end(request.body);
     });

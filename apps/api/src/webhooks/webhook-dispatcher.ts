@@ -41,6 +41,12 @@ export interface DispatcherOptions {
    * outbox events and newly due retries (default 1 s); `nudge()` makes it look at once.
    */
   pollMs?: number;
+  /**
+   * Once a run's signal is aborted (shutdown), how long attempts in flight may still finish before
+   * they are cut and scheduled for a retry (default 2 s). Without it a receiver hanging until the
+   * attempt timeout (10 s) held shutdown past `SHUTDOWN_TIMEOUT_MS` (10 s), which then exited 1.
+   */
+  shutdownGraceMs?: number;
   logger?: { warn(details: Record<string, unknown>, message: string): void };
 }
 
@@ -95,6 +101,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
   const fanOutBatchSize = options.fanOutBatchSize ?? 100;
   const maxRounds = options.maxRounds ?? 10;
   const pollMs = options.pollMs ?? 1_000;
+  const shutdownGraceMs = options.shutdownGraceMs ?? 2_000;
   /** Wakes a run that waits on its in-flight attempts (set only while one does). */
   let wakeWaiter: (() => void) | undefined;
 
@@ -122,10 +129,17 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     delivery: WebhookDeliveryRecord,
     endpoint: WebhookEndpointRecord,
     now: number,
+    signal: AbortSignal | undefined,
   ): Promise<WebhookResponse> {
     try {
       const headers = await signedHeaders(delivery, endpoint, now);
-      return await sender({ url: endpoint.url, body: delivery.body, headers, timeoutMs });
+      return await sender({
+        url: endpoint.url,
+        body: delivery.body,
+        headers,
+        timeoutMs,
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { statusCode: null, retryAfter: null, latencyMs: 0, error: message };
@@ -137,9 +151,10 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     delivery: WebhookDeliveryRecord,
     endpoint: WebhookEndpointRecord,
     retry: boolean,
+    cut?: AbortSignal,
   ): Promise<boolean> {
     const startedAt = clock();
-    const response = await send(delivery, endpoint, startedAt);
+    const response = await send(delivery, endpoint, startedAt, cut);
     const at = clock();
     const gone = response.statusCode === 410;
     let outcome: WebhookDeliveryOutcome;
@@ -306,6 +321,14 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       recheck = true;
       ticks.waiter?.();
     }, pollMs);
+    // At shutdown, attempts still in flight after the grace are cut (and retried later).
+    const cut = new AbortController();
+    let cutTimer: NodeJS.Timeout | undefined;
+    const startGrace = () => {
+      cutTimer = setTimeout(() => cut.abort(), shutdownGraceMs);
+    };
+    if (signal?.aborted) startGrace();
+    else signal?.addEventListener("abort", startGrace, { once: true });
     try {
       for (;;) {
         const stopping = failure !== undefined || signal?.aborted === true;
@@ -320,7 +343,7 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
           if (batch.claimed < free) drained = true;
           for (const { delivery, endpoint } of batch.work) {
             started += 1;
-            const running: Promise<void> = attempt(delivery, endpoint, true)
+            const running: Promise<void> = attempt(delivery, endpoint, true, cut.signal)
               .then(
                 (succeeded) => {
                   total.processed += 1;
@@ -353,6 +376,8 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
       }
     } finally {
       clearInterval(ticker);
+      clearTimeout(cutTimer);
+      signal?.removeEventListener("abort", startGrace);
     }
     if (failure) throw failure.error;
     total.more = !drained && !signal?.aborted;
