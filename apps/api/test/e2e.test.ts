@@ -663,7 +663,7 @@ describe("intendedops CLI", () => {
       );
     try {
       expect(cli("migrate").stdout).toMatch(
-        /^Migrations applied \(sqlite\): 202611221300_governance, .*202612071300_read_indexes\.$/m,
+        /^Migrations applied \(sqlite\): 202611221300_governance, .*202612071400_webhook_log_retention\.$/m,
       );
       // A second run has nothing to do, and says so (it used to claim it applied migrations).
       expect(cli("migrate").stdout).toContain("Nothing to migrate: the schema is current (sqlite).");

@@ -282,3 +282,13 @@ export function makeEndpoint(
     ...overrides,
   };
 }
+
+/** Index names of the store's own tables (SQLite: sqlite_master; PostgreSQL: the schema's pg_indexes). */
+export async function indexNames(store: KyselyStore): Promise<string[]> {
+  const { rows } =
+    store.dialect === "sqlite"
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(store.db)
+      : await sql<{ name: string }>`
+          select indexname as name from pg_indexes where schemaname = current_schema()`.execute(store.db);
+  return rows.map((row) => row.name).sort();
+}

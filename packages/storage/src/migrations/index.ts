@@ -8,6 +8,7 @@ import * as ambientRollup from "./202612061700_ambient_rollup";
 import * as inboundSettled from "./202612071000_inbound_settled";
 import * as inboundPresettled from "./202612071200_inbound_presettled";
 import * as readIndexes from "./202612071300_read_indexes";
+import * as webhookLogRetention from "./202612071400_webhook_log_retention";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202612071000_inbound_settled": inboundSettled,
   "202612071200_inbound_presettled": inboundPresettled,
   "202612071300_read_indexes": readIndexes,
+  "202612071400_webhook_log_retention": webhookLogRetention,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

@@ -1,8 +1,9 @@
-import { type Migrator, sql } from "kysely";
+import type { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
 import {
   DIALECTS,
+  indexNames,
   makeAgent,
   makeIntent,
   randomSuffix,
@@ -12,16 +13,6 @@ import {
 
 const BEFORE = "202612071200_inbound_presettled";
 const READ_INDEXES = "202612071300_read_indexes";
-
-/** Index names of the store's own tables (SQLite: sqlite_master; PostgreSQL: the schema's pg_indexes). */
-async function indexNames(store: KyselyStore): Promise<string[]> {
-  const { rows } =
-    store.dialect === "sqlite"
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(store.db)
-      : await sql<{ name: string }>`
-          select indexname as name from pg_indexes where schemaname = current_schema()`.execute(store.db);
-  return rows.map((row) => row.name).sort();
-}
 
 describe.each(DIALECTS)("migration 202612071300_read_indexes on %s", (dialect, open) => {
   let ctx: TestStore;

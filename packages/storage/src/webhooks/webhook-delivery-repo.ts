@@ -90,6 +90,11 @@ export interface WebhookDeliveryRepo {
    * over), applies the outcome and releases the claim. Returns whether the outcome was applied.
    */
   settle(attempt: WebhookAttemptRecord, outcome: WebhookDeliveryOutcome): Promise<boolean>;
+  /**
+   * Deletes up to `limit` deliveries that settled (succeeded or failed) before `before`, with their
+   * attempts; returns how many. Pending deliveries are kept whatever their age.
+   */
+  purgeSettled(before: string, limit: number): Promise<number>;
 }
 
 /**
@@ -285,6 +290,22 @@ export function createWebhookDeliveryRepo(
         .returningAll()
         .executeTakeFirst();
       return row && fromRow(row);
+    },
+    async purgeSettled(before, limit) {
+      const result = await db
+        .deleteFrom("webhook_deliveries")
+        .where("id", "in", (eb) =>
+          eb
+            .selectFrom("webhook_deliveries")
+            .select("id")
+            .where("completed_at", "is not", null)
+            .where("completed_at", "<", before)
+            .where("status", "in", ["succeeded", "failed"])
+            .orderBy("completed_at")
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async settle(attempt, outcome) {
       await db

@@ -9,6 +9,7 @@ import {
   type WebhookAttemptRecord,
 } from "./webhook-delivery-repo";
 import type { WebhookEndpointRecord } from "./webhook-endpoint-repo";
+import { withWebhookTables } from "./webhook-tables";
 
 const PAGE = { page: 1, pageSize: 50 };
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
@@ -281,6 +282,45 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       expect(await claim(31, 16)).toEqual([]);
       const afterLapse = await claim(91, 16);
       expect(perEndpoint(afterLapse, hanging.id)).toBe(MAX_CLAIMS_PER_ENDPOINT);
+    });
+
+    it("purges deliveries settled before the cutoff with their attempts, and keeps pending and newer ones", async () => {
+      await drainQueues();
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const [old, oldFailed, recent, pending] = [0, 1, 2, 3].map(() =>
+        makeDelivery(endpoint, { nextAttemptAt: at(0) }),
+      );
+      await store.webhooks.deliveries.insertMany([old!, oldFailed!, recent!, pending!]);
+      const claimed = await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(1), claimUntil: at(60), limit: 4 }),
+      );
+      const byId = new Map(claimed.map((d) => [d.id, d]));
+      const settle = (id: string, status: "succeeded" | "failed", second: number) =>
+        store.webhooks.deliveries.settle(attemptOf(byId.get(id)!, { attemptedAt: at(second) }), {
+          status,
+          nextAttemptAt: null,
+          at: at(second),
+        });
+      await settle(old!.id, "succeeded", 10);
+      await settle(oldFailed!.id, "failed", 11);
+      await settle(recent!.id, "succeeded", 30);
+
+      expect(await store.webhooks.deliveries.purgeSettled(at(20), 1)).toBe(1);
+      expect(await store.webhooks.deliveries.purgeSettled(at(20), 100)).toBe(1);
+      expect(await store.webhooks.deliveries.purgeSettled(at(20), 100)).toBe(0);
+      const left = await store.webhooks.deliveries.list(endpoint.tenantId, endpoint.id, {
+        page: 1,
+        pageSize: 10,
+      });
+      expect(left.items.map((d) => d.id).sort()).toEqual([recent!.id, pending!.id].sort());
+      // The attempts went with their deliveries.
+      const attempts = await withWebhookTables(store.db)
+        .selectFrom("webhook_attempts")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("delivery_id", "in", [old!.id, oldFailed!.id])
+        .executeTakeFirstOrThrow();
+      expect(Number(attempts.n)).toBe(0);
     });
 
     it("records the attempt and applies the outcome when settled at the current attempt", async () => {
