@@ -13,7 +13,7 @@ import type { Actor } from "./governor-types";
  */
 export function createPoliciesService(ctx: GovernorContext) {
   async function createPolicy(actor: Actor, input: PolicyInput): Promise<Policy> {
-    const body = parseWithSchema(PolicyInputSchema, input);
+    const body = parsePolicyInput(input);
     return writeTransaction(ctx, actor, async (scope) => {
       const policy: Policy = {
         ...body,
@@ -45,7 +45,7 @@ export function createPoliciesService(ctx: GovernorContext) {
   }
 
   async function updatePolicy(actor: Actor, id: string, input: PolicyInput): Promise<Policy> {
-    const body = parseWithSchema(PolicyInputSchema, input);
+    const body = parsePolicyInput(input);
     return writeTransaction(ctx, actor, async (scope) => {
       const existing = await scope.tx.policies.get(scope.tenantId, id, { forUpdate: true });
       if (!existing) throw notFound("Policy", id);
@@ -102,4 +102,18 @@ function sameInput(existing: Policy, body: object): boolean {
   return Object.keys(PolicyInputSchema.shape).every(
     (key) => canonicalJson(stored[key] ?? null) === canonicalJson(sent[key] ?? null),
   );
+}
+
+/**
+ * The policy body, checked. `approval` (how many humans, how long) only means something on a
+ * `require_approval` policy; on `allow` or `block` it was stored and silently ignored, so a policy
+ * an operator believed to need two approvers simply allowed or blocked.
+ */
+function parsePolicyInput(input: PolicyInput) {
+  const body = parseWithSchema(PolicyInputSchema, input);
+  if (body.approval !== undefined && body.effect !== "require_approval") {
+    const message = `approval applies only to require_approval policies; this one has effect ${body.effect}`;
+    throw new IntendedOpsError("VALIDATION_ERROR", message, [{ path: ["approval"], message }]);
+  }
+  return body;
 }

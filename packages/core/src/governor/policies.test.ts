@@ -96,6 +96,25 @@ describe("governor policies", () => {
     expect((await governor.queryAudit(TENANT)).total).toBe(0);
   });
 
+  it("answers VALIDATION_ERROR at approval when an allow or block policy carries approval settings", async () => {
+    const { governor } = createHarness();
+    for (const effect of ["allow", "block"] as const) {
+      await expect(
+        governor.createPolicy(admin, { name: "p", effect, approval: { approvers: 2 } }),
+      ).rejects.toMatchObject({ code: "VALIDATION_ERROR", details: [{ path: ["approval"] }] });
+    }
+    const policy = await governor.createPolicy(admin, {
+      name: "p",
+      effect: "require_approval",
+      approval: { approvers: 2 },
+    });
+    await expect(
+      governor.updatePolicy(admin, policy.id, { name: "p", effect: "block", approval: { approvers: 2 } }),
+    ).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+    expect((await governor.updatePolicy(admin, policy.id, { name: "p", effect: "block" })).version).toBe(2);
+    expect(await governor.listPolicies(TENANT)).toHaveLength(1);
+  });
+
   it("makes no new version and no audit event when a PUT sends the stored policy again", async () => {
     const { governor } = createHarness();
     const input = {
