@@ -433,6 +433,15 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       const ours = expired.filter((x) => x.tenantId === a || x.tenantId === b).map((x) => x.id);
       expect(ours).toEqual(["apr_0_0", "apr_1_0", "apr_0_1"]);
       expect(await store.read((tx) => tx.approvals.listExpired(isoAt(0), 100))).toEqual([]);
+      // Paged by position: only what lies past `after` in (expiresAt, id) order.
+      const first = expired.find((x) => x.id === "apr_0_0")!;
+      const rest = await store.read((tx) =>
+        tx.approvals.listExpired(now, 100, { expiresAt: first.expiresAt!, id: first.id }),
+      );
+      expect(rest.filter((x) => x.tenantId === a || x.tenantId === b).map((x) => x.id)).toEqual([
+        "apr_1_0",
+        "apr_0_1",
+      ]);
     });
   });
 

@@ -2,7 +2,7 @@ import { IntendedOpsError, isIntendedOpsError } from "../errors";
 import type { Approval, ApprovalStatus } from "../model/approval";
 import type { Intent } from "../model/intent";
 import { assertTransition } from "../model/intent-status";
-import type { Page, StoreTx } from "../storage/storage-port";
+import type { ApprovalPosition, Page, StoreTx } from "../storage/storage-port";
 import { parseWithSchema } from "../validation/compiled-check";
 import {
   type GovernorContext,
@@ -220,24 +220,27 @@ export function createApprovalsService(ctx: GovernorContext) {
   async function expireDue(now: number = ctx.clock()): Promise<number> {
     const cutoff = new Date(now).toISOString();
     let expired = 0;
+    // Pages by position, so approvals that cannot be expired (their intent already moved) are
+    // passed over instead of filling every batch: with a full batch of them at the front, nothing
+    // behind them ever expired.
+    let after: ApprovalPosition | undefined;
     for (;;) {
-      const due = await ctx.store.read((tx) => tx.approvals.listExpired(cutoff, EXPIRY_BATCH));
-      let progressed = false;
+      const due = await ctx.store.read((tx) => tx.approvals.listExpired(cutoff, EXPIRY_BATCH, after));
       // A few at a time: one by one, each waited for its own commit, so under load the job fell
       // behind the approvals coming due (70 expired per 30 s against 447 created on PostgreSQL).
       // A few share SQLite's group-commit batches and PostgreSQL's pool without taking all of it.
       for (let i = 0; i < due.length; i += EXPIRY_CONCURRENCY) {
         const chunk = due.slice(i, i + EXPIRY_CONCURRENCY);
         for (const done of await Promise.all(chunk.map((approval) => expireOne(approval, now)))) {
-          if (done) {
-            expired += 1;
-            progressed = true;
-          }
+          if (done) expired += 1;
         }
       }
-      // A short batch means nothing is left; no progress means the rest is stuck (e.g. a
-      // missing intent) and would only come back again.
-      if (due.length < EXPIRY_BATCH || !progressed) return expired;
+      const last = due.at(-1);
+      // A short batch means nothing is left. A store that ignores `after` hands back the same
+      // batch: stop rather than loop.
+      if (due.length < EXPIRY_BATCH || !last?.expiresAt) return expired;
+      if (after && last.expiresAt === after.expiresAt && last.id === after.id) return expired;
+      after = { expiresAt: last.expiresAt, id: last.id };
     }
   }
 

@@ -190,6 +190,26 @@ describe("governor approvals", () => {
     expect((await governor.listIntents("tenant-b", { status: "expired" })).total).toBe(1);
   });
 
+  it("expires the approvals behind a full batch of ones it cannot expire (regression: none behind them ever expired)", async () => {
+    const { governor, advance, store, clock } = createHarness({ defaultApprovalTtlSeconds: 1 });
+    await registerBillingAgent(governor);
+    const submissions = [];
+    for (let i = 0; i < 101; i++) submissions.push(governor.submit(agentKey, invoiceRequest));
+    await Promise.all(submissions);
+    advance(1000);
+    const cutoff = new Date(clock.now).toISOString();
+    // The first 100 in the job's order get an intent that already moved on: they cannot expire.
+    const front = await store.read((tx) => tx.approvals.listExpired(cutoff, 100));
+    await store.transaction(async (tx) => {
+      for (const approval of front) {
+        const intent = await tx.intents.get(TENANT, approval.intentId);
+        await tx.intents.update({ ...intent!, status: "approved" }, "pending");
+      }
+    });
+    expect(await governor.expireDue()).toBe(1);
+    expect((await governor.listIntents(TENANT, { status: "expired" })).total).toBe(1);
+  });
+
   it("expires several approvals at once when many are due, so the job keeps up under load", async () => {
     const inFlight = { now: 0, most: 0 };
     const { governor, advance } = createHarness({

@@ -2,6 +2,7 @@ export { createMemoryStore, type MemoryStore } from "./memory-store";
 export type {
   AgentRepo,
   AgentTrustScore,
+  ApprovalPosition,
   ApprovalRepo,
   AuditFilter,
   AuditHead,

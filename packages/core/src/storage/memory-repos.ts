@@ -242,14 +242,16 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
         }
         return [...counts].map(([tenantId, count]) => ({ tenantId, count }));
       },
-      async listExpired(now, limit) {
+      async listExpired(now, limit, after) {
+        const position = (a: Approval) => `${a.expiresAt ?? ""}\u0000${a.id}`;
+        const from = after === undefined ? undefined : `${after.expiresAt}\u0000${after.id}`;
         const due: Approval[] = [];
         for (const approval of state.approvals.allValues()) {
-          if (approval.status === "pending" && approval.expiresAt !== null && approval.expiresAt <= now) {
-            due.push(approval);
-          }
+          if (approval.status !== "pending" || approval.expiresAt === null || approval.expiresAt > now)
+            continue;
+          if (from === undefined || position(approval) > from) due.push(approval);
         }
-        due.sort((a, b) => ((a.expiresAt ?? "") < (b.expiresAt ?? "") ? -1 : 1));
+        due.sort((a, b) => (position(a) < position(b) ? -1 : 1));
         return due.slice(0, limit).map(copy);
       },
     },

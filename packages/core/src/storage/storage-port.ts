@@ -81,6 +81,12 @@ export interface ReadOptions {
   forUpdate?: boolean;
 }
 
+/** Where an approval stands in the expiry job's (expiresAt, id) order. */
+export interface ApprovalPosition {
+  expiresAt: string;
+  id: string;
+}
+
 /** How many pending approvals one tenant has (metrics gauges). */
 export interface TenantPendingCount {
   tenantId: string;
@@ -137,8 +143,12 @@ export interface ApprovalRepo {
   countPending(tenantId: string): Promise<number>;
   /** `countPending` of every tenant at once; tenants without pending approvals are left out. */
   countPendingByTenant(): Promise<TenantPendingCount[]>;
-  /** Pending approvals whose expiresAt ≤ now, across tenants (for the expiry job). */
-  listExpired(now: string, limit: number): Promise<Approval[]>;
+  /**
+   * Pending approvals whose expiresAt ≤ now, across tenants, in (expiresAt, id) order (for the
+   * expiry job); with `after`, only those past that position, so the job can page past ones it
+   * could not expire.
+   */
+  listExpired(now: string, limit: number, after?: ApprovalPosition): Promise<Approval[]>;
 }
 
 export interface PolicyRepo {

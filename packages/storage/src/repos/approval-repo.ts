@@ -151,17 +151,22 @@ export function createApprovalRepo(
         .execute();
       return rows.map((row) => ({ tenantId: row.tenant_id, count: row.total }));
     },
-    async listExpired(now, limit) {
-      const rows = await db
+    async listExpired(now, limit, after) {
+      let query = db
         .selectFrom("approvals")
         .selectAll()
         .where("status", "=", "pending")
         .where("expires_at", "is not", null)
-        .where("expires_at", "<=", now)
-        .orderBy("expires_at")
-        .orderBy("id")
-        .limit(limit)
-        .execute();
+        .where("expires_at", "<=", now);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb("expires_at", ">", after.expiresAt),
+            eb.and([eb("expires_at", "=", after.expiresAt), eb("id", ">", after.id)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy("expires_at").orderBy("id").limit(limit).execute();
       return rows.map(fromRow);
     },
   };
