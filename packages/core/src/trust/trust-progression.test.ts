@@ -233,8 +233,17 @@ describe("applyTrustOutcome", () => {
         toTier: "T2",
         cause: "policy_block",
         intentId: "int_9",
-        reason: "Demoted from T3 to T2 (Trusted) after a policy-blocked critical-risk intent",
+        reason: "Demoted from T3 to T2 (Trusted) after a blocked critical-risk intent",
       });
+    });
+
+    it("says governance, not a policy, blocked the intent, since the agent's declaration or status may have", () => {
+      const r = applyTrustOutcome(
+        t3(),
+        { kind: "policy_block", riskLevel: "low", intentId: "int_8" },
+        T_START,
+      );
+      expect(r.change?.reason).toMatch(/^Governance blocked a low-risk intent: score \d+ → \d+$/);
     });
 
     it("does not demote below T0", () => {

@@ -47,7 +47,7 @@ export function initialTrust(config: TrustConfig = DEFAULT_TRUST_CONFIG, now?: n
 /**
  * Apply one outcome to an agent's trust: the score moves by the configured delta, promotion
  * needs evidence (count, success rate, dwell time), demotion is immediate on a failure streak,
- * a policy-blocked critical intent or a score well below the tier's band.
+ * a blocked critical intent (whatever blocked it) or a score well below the tier's band.
  */
 export function applyTrustOutcome(
   agent: Agent,
@@ -179,7 +179,7 @@ function decideTierMove(
     if (event.kind === "policy_block" && event.riskLevel === "critical" && config.demotion.onCriticalBlock) {
       return {
         tier: lower,
-        reason: `${moveLabel(agent.trustTier, lower, config)} after a policy-blocked critical-risk intent`,
+        reason: `${moveLabel(agent.trustTier, lower, config)} after a blocked critical-risk intent`,
       };
     }
     if (next.streak >= config.demotion.failureStreak) {
@@ -236,7 +236,8 @@ const EVENT_PHRASE: Readonly<Record<TrustEventKind, string>> = {
   completion: "Completed",
   failure: "Failed",
   rejection: "A human rejected",
-  policy_block: "A policy blocked",
+  // Any block counts, not only a policy's: the agent's declaration, its suspension or an intention.
+  policy_block: "Governance blocked",
 };
 
 function scoreReason(event: TrustEvent, from: number, to: number): string {
