@@ -10,6 +10,7 @@ import {
   type ValueRecord,
 } from "@intendedops/core";
 import { Migrator, sql } from "kysely";
+import { afterAll, beforeAll } from "vitest";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
 import { migrationProvider } from "./migrations/index";
@@ -67,6 +68,32 @@ export function testMigrator(dialect: string, ctx: TestStore): Migrator {
     ),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
+}
+
+/** What a migration test works on: a store opened without migrations, and a migrator for it. */
+export interface UnmigratedStore {
+  readonly store: KyselyStore;
+  readonly migrator: Migrator;
+}
+
+/**
+ * Opens a store without migrations before the suite and disposes of it after; the tests move it
+ * between migrations with `migrator`. Call it inside a `describe`.
+ * @example const t = useUnmigratedStore(dialect, open); … await t.migrator.migrateTo(BEFORE)
+ */
+export function useUnmigratedStore(
+  dialect: string,
+  open: (options?: StoreOptions) => Promise<TestStore>,
+): UnmigratedStore {
+  let ctx: TestStore | undefined;
+  const opened = {} as { store: KyselyStore; migrator: Migrator };
+  beforeAll(async () => {
+    ctx = await open({ migrate: false });
+    opened.store = ctx.store;
+    opened.migrator = testMigrator(dialect, ctx);
+  });
+  afterAll(() => ctx?.dispose());
+  return opened;
 }
 
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();

@@ -1,28 +1,17 @@
 import { newId } from "@intendedops/core";
-import type { Migrator } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, isoAt, type TestStore, testMigrator } from "../test-fixtures";
+import { describe, expect, it } from "vitest";
+import { DIALECTS, isoAt, useUnmigratedStore } from "../test-fixtures";
 import { withWebhookTables } from "../webhooks/webhook-tables";
 
 const BEFORE_SETTLED = "202612061700_ambient_rollup";
 const SETTLED = "202612071000_inbound_settled";
 
 describe.each(DIALECTS)("migration 202612071200_inbound_presettled on %s", (dialect, open) => {
-  let ctx: TestStore;
-  let store: KyselyStore;
-  let migrator: Migrator;
-
-  beforeAll(async () => {
-    ctx = await open({ migrate: false });
-    store = ctx.store;
-    migrator = testMigrator(dialect, ctx);
-  });
-  afterAll(() => ctx.dispose());
+  const t = useUnmigratedStore(dialect, open);
 
   async function endpoint(): Promise<string> {
     const id = newId("webhook");
-    await withWebhookTables(store.db)
+    await withWebhookTables(t.store.db)
       .insertInto("inbound_endpoints")
       .values({
         id,
@@ -40,21 +29,21 @@ describe.each(DIALECTS)("migration 202612071200_inbound_presettled on %s", (dial
   }
 
   async function remember(endpointId: string, messageId: string, receivedAt: string): Promise<void> {
-    await withWebhookTables(store.db)
+    await withWebhookTables(t.store.db)
       .insertInto("inbound_messages")
       .values({ endpoint_id: endpointId, message_id: messageId, received_at: receivedAt } as never)
       .execute();
   }
 
   it("settles message ids an older version remembered, so an upgrade keeps refusing their replays", async () => {
-    expect((await migrator.migrateTo(BEFORE_SETTLED)).error).toBeUndefined();
+    expect((await t.migrator.migrateTo(BEFORE_SETTLED)).error).toBeUndefined();
     const endpointId = await endpoint();
     // An older server refused this report (its intent still awaited approval) and kept the id.
     await remember(endpointId, "msg_refused_before_upgrade", new Date(Date.now() - 60_000).toISOString());
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    expect(await store.webhooks.inbound.settled(endpointId, "msg_refused_before_upgrade")).toBe(true);
-    const row = await withWebhookTables(store.db)
+    expect((await t.migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await t.store.webhooks.inbound.settled(endpointId, "msg_refused_before_upgrade")).toBe(true);
+    const row = await withWebhookTables(t.store.db)
       .selectFrom("inbound_messages")
       .select(["received_at", "settled_at"])
       .where("message_id", "=", "msg_refused_before_upgrade")
@@ -63,11 +52,11 @@ describe.each(DIALECTS)("migration 202612071200_inbound_presettled on %s", (dial
   });
 
   it("leaves unsettled the ids remembered after settlements were recorded (a stopped process's, retryable)", async () => {
-    expect((await migrator.migrateTo(SETTLED)).error).toBeUndefined();
+    expect((await t.migrator.migrateTo(SETTLED)).error).toBeUndefined();
     const endpointId = await endpoint();
     await remember(endpointId, "msg_outcome_lost", new Date(Date.now() + 60_000).toISOString());
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
-    expect(await store.webhooks.inbound.settled(endpointId, "msg_outcome_lost")).toBe(false);
+    expect((await t.migrator.migrateToLatest()).error).toBeUndefined();
+    expect(await t.store.webhooks.inbound.settled(endpointId, "msg_outcome_lost")).toBe(false);
   });
 });
