@@ -5,7 +5,13 @@ import {
   type MetricType,
 } from "./metric-definitions";
 import { type GaugeSample, type Labels, type MetricSnapshot, MetricsCollector } from "./metrics-collector";
-import { renderHistogramSeries, renderMetricHeader, renderScalarSeries } from "./prometheus-text";
+import {
+  renderBucketBounds,
+  renderHistogramSeries,
+  renderLabelPairs,
+  renderMetricHeader,
+  renderScalarSeries,
+} from "./prometheus-text";
 
 /** Options of the built-in collector. */
 export interface InMemoryMetricsCollectorOptions {
@@ -38,11 +44,14 @@ export interface InMemoryMetricsCollectorOptions {
 
 interface ScalarSeries {
   labels: Readonly<Record<string, string>>;
+  /** The labels as Prometheus text, rendered at the first scrape that shows the series. */
+  pairs?: string;
   value: number;
 }
 
 interface HistogramSeries {
   labels: Readonly<Record<string, string>>;
+  pairs?: string;
   /** Per-bucket (non-cumulative) counts; the last slot is the +Inf overflow. */
   counts: number[];
   sum: number;
@@ -82,6 +91,8 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
   private readonly buckets: readonly number[];
+  /** The bucket bounds as `le` label values, rendered once. */
+  private readonly les: readonly string[];
   private readonly maxSeries: number;
   private readonly maxSamples: number;
   private readonly now: () => number;
@@ -92,6 +103,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   constructor(options: InMemoryMetricsCollectorOptions = {}) {
     super();
     this.buckets = checkedBuckets(options.buckets ?? DEFAULT_DURATION_BUCKETS);
+    this.les = renderBucketBounds(this.buckets);
     this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
     this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.now = options.now ?? (() => performance.now());
@@ -209,11 +221,13 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       parts.push(renderMetricHeader(family.name, family.help, family.type));
       if (family.type === "histogram") {
         for (const s of (family as Family<HistogramSeries>).series.values()) {
-          parts.push(renderHistogramSeries(family.name, s.labels, this.buckets, s.counts, s.sum, s.count));
+          s.pairs ??= renderLabelPairs(s.labels);
+          parts.push(renderHistogramSeries(family.name, s.pairs, this.les, s.counts, s.sum, s.count));
         }
       } else {
         for (const s of (family as Family<ScalarSeries>).series.values()) {
-          parts.push(renderScalarSeries(family.name, s.labels, s.value));
+          s.pairs ??= renderLabelPairs(s.labels);
+          parts.push(renderScalarSeries(family.name, s.pairs, s.value));
         }
       }
     }

@@ -66,6 +66,29 @@ describe("renderPrometheusText", () => {
     );
   });
 
+  it("writes the same escaped text as the snapshot renderer at every scrape when the collector keeps rendered labels", () => {
+    const c = new InMemoryMetricsCollector({
+      definitions: {
+        x_total: { type: "counter", help: "x", labelNames: ["path"] },
+        y_seconds: { type: "histogram", help: "y", labelNames: ["path"] },
+      },
+      buckets: [0.5],
+    });
+    const labels = { path: 'C:\\dir\n"quoted"', plain: "a" };
+    c.increment("x_total", labels);
+    c.observe("y_seconds", 0.1, labels);
+    const first = c.renderPrometheus();
+    expect(first).toBe(renderPrometheusText(c.getMetrics()));
+    expect(first).toContain('x_total{path="C:\\\\dir\\n\\"quoted\\"",plain="a"} 1\n');
+    // The labels are rendered once; the values must still be read at each scrape.
+    c.increment("x_total", labels, 2);
+    c.observe("y_seconds", 2, labels);
+    const second = c.renderPrometheus();
+    expect(second).toBe(renderPrometheusText(c.getMetrics()));
+    expect(second).toContain('x_total{path="C:\\\\dir\\n\\"quoted\\"",plain="a"} 3\n');
+    expect(second).toContain('y_seconds_bucket{path="C:\\\\dir\\n\\"quoted\\"",plain="a",le="+Inf"} 2\n');
+  });
+
   it("writes special values as Prometheus spells them when a gauge is NaN or infinite", () => {
     const text = renderPrometheusText([
       {
