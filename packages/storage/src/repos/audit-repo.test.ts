@@ -60,6 +60,24 @@ describe.each(DIALECTS)("audit repo tampering (%s)", (_name, open) => {
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
+  it("scans rows stored before seq 1 and past 2^53 too, so verification reports them", async () => {
+    const tenantId = await seedChain(store, 4);
+    // Copies of seq 1 at seq 0 and far past the head: rows no append writes, written with SQL.
+    for (const seq of ["0", "9007199254740993"]) {
+      await sql`insert into audit_events
+        select tenant_id, ${sql.raw(seq)}, id, event_type, actor, agent_id, intent_id, data, timestamp,
+          prev_hash, hash, leaf_hash
+        from audit_events where tenant_id = ${tenantId} and seq = 1`.execute(store.db);
+    }
+    const seqs: number[] = [];
+    await store.read(async (tx) => {
+      for await (const batch of tx.audit.scan(tenantId, 2)) seqs.push(...batch.map((e) => e.seq));
+    });
+    // Before: [1, 2, 3, 4] — the scan started after seq 0 and stopped at the rounded highest seq.
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 9007199254740992]);
+    expect(await verifyStored(store, tenantId)).toMatchObject({ valid: false, firstInvalidSeq: 1 });
+  });
+
   it("lets other work run between the batches of a scan (SQLite answers synchronously)", async () => {
     const tenantId = await seedChain(store, 30);
     // A macrotask that re-arms itself counts the event-loop turns taken while the scan runs.

@@ -104,6 +104,14 @@ function filtered<O>(
   return q;
 }
 
+/**
+ * A stored seq a scan can page from: a number JavaScript holds exactly (a tampered row can hold a
+ * seq past 2^53, or on SQLite any value at all).
+ */
+function isPageableSeq(seq: unknown): seq is number {
+  return typeof seq === "number" && Math.abs(seq) <= Number.MAX_SAFE_INTEGER;
+}
+
 /** Lets timers and I/O that became ready run before the next batch (one macrotask turn). */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -319,21 +327,24 @@ export function createAuditRepo(
         .select((eb) => eb.fn.max("seq").as("seq"))
         .where("tenant_id", "=", tenantId)
         .executeTakeFirst();
-      const end = Number(last?.seq ?? 0);
-      let after = 0;
-      while (after < end) {
-        const rows = await db
-          .selectFrom("audit_events")
-          .selectAll()
-          .where("tenant_id", "=", tenantId)
-          .where("seq", ">", after)
-          .where("seq", "<=", end)
-          .orderBy("seq")
-          .limit(limit)
-          .execute();
+      if (last?.seq === null || last?.seq === undefined) return;
+      const end = Number(last.seq);
+      // A highest seq JavaScript cannot hold exactly (edited past 2^53) bounds nothing: rounded, it
+      // hid the row, or on PostgreSQL fell outside bigint and verification answered 500.
+      const bounded = isPageableSeq(end);
+      // The first batch has no lower bound: a row stored before seq 1 (seq 0 or negative, which no
+      // append writes) was skipped, so GET /v1/audit listed it while verification said valid.
+      let after: number | undefined;
+      for (;;) {
+        let query = db.selectFrom("audit_events").selectAll().where("tenant_id", "=", tenantId);
+        if (after !== undefined) query = query.where("seq", ">", after);
+        if (bounded) query = query.where("seq", "<=", end);
+        const rows = await query.orderBy("seq").limit(limit).execute();
         const lastRow = rows[rows.length - 1];
         if (!lastRow) return;
         yield rows.map((row) => fromRow(row, readData(row.data)));
+        // Past a seq that cannot be paged from exactly, stop: the verifier has failed there already.
+        if (rows.length < limit || !isPageableSeq(lastRow.seq) || (bounded && lastRow.seq >= end)) return;
         after = lastRow.seq;
         // SQLite answers synchronously, so without this a whole chain's batches (and the hashing
         // of each) would run as one stretch of microtasks: no other request, not even /health,
