@@ -35,6 +35,7 @@ interface Verification {
   valid: boolean;
   eventCount: number;
   firstInvalidSeq?: number;
+  headHash?: string;
 }
 
 const workDir = mkdtempSync(join(tmpdir(), "audit-tamper-"));
@@ -135,8 +136,17 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
     return { ...r, prev_hash: prevHash, hash, leaf_hash: leafHash };
   };
 
-  const verify = async (key = t.keys.read_only): Promise<Verification> =>
-    t.data("GET", "/v1/audit/verify", { key });
+  const verify = async (
+    key = t.keys.read_only,
+    anchor?: { seq: number; hash: string },
+  ): Promise<Verification> =>
+    t.data(
+      "GET",
+      anchor ? `/v1/audit/verify?anchorSeq=${anchor.seq}&anchorHash=${anchor.hash}` : "/v1/audit/verify",
+      {
+        key,
+      },
+    );
 
   /** Every page of GET /v1/audit, concatenated, as docs/audit.md tells an auditor to export. */
   const exportAll = async (key = t.keys.read_only): Promise<AuditEvent[]> => {
@@ -203,9 +213,9 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
 
   it("accepts the untouched chain, on the server and offline", async () => {
     expect(n).toBeGreaterThanOrEqual(12);
-    expect(await verify()).toEqual({ valid: true, eventCount: n });
-    expect(await offline()).toEqual({ valid: true, eventCount: n, status: 0 });
-    expect(await verify(t.keys.other)).toEqual({ valid: true, eventCount: 2 });
+    expect(await verify()).toMatchObject({ valid: true, eventCount: n });
+    expect(await offline()).toMatchObject({ valid: true, eventCount: n, status: 0 });
+    expect(await verify(t.keys.other)).toMatchObject({ valid: true, eventCount: 2 });
   });
 
   describe("one field of one event edited", () => {
@@ -265,14 +275,14 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       await update(n, rehash({ ...(await row(n)), actor: "key_forged" }));
       expect(await verify()).toEqual(invalidAt(n));
       // Documented: the export has no head to compare with.
-      expect(await offline()).toEqual({ valid: true, eventCount: n, status: 0 });
+      expect(await offline()).toMatchObject({ valid: true, eventCount: n, status: 0 });
     });
 
     it("cannot see a tail rewritten together with the head row (documented: needs an external anchor)", async () => {
       const edited = rehash({ ...(await row(n)), actor: "key_forged" });
       await update(n, edited);
       await setHead(n, edited.hash);
-      expect(await verify()).toEqual({ valid: true, eventCount: n });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n });
     });
   });
 
@@ -293,7 +303,7 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       await remove([n - 1, n]);
       expect(await verify()).toEqual(invalidAt(n - 1, n - 2));
       // Documented: an export cut off at the end is a valid, shorter chain.
-      expect(await offline()).toEqual({ valid: true, eventCount: n - 2, status: 0 });
+      expect(await offline()).toMatchObject({ valid: true, eventCount: n - 2, status: 0 });
     });
 
     it("reports seq 1 when every event was deleted and the head row kept", async () => {
@@ -301,14 +311,32 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       expect(await verify()).toEqual(invalidAt(1, 0));
     });
 
-    it("cannot see the last events deleted with the head row moved back (documented: needs an external anchor)", async () => {
+    it("sees the last events deleted with the head row moved back only through a saved anchor", async () => {
+      // The anchor an auditor saved from an earlier verification: its eventCount and headHash.
+      const before = await verify();
+      expect(before).toMatchObject({ valid: true, eventCount: n, headHash: original(n).hash });
+      const saved = { seq: before.eventCount, hash: original(n).hash };
       const kept = await row(n - 2);
       await remove([n - 1, n]);
       await setHead(n - 2, kept.hash);
-      expect(await verify()).toEqual({ valid: true, eventCount: n - 2 });
-      // An anchor saved earlier (seq n and its hash) shows it: the export no longer holds it.
-      const saved = original(n);
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n - 2 });
+      expect(await verify(t.keys.read_only, saved)).toEqual(invalidAt(n - 1, n - 2));
+      // Offline, the same anchor: the export no longer holds it.
       expect((await exportAll()).some((e) => e.seq === n && e.hash === saved.hash)).toBe(false);
+    });
+
+    it("sees a tail rewritten with its head moved to match only through a saved anchor", async () => {
+      const saved = { seq: n, hash: original(n).hash };
+      // Every event from seq n-1 on replaced by well-formed forgeries, the head moved over them.
+      const base = await row(n - 2);
+      const first = forge({ seq: n - 2, hash: base.hash });
+      const second = forge({ seq: first.seq, hash: first.hash });
+      await remove([n - 1, n]);
+      await insert([toRow(first), toRow(second)]);
+      await setHead(n, second.hash);
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n });
+      expect(await verify(t.keys.read_only, saved)).toEqual(invalidAt(n));
+      expect(await verify(t.keys.read_only, { seq: n - 2, hash: base.hash })).toMatchObject({ valid: true });
     });
 
     it("answers 500 when the head row was deleted while events remain (documented)", async () => {
@@ -386,7 +414,7 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       const forged = forge({ seq: n, hash: (await row(n)).hash });
       await insert([toRow(forged)]);
       await setHead(n + 1, forged.hash);
-      expect(await verify()).toEqual({ valid: true, eventCount: n + 1 });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n + 1 });
     });
   });
 
@@ -473,14 +501,14 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       await remove([2]);
       await insert([{ ...foreign, tenant_id: TENANT }]);
       expect(await verify()).toEqual(invalidAt(2));
-      expect(await verify(t.keys.other)).toEqual({ valid: true, eventCount: 2 });
+      expect(await verify(t.keys.other)).toMatchObject({ valid: true, eventCount: 2 });
     });
 
     it("never reads or reports another tenant's events: tampering in one leaves the other valid", async () => {
       await update(1, { actor: "key_someone_else" }, OTHER_TENANT);
       await update(2, { seq: 50 }, OTHER_TENANT);
-      expect(await verify()).toEqual({ valid: true, eventCount: n });
-      expect(await offline()).toEqual({ valid: true, eventCount: n, status: 0 });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n });
+      expect(await offline()).toMatchObject({ valid: true, eventCount: n, status: 0 });
       expect(await verify(t.keys.other)).toEqual(invalidAt(1, 1));
     });
   });
@@ -510,8 +538,8 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
     ])("still verifies %s", async (_what, respell) => {
       const original = await row(5);
       await update(5, { data: respell(JSON.parse(original.data)) });
-      expect(await verify()).toEqual({ valid: true, eventCount: n });
-      expect(await offline()).toEqual({ valid: true, eventCount: n, status: 0 });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n });
+      expect(await offline()).toMatchObject({ valid: true, eventCount: n, status: 0 });
     });
 
     it("still verifies -0 for 0 and a number beyond 2^53 that reads as the same double", async () => {
@@ -520,9 +548,9 @@ describe.each(DIALECTS)("tampering with the audit chain in the database (%s)", (
       const { hash, leafHash } = computeHashes(event, event.prevHash);
       await insert([{ ...toRow({ ...event, hash, leafHash }) }]);
       await setHead(n + 1, hash);
-      expect(await verify()).toEqual({ valid: true, eventCount: n + 1 });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n + 1 });
       await update(n + 1, { data: '{"big":9007199254740993,"zero":-0}' });
-      expect(await verify()).toEqual({ valid: true, eventCount: n + 1 });
+      expect(await verify()).toMatchObject({ valid: true, eventCount: n + 1 });
       await update(n + 1, { data: '{"big":9007199254740994,"zero":0}' });
       expect(await verify()).toEqual(invalidAt(n + 1, n + 1));
     });

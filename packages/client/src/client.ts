@@ -9,6 +9,7 @@ import type {
   ApiKey,
   ApprovalDecisionResult,
   ApprovalItem,
+  AuditAnchor,
   AuditEvent,
   AuditVerification,
   CompleteIntentInput,
@@ -219,9 +220,15 @@ export class IntendedOpsClient {
     return this.#request({ method: "GET", path: "/v1/audit", query: { ...query }, options });
   }
 
-  /** `GET /v1/audit/verify`: the server recomputes the tenant's whole hash chain. */
-  verifyAuditChain(options?: RequestOptions): Promise<AuditVerification> {
-    return this.#request({ method: "GET", path: "/v1/audit/verify", options });
+  /**
+   * `GET /v1/audit/verify`: the server recomputes the tenant's whole hash chain. With `anchor` (an
+   * earlier answer's `eventCount` and `headHash`, kept outside the server), the chain must still
+   * hold that hash at that seq: a chain cut short or rewritten with its head moved to match fails.
+   */
+  verifyAuditChain(options?: RequestOptions & { anchor?: AuditAnchor }): Promise<AuditVerification> {
+    const { anchor, ...rest } = options ?? {};
+    const query = anchor ? { anchorSeq: anchor.seq, anchorHash: anchor.hash } : {};
+    return this.#request({ method: "GET", path: "/v1/audit/verify", query, options: rest });
   }
 
   /** `GET /v1/policies`. */

@@ -67,6 +67,7 @@ export type {
   ApprovalItem,
   ApprovalStatus,
   ApprovalVote,
+  AuditAnchor,
   AuditEvent,
   AuditVerification,
   CompleteIntentInput,

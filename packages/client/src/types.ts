@@ -305,6 +305,14 @@ export interface AuditVerification {
   valid: boolean;
   eventCount: number;
   firstInvalidSeq?: number;
+  /** When valid: the last event's hash. Keep it with `eventCount` as an anchor for later checks. */
+  headHash?: string;
+}
+
+/** A `(seq, hash)` pair saved from an earlier verification (`eventCount`, `headHash`). */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
 }
 
 export interface Policy {

@@ -100,7 +100,37 @@ describe.each(DIALECTS)("audit routes on %s", (dialect) => {
     expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.read_only })).toEqual({
       valid: true,
       eventCount: all.total,
+      headHash: all.items[all.items.length - 1].hash,
     });
+  });
+
+  it("checks a saved anchor when given one, and refuses an anchor that is half or malformed", async () => {
+    const { eventCount, headHash } = await t.data("GET", "/v1/audit/verify");
+    const anchored = (seq: number | string, hash: string) =>
+      t.request("GET", `/v1/audit/verify?anchorSeq=${seq}&anchorHash=${hash}`);
+    expect((await (await anchored(eventCount, headHash)).json()).data).toMatchObject({
+      valid: true,
+      eventCount,
+    });
+    expect((await (await anchored(eventCount, "0".repeat(64))).json()).data).toEqual({
+      valid: false,
+      eventCount,
+      firstInvalidSeq: eventCount,
+    });
+    for (const [query, path] of [
+      [`anchorSeq=${eventCount}`, "anchorHash"],
+      [`anchorHash=${headHash}`, "anchorSeq"],
+      [`anchorSeq=0&anchorHash=${headHash}`, "anchorSeq"],
+      [`anchorSeq=1.5&anchorHash=${headHash}`, "anchorSeq"],
+      [`anchorSeq=1&anchorHash=${headHash.toUpperCase()}`, "anchorHash"],
+      [`anchorSeq=1&anchorHash=abc`, "anchorHash"],
+    ] as const) {
+      const response = await t.request("GET", `/v1/audit/verify?${query}`);
+      expect(response.status, query).toBe(400);
+      const { error } = await response.json();
+      expect(error.code).toBe("VALIDATION_ERROR");
+      expect(error.details[0].path).toEqual([path]);
+    }
   });
 
   it("keeps each tenant's chain to itself", async () => {
@@ -110,7 +140,7 @@ describe.each(DIALECTS)("audit routes on %s", (dialect) => {
       "api_key.created",
       "agent.registered",
     ]);
-    expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.other })).toEqual({
+    expect(await t.data("GET", "/v1/audit/verify", { key: t.keys.other })).toMatchObject({
       valid: true,
       eventCount: 2,
     });

@@ -30,11 +30,11 @@ function replaceAt(events: AuditEvent[], index: number, patch: Partial<AuditEven
 
 describe("verifyChain", () => {
   it("accepts a chain when it is untouched", () => {
-    expect(verifyChain(chain(10))).toEqual({ valid: true, eventCount: 10 });
+    expect(verifyChain(chain(10))).toMatchObject({ valid: true, eventCount: 10 });
   });
 
   it("accepts an empty chain when there are no events", () => {
-    expect(verifyChain([])).toEqual({ valid: true, eventCount: 0 });
+    expect(verifyChain([])).toMatchObject({ valid: true, eventCount: 0 });
   });
 
   it("accepts a chain when events came from a generator", () => {
@@ -45,7 +45,7 @@ describe("verifyChain", () => {
           yield* events;
         })(),
       ),
-    ).toEqual({ valid: true, eventCount: 5 });
+    ).toMatchObject({ valid: true, eventCount: 5 });
   });
 
   it("reports the tampered seq when an event's data changed", () => {
@@ -84,13 +84,13 @@ describe("verifyChain", () => {
   });
 
   it("accepts a truncated chain as a valid prefix when no head is given", () => {
-    expect(verifyChain(chain(10).slice(0, 9))).toEqual({ valid: true, eventCount: 9 });
+    expect(verifyChain(chain(10).slice(0, 9))).toMatchObject({ valid: true, eventCount: 9 });
   });
 
   it("reports the first missing seq when the tail was cut off and the stored head is given", () => {
     const events = chain(10);
     const head = { seq: 10, hash: events[9]!.hash };
-    expect(verifyChain(events, { head })).toEqual({ valid: true, eventCount: 10 });
+    expect(verifyChain(events, { head })).toMatchObject({ valid: true, eventCount: 10 });
     expect(verifyChain(events.slice(0, 8), { head })).toEqual({
       valid: false,
       eventCount: 8,
@@ -106,8 +106,55 @@ describe("verifyChain", () => {
       now: NOW,
     });
     events[4] = rewritten!;
-    expect(verifyChain(events)).toEqual({ valid: true, eventCount: 5 });
+    expect(verifyChain(events)).toMatchObject({ valid: true, eventCount: 5 });
     expect(verifyChain(events, { head })).toEqual({ valid: false, eventCount: 5, firstInvalidSeq: 5 });
+  });
+
+  it("answers the last event's hash as headHash when valid, and genesis for an empty chain", () => {
+    const events = chain(7);
+    expect(verifyChain(events)).toEqual({ valid: true, eventCount: 7, headHash: events[6]!.hash });
+    expect(verifyChain([])).toEqual({ valid: true, eventCount: 0, headHash: GENESIS_HASH });
+    expect(verifyChain(replaceAt(events, 2, { actor: "x" }))).not.toHaveProperty("headHash");
+  });
+
+  it("holds the chain to saved anchors when the tail was cut and the head moved back to match", () => {
+    const events = chain(10);
+    const saved = { seq: 10, hash: events[9]!.hash };
+    expect(verifyChain(events, { anchors: [saved] })).toMatchObject({ valid: true, eventCount: 10 });
+    // Without the anchor the cut chain and its moved head agree: a valid, shorter chain.
+    const cut = events.slice(0, 7);
+    const movedHead = { seq: 7, hash: cut[6]!.hash };
+    expect(verifyChain(cut, { head: movedHead })).toMatchObject({ valid: true, eventCount: 7 });
+    expect(verifyChain(cut, { head: movedHead, anchors: [saved] })).toEqual({
+      valid: false,
+      eventCount: 7,
+      firstInvalidSeq: 8,
+    });
+  });
+
+  it("reports an anchor's seq when the chain was rebuilt from before it and the head moved to match", () => {
+    const events = chain(6);
+    const saved = { seq: 5, hash: events[4]!.hash };
+    // Everything from seq 4 on rebuilt with other content, each hash consistent with the last.
+    const rebuilt = [
+      ...events.slice(0, 3),
+      ...buildAuditEvents({ seq: 3, hash: events[2]!.hash }, [draft(40), draft(41), draft(42)], {
+        tenantId: "t1",
+        now: NOW,
+      }),
+    ];
+    const head = { seq: 6, hash: rebuilt[5]!.hash };
+    expect(verifyChain(rebuilt, { head })).toMatchObject({ valid: true });
+    expect(verifyChain(rebuilt, { head, anchors: [saved] })).toEqual({
+      valid: false,
+      eventCount: 6,
+      firstInvalidSeq: 5,
+    });
+    // An anchor at a seq the rebuild did not reach still holds; two hashes for one seq cannot.
+    expect(verifyChain(rebuilt, { anchors: [{ seq: 2, hash: events[1]!.hash }] }).valid).toBe(true);
+    expect(verifyChain(events, { anchors: [saved, { seq: 5, hash: "b".repeat(64) }] }).firstInvalidSeq).toBe(
+      5,
+    );
   });
 
   it("reports the first extra seq when the chain runs past the stored head", () => {
@@ -116,7 +163,10 @@ describe("verifyChain", () => {
   });
 
   it("accepts an empty chain when the head is genesis and rejects it when the head claims events", () => {
-    expect(verifyChain([], { head: { seq: 0, hash: GENESIS_HASH } })).toEqual({ valid: true, eventCount: 0 });
+    expect(verifyChain([], { head: { seq: 0, hash: GENESIS_HASH } })).toMatchObject({
+      valid: true,
+      eventCount: 0,
+    });
     expect(verifyChain([], { head: { seq: 2, hash: "a".repeat(64) } }).firstInvalidSeq).toBe(1);
   });
 
@@ -187,7 +237,7 @@ describe("verifyChain", () => {
             const last = built.at(-1);
             if (last) head = { seq: last.seq, hash: last.hash };
           }
-          expect(verifyChain(events)).toEqual({ valid: true, eventCount: events.length });
+          expect(verifyChain(events)).toMatchObject({ valid: true, eventCount: events.length });
         },
       ),
     );
@@ -242,14 +292,14 @@ describe("createChainVerifier", () => {
     const events = chain(25);
     const verifier = createChainVerifier();
     for (let i = 0; i < events.length; i += 7) verifier.push(events.slice(i, i + 7));
-    expect(verifier.result()).toEqual({ valid: true, eventCount: 25 });
+    expect(verifier.result()).toMatchObject({ valid: true, eventCount: 25 });
   });
 
   it("reports the tampered seq across a batch boundary when the first event of a batch changed", () => {
     const events = replaceAt(chain(20), 10, { actor: "forged" });
     const verifier = createChainVerifier();
     verifier.push(events.slice(0, 10));
-    expect(verifier.result()).toEqual({ valid: true, eventCount: 10 });
+    expect(verifier.result()).toMatchObject({ valid: true, eventCount: 10 });
     verifier.push(events.slice(10));
     expect(verifier.result()).toEqual({ valid: false, eventCount: 20, firstInvalidSeq: 11 });
   });
@@ -270,6 +320,6 @@ describe("verifyChainBatches", () => {
     async function* scan() {
       for (let i = 0; i < events.length; i += 5) yield events.slice(i, i + 5);
     }
-    await expect(verifyChainBatches(scan())).resolves.toEqual({ valid: true, eventCount: 12 });
+    await expect(verifyChainBatches(scan())).resolves.toMatchObject({ valid: true, eventCount: 12 });
   });
 });

@@ -7,6 +7,12 @@ export interface ChainVerification {
   valid: boolean;
   eventCount: number;
   firstInvalidSeq?: number;
+  /**
+   * When valid: the hash of the last event (the genesis hash for an empty chain). Kept outside the
+   * database with `eventCount`, it is an anchor a later verification can be given (`anchors`):
+   * nothing in the database then lets a truncated or rewritten chain pass as valid.
+   */
+  headHash?: string;
 }
 
 /** A streaming verifier: push the chain in seq-ordered batches, read the result at any time. */
@@ -22,6 +28,13 @@ export interface ChainVerifierOptions {
    * indistinguishable from a shorter valid chain; with it, truncation and tail rewrites are caught.
    */
   head?: AuditHead;
+  /**
+   * `(seq, hash)` pairs saved from earlier verifications (`eventCount` and `headHash`). The event
+   * at each seq must still carry that hash: a chain cut short before an anchor is reported at the
+   * first seq it lacks, and a chain rewritten at or before an anchor at the anchor's seq, even when
+   * the head row was moved to match.
+   */
+  anchors?: readonly AuditHead[];
 }
 
 /**
@@ -33,12 +46,21 @@ export function createChainVerifier(options: ChainVerifierOptions = {}): ChainVe
   let prevHash = GENESIS_HASH;
   let tenantId: string | undefined;
   let firstInvalidSeq: number | undefined;
+  const anchors = new Map<number, string>();
+  for (const anchor of options.anchors ?? []) {
+    // Two different hashes for one seq cannot both hold: the second one fails there.
+    const seen = anchors.get(anchor.seq);
+    anchors.set(anchor.seq, seen === undefined || seen === anchor.hash ? anchor.hash : "");
+  }
+  const lastAnchorSeq = Math.max(0, ...anchors.keys());
 
   const check = (event: AuditEvent, expectedSeq: number): boolean => {
     if (event.seq !== expectedSeq || event.prevHash !== prevHash) return false;
     if (tenantId !== undefined && event.tenantId !== tenantId) return false;
     const hashes = computeHashes(event, prevHash);
-    return hashes.hash === event.hash && hashes.leafHash === event.leafHash;
+    if (hashes.hash !== event.hash || hashes.leafHash !== event.leafHash) return false;
+    const anchored = anchors.get(expectedSeq);
+    return anchored === undefined || anchored === event.hash;
   };
 
   return {
@@ -62,9 +84,12 @@ export function createChainVerifier(options: ChainVerifierOptions = {}): ChainVe
       }
     },
     result() {
-      const invalidAt = firstInvalidSeq ?? headMismatch(options.head, eventCount, prevHash);
+      const invalidAt =
+        firstInvalidSeq ??
+        headMismatch(options.head, eventCount, prevHash) ??
+        (lastAnchorSeq > eventCount ? eventCount + 1 : undefined);
       return invalidAt === undefined
-        ? { valid: true, eventCount }
+        ? { valid: true, eventCount, headHash: prevHash }
         : { valid: false, eventCount, firstInvalidSeq: invalidAt };
     },
   };

@@ -1,6 +1,6 @@
 import { type ChainVerification, createChainVerifier } from "../audit/chain-verifier";
 import type { AuditEvent } from "../model/audit-event";
-import type { AuditFilter, Page } from "../storage/storage-port";
+import type { AuditFilter, AuditHead, Page } from "../storage/storage-port";
 import { normalizeDateBounds } from "./date-bound";
 import type { GovernorContext } from "./governor-context";
 import type { PageInput } from "./governor-types";
@@ -27,9 +27,12 @@ export function createAuditService(ctx: GovernorContext) {
    * checked too: an append moves the head in its own transaction, so once the head is locked
    * again (no append in flight), a row beyond it was written around the chain, not through it.
    */
-  async function verifyAudit(tenantId: string): Promise<ChainVerification> {
+  async function verifyAudit(
+    tenantId: string,
+    options: { anchors?: readonly AuditHead[] } = {},
+  ): Promise<ChainVerification> {
     const head = await ctx.store.transaction((tx) => tx.audit.lockHead(tenantId));
-    const verifier = createChainVerifier({ head });
+    const verifier = createChainVerifier({ head, ...(options.anchors ? { anchors: options.anchors } : {}) });
     let highestSeq = head.seq;
     await ctx.store.read(async (tx) => {
       for await (const batch of tx.audit.scan(tenantId, VERIFY_BATCH)) {
@@ -43,7 +46,9 @@ export function createAuditService(ctx: GovernorContext) {
     const result = verifier.result();
     if (!result.valid || highestSeq === head.seq) return result;
     const current = await ctx.store.transaction((tx) => tx.audit.lockHead(tenantId));
-    return highestSeq > current.seq ? { ...result, valid: false, firstInvalidSeq: current.seq + 1 } : result;
+    return highestSeq > current.seq
+      ? { valid: false, eventCount: result.eventCount, firstInvalidSeq: current.seq + 1 }
+      : result;
   }
 
   return { queryAudit, verifyAudit };

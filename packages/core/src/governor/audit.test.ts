@@ -114,14 +114,43 @@ describe("governor audit", () => {
     const { governor, store } = createHarness();
     await registerBillingAgent(governor);
     for (let i = 0; i < 3; i++) await governor.submit(agentKey, invoiceRequest);
-    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 4 });
+    expect(await governor.verifyAudit(TENANT)).toMatchObject({ valid: true, eventCount: 4 });
 
     const { governor: auditor } = createHarness({ wrap: () => tamperedScan(store, 4) });
     expect(await auditor.verifyAudit(TENANT)).toEqual({ valid: false, eventCount: 4, firstInvalidSeq: 4 });
   });
 
+  it("holds the chain to an anchor saved from an earlier verification", async () => {
+    const { governor } = createHarness();
+    await registerBillingAgent(governor);
+    await governor.submit(agentKey, invoiceRequest);
+    const first = await governor.verifyAudit(TENANT);
+    expect(first).toMatchObject({
+      valid: true,
+      eventCount: 2,
+      headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const saved = { seq: first.eventCount, hash: first.headHash ?? "" };
+    await governor.submit(agentKey, invoiceRequest);
+    expect(await governor.verifyAudit(TENANT, { anchors: [saved] })).toMatchObject({
+      valid: true,
+      eventCount: 3,
+    });
+    // An anchor the chain does not hold: another hash at that seq, or a seq the chain has not reached.
+    expect(await governor.verifyAudit(TENANT, { anchors: [{ ...saved, hash: "c".repeat(64) }] })).toEqual({
+      valid: false,
+      eventCount: 3,
+      firstInvalidSeq: 2,
+    });
+    expect(await governor.verifyAudit(TENANT, { anchors: [{ seq: 9, hash: saved.hash }] })).toEqual({
+      valid: false,
+      eventCount: 3,
+      firstInvalidSeq: 4,
+    });
+  });
+
   it("verifies an empty chain as valid when the tenant has no events", async () => {
     const { governor } = createHarness();
-    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 0 });
+    expect(await governor.verifyAudit(TENANT)).toMatchObject({ valid: true, eventCount: 0 });
   });
 });

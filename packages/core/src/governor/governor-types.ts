@@ -12,6 +12,7 @@ import type { TrustChange } from "../model/trust-change";
 import type { Policy, PolicyInput } from "../policy/policy-schema";
 import type {
   AuditFilter,
+  AuditHead,
   IntentFilter,
   OutboxEvent,
   Page,
@@ -197,8 +198,12 @@ export interface Governor {
   getIntention(tenantId: string, id: string): Promise<Intention>;
 
   queryAudit(tenantId: string, filter?: AuditFilter, page?: PageInput): Promise<Page<AuditEvent>>;
-  /** Recomputes every hash of the tenant's chain against the stored head. */
-  verifyAudit(tenantId: string): Promise<ChainVerification>;
+  /**
+   * Recomputes every hash of the tenant's chain against the stored head, and against `anchors`:
+   * `(eventCount, headHash)` pairs of earlier verifications kept outside the database, which catch
+   * a chain cut short or rewritten together with its head.
+   */
+  verifyAudit(tenantId: string, options?: { anchors?: readonly AuditHead[] }): Promise<ChainVerification>;
   stats(tenantId: string): Promise<GovernorStats>;
   /**
    * Recounts the gauges of stored state from the store, across tenants: pending approvals per

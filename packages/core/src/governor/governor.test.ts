@@ -93,7 +93,7 @@ describe("createGovernor", () => {
       approvedByName: "alice",
       approvalId: approval?.id,
     });
-    expect(await governor.verifyAudit(TENANT)).toEqual({ valid: true, eventCount: 5 });
+    expect(await governor.verifyAudit(TENANT)).toMatchObject({ valid: true, eventCount: 5 });
   });
 
   it("reports the agent's counts, success rate, trust and value when asked for its metrics", async () => {

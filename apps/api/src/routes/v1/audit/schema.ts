@@ -34,6 +34,32 @@ export const AuditQuerySchema = PaginationQuerySchema.extend({
   toDate: dateBound("toDate", "end"),
 });
 
+/**
+ * An anchor saved from an earlier verification (`eventCount` and `headHash`): the chain must still
+ * hold that hash at that seq, which no edit of the database can fake (docs/audit.md, "Anchors").
+ */
+export const VerifyQuerySchema = z
+  .object({
+    anchorSeq: z
+      .string()
+      .regex(/^\d+$/, "anchorSeq must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(1, "anchorSeq must be at least 1").max(Number.MAX_SAFE_INTEGER))
+      .optional()
+      .openapi({ type: "integer", minimum: 1, description: "seq of a saved anchor (an earlier eventCount)" }),
+    anchorHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "anchorHash must be 64 lowercase hex digits")
+      .optional()
+      .openapi({ description: "hash of a saved anchor (an earlier headHash)" }),
+  })
+  .superRefine((query, ctx) => {
+    if ((query.anchorSeq === undefined) !== (query.anchorHash === undefined)) {
+      const missing = query.anchorSeq === undefined ? "anchorSeq" : "anchorHash";
+      ctx.addIssue({ code: "custom", path: [missing], message: "anchorSeq and anchorHash go together" });
+    }
+  });
+
 export const AuditEventViewSchema = named(AuditEventSchema.extend({ timestamp: dateTime() }), "AuditEvent");
 export const AuditPageSchema = pageOf(AuditEventViewSchema, "AuditEventPage");
 export const ChainVerificationSchema = z
@@ -45,5 +71,9 @@ export const ChainVerificationSchema = z
       .int()
       .optional()
       .openapi({ description: "Where the chain breaks, when invalid" }),
+    headHash: z.string().optional().openapi({
+      description:
+        "When valid: the hash of the last event. Keep it with eventCount outside the database and pass both as anchorSeq and anchorHash later",
+    }),
   })
   .openapi("ChainVerification");
