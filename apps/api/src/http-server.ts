@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { answerClientError } from "./client-error";
+import { answerClientError, malformedRequest, refuseMalformedRequest } from "./client-error";
 import type { AppConfig } from "./config";
 import { StartupError } from "./startup-error";
 
@@ -18,7 +18,10 @@ export interface HttpServer {
 
 /**
  * A Node HTTP server running `listener`, which holds requests until `open()` and answers protocol
- * errors in the error envelope.
+ * errors in the error envelope: those Node's parser refuses (`answerClientError`), and requests it
+ * parsed that no listener can serve (`malformedRequest`: no Host, a Host or target that is no URL).
+ * An `Expect` other than `100-continue` is ignored, as RFC 9110 §10.1.1 allows, rather than
+ * answered with Node's bare 417.
  * @example const http = createHttpServer(listener); await listen(http.server, config); http.open();
  */
 export function createHttpServer(listener: (req: IncomingMessage, res: ServerResponse) => void): HttpServer {
@@ -32,7 +35,12 @@ export function createHttpServer(listener: (req: IncomingMessage, res: ServerRes
   const forget = function (this: ServerResponse) {
     unfinished.delete(this);
   };
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const malformed = malformedRequest(req);
+    if (malformed !== undefined) {
+      refuseMalformedRequest(req, res, malformed);
+      return;
+    }
     if (draining) res.shouldKeepAlive = false;
     else {
       unfinished.add(res);
@@ -40,7 +48,10 @@ export function createHttpServer(listener: (req: IncomingMessage, res: ServerRes
     }
     if (ready) void ready.then(() => listener(req, res));
     else listener(req, res);
-  });
+  };
+  // Node's own Host check answers a bare 400; malformedRequest makes the same check.
+  const server = createServer({ requireHostHeader: false }, handle);
+  server.on("checkExpectation", handle);
   server.on("clientError", answerClientError);
   return {
     server,

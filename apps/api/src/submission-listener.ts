@@ -103,5 +103,42 @@ async function answer(
   headers["content-length"] = Buffer.byteLength(text);
   res.writeHead(status, headers);
   res.end(text);
+  if (!req.readableEnded) res.once("finish", () => drainUnread(req));
   logRequest(services.logger, { requestId, method: METHOD, path: PATH, status, startedAt }, caller);
+}
+
+/** @hono/node-server's limits for a body still arriving after the answer (its listener's drainIncoming). */
+const DRAIN_TIMEOUT_MS = 500;
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The rest of a body the answer did not wait for (401, 403, 429 or 413 before reading it, 413
+ * part-way) is read and dropped for at most DRAIN_TIMEOUT_MS and MAX_DRAIN_BYTES, then the
+ * connection closes: what @hono/node-server does after every route of the app. Node alone would
+ * read it without limit, so the same request kept its connection here and lost it on the app's
+ * path (`/v1/intents?…`), and a client could stream any amount after its 413.
+ */
+function drainUnread(req: IncomingMessage): void {
+  if (req.readableEnded || req.destroyed) return;
+  let bytes = 0;
+  const close = () => {
+    cleanup();
+    if (!req.socket.destroyed) req.socket.destroySoon();
+  };
+  const timer = setTimeout(close, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  const onData = (chunk: Buffer) => {
+    bytes += chunk.byteLength;
+    if (bytes > MAX_DRAIN_BYTES) close();
+  };
+  const cleanup = () => {
+    clearTimeout(timer);
+    req.off("data", onData);
+    req.off("end", cleanup);
+    req.off("error", cleanup);
+  };
+  req.on("data", onData);
+  req.on("end", cleanup);
+  req.on("error", cleanup);
+  req.resume();
 }
