@@ -29,9 +29,10 @@ function refuse(path: Path, message: string): IntendedOpsError {
  * - a lone surrogate (`"\ud800"`) in a string or key: JSON allows the escape, but it is not
  *   Unicode, and UTF-8 storage replaced it with U+FFFD — the stored record then differed from the
  *   answer and from the audit event that hashed it;
- * - NUL (`"\u0000"`), which PostgreSQL's text columns refuse.
- * `text` is the body as received: both can only come from `\u` escapes (JSON forbids raw control
- * characters in strings), so bodies without one skip that check.
+ * - NUL (`"\u0000"`), which PostgreSQL's text columns refuse;
+ * - a number outside the range of a double (`1e999`), which JSON.parse reads as ±Infinity.
+ * `text` is the body as received: NUL and lone surrogates can only come from `\u` escapes (JSON
+ * forbids raw control characters in strings), so bodies without one skip that check.
  */
 export function assertStorableJson(value: unknown, text: string): void {
   const checkStrings = text.includes("\\u");
@@ -49,6 +50,10 @@ export function assertStorableJson(value: unknown, text: string): void {
         );
       continue;
     }
+    // JSON.parse turns a number too large for a double (`1e999`) into ±Infinity, which no JSON
+    // can hold: canonical JSON (the audit chain) threw and answered 500, or it was stored as null.
+    if (typeof node === "number" && !Number.isFinite(node))
+      throw refuse(pathOf(frame), "Number is too large to be represented");
     if (node === null || typeof node !== "object") continue;
     if (frame.depth >= MAX_JSON_DEPTH)
       throw refuse(pathOf(frame), `JSON nests deeper than ${MAX_JSON_DEPTH} levels`);

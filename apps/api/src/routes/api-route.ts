@@ -316,8 +316,12 @@ export function mountRoute<P extends Schema, Q extends Schema, B extends Schema>
   handlers.push(async (c) => {
     const params = route.params ? parsePart(route.params as P, c.req.param(), []) : (undefined as Out<P>);
     const query = route.query ? parsePart(route.query as Q, c.req.query(), []) : (undefined as Out<Q>);
-    // A missing body validates as `{}`, so the caller learns which fields are required.
-    const body = route.body ? parsePart(route.body as B, c.get("body") ?? {}, []) : (undefined as Out<B>);
+    // A missing body validates as `{}`, so the caller learns which fields are required; a JSON
+    // `null` is a body, and not an object.
+    const sent = c.get("body");
+    const body = route.body
+      ? parsePart(route.body as B, sent === undefined ? {} : sent, [])
+      : (undefined as Out<B>);
     return handler(c, { params, query, body });
   });
   app.on([route.method.toUpperCase()], [honoPath], ...handlers);

@@ -12,6 +12,7 @@ import {
 } from "@intendedops/core";
 import type { InboundEndpointRecord, KyselyStore } from "@intendedops/storage";
 import { z } from "zod";
+import { assertStorableJson } from "../middleware/json-shape";
 import type { SecretBox } from "./secret-box";
 
 /** Signed timestamps older or newer than this are refused (Standard Webhooks' default). */
@@ -95,6 +96,8 @@ function parseReport(body: string): InboundReport {
       { path: [], message: reason },
     ]);
   }
+  // The same refusals as every other body (bodyParser): this route reads its bytes itself.
+  assertStorableJson(json, body);
   const parsed = InboundReportSchema.safeParse(json);
   if (!parsed.success) throw validationError(parsed.error);
   return parsed.data;

@@ -48,7 +48,7 @@ export function createIntentsService(ctx: GovernorContext) {
     const fingerprint = body.idempotencyKey === undefined ? null : requestFingerprint(body);
     // Params validation is pure CPU work: do it before taking the write lock, but report its
     // error only after the agent lookup so error precedence stays agent → params.
-    const classified = classify(ctx, body);
+    const classified = classify(ctx, body, paramsAsSent(input, body));
     try {
       return await writeTransaction(ctx, actor, async (scope) => {
         if (fingerprint !== null && body.idempotencyKey !== undefined) {
@@ -188,7 +188,7 @@ export function createIntentsService(ctx: GovernorContext) {
       domains: body.agent?.domains ?? stored?.domains ?? [],
       intentTypes: body.agent?.intentTypes ?? stored?.intentTypes ?? [],
     };
-    const classification = ctx.catalog.classify(body.type, body.domain, body.params);
+    const classification = ctx.catalog.classify(body.type, body.domain, paramsAsSent(input, body));
     const decision = evaluate(toEvaluationIntent(body, classification), {
       agent,
       policies: rules.policies,
@@ -225,10 +225,23 @@ export function createIntentsService(ctx: GovernorContext) {
   return { submit, simulate, getIntent, listIntents };
 }
 
+/**
+ * The params to classify: the caller's own object, once the body schema has accepted it. zod's
+ * record copy skips a `__proto__` key (assigning it would replace the copy's prototype), so the
+ * type's strict schema never saw it: the key vanished instead of failing as "Unknown field".
+ */
+function paramsAsSent(input: unknown, body: CreateIntent): unknown {
+  return (input as { params?: unknown }).params ?? body.params;
+}
+
 /** The catalog's verdict on type, domain and params, or the VALIDATION_ERROR it raised. */
-function classify(ctx: GovernorContext, body: CreateIntent): Classification | IntendedOpsError {
+function classify(
+  ctx: GovernorContext,
+  body: CreateIntent,
+  params: unknown,
+): Classification | IntendedOpsError {
   try {
-    return ctx.catalog.classify(body.type, body.domain, body.params);
+    return ctx.catalog.classify(body.type, body.domain, params);
   } catch (error) {
     if (isIntendedOpsError(error)) return error;
     throw error;

@@ -35,10 +35,17 @@ export function pageOf<S extends z.ZodType>(item: S, name?: string) {
   return name ? page.openapi(name) : page;
 }
 
+/**
+ * No id holds NUL (`%00`): PostgreSQL cannot even compare text with one, and the reads that run
+ * outside the store's transactions (webhook and inbound endpoints, ambient clusters) answered 500.
+ */
+export const hasNoNul = (id: string): boolean => !id.includes("\0");
+
 export const IdParamsSchema = z.object({
   id: z
     .string()
     .min(1)
     .max(200)
+    .refine(hasNoNul, "id must not contain a NUL character")
     .openapi({ param: { name: "id", in: "path" } }),
 });

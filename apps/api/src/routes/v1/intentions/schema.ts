@@ -6,6 +6,7 @@ import {
   IntentionSchema,
 } from "@intendedops/core";
 import { dateTime, named } from "../../api-route";
+import { hasNoNul } from "../pagination";
 
 const SEED_EXAMPLE = {
   label: "customer_support_lookup",
@@ -88,6 +89,7 @@ export const ClusterParamsSchema = z.object({
     .string()
     .min(1)
     .max(200)
+    .refine(hasNoNul, "clusterId must not contain a NUL character")
     .openapi({ param: { name: "clusterId", in: "path" } }),
 });
 
