@@ -325,6 +325,40 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
       expect(await store.read((tx) => tx.intents.countByStatus(newTenant()))).toEqual({});
     });
 
+    it("gives every page in list order when pages past the middle are read from the back", async () => {
+      const tenantId = newTenant();
+      await store.transaction(async (tx) => {
+        await tx.tenants.ensure(tenantId);
+        await tx.agents.insert(makeAgent(tenantId, "a1"));
+        for (let i = 0; i < 23; i++) {
+          // Three intents per instant: the order between them comes from the id alone.
+          const id = `int_${String((i * 7) % 23).padStart(2, "0")}`;
+          await tx.intents.insert(makeIntent(tenantId, id, "a1", { createdAt: isoAt(Math.floor(i / 3)) }));
+          await tx.approvals.insert(
+            makeApproval(tenantId, `apr_${id}`, id, { requestedAt: isoAt(Math.floor(i / 3)) }),
+          );
+        }
+      });
+      const everything = await store.read((tx) => tx.intents.list(tenantId, {}, { page: 1, pageSize: 100 }));
+      const allApprovals = await store.read((tx) =>
+        tx.approvals.list(tenantId, {}, { page: 1, pageSize: 100 }),
+      );
+      for (const pageSize of [1, 2, 4, 5, 22, 23, 24]) {
+        const intents: string[] = [];
+        const approvals: string[] = [];
+        for (let page = 1; page <= Math.ceil(23 / pageSize) + 1; page++) {
+          const listed = await store.read((tx) => tx.intents.list(tenantId, {}, { page, pageSize }));
+          expect(listed).toMatchObject({ total: 23, page, pageSize });
+          intents.push(...listed.items.map((intent) => intent.id));
+          const decided = await store.read((tx) => tx.approvals.list(tenantId, {}, { page, pageSize }));
+          approvals.push(...decided.items.map((approval) => approval.id));
+        }
+        expect(intents, `pageSize ${pageSize}`).toEqual(everything.items.map((intent) => intent.id));
+        expect(approvals, `pageSize ${pageSize}`).toEqual(allApprovals.items.map((approval) => approval.id));
+      }
+      expect(everything.items.map((intent) => intent.id).slice(0, 3)).toEqual(["int_16", "int_09", "int_18"]);
+    });
+
     it("rejects a page below 1 with VALIDATION_ERROR", async () => {
       await expect(
         store.read((tx) => tx.intents.list("x", {}, { page: 0, pageSize: 10 })),

@@ -3,7 +3,7 @@ import type { Insertable, Kysely, Selectable } from "kysely";
 import type { ApprovalsTable, Database } from "../database";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { pageWindow, toPage } from "./pagination";
+import { inListOrder, nearerEnd, pageWindow, toPage } from "./pagination";
 import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
 import { conflict } from "./write-results";
 
@@ -117,7 +117,7 @@ export function createApprovalRepo(
       return result.numUpdatedRows === 1n;
     },
     async list(tenantId, filter, page) {
-      const { limit, offset } = pageWindow(page);
+      const requested = pageWindow(page);
       let rows = db.selectFrom("approvals").selectAll().where("tenant_id", "=", tenantId);
       let total = db
         .selectFrom("approvals")
@@ -127,11 +127,17 @@ export function createApprovalRepo(
         rows = rows.where("status", "=", filter.status);
         total = total.where("status", "=", filter.status);
       }
-      const [items, counted] = await Promise.all([
-        rows.orderBy("requested_at", "desc").orderBy("id", "desc").limit(limit).offset(offset).execute(),
-        total.executeTakeFirstOrThrow(),
-      ]);
-      return toPage(items.map(fromRow), counted.total, page);
+      const counted = Number((await total.executeTakeFirstOrThrow()).total);
+      const window = nearerEnd(requested, counted);
+      const items = window
+        ? await rows
+            .orderBy("requested_at", window.order)
+            .orderBy("id", window.order)
+            .limit(window.limit)
+            .offset(window.offset)
+            .execute()
+        : [];
+      return toPage(inListOrder(items, window).map(fromRow), counted, page);
     },
     async countPending(tenantId) {
       const row = await db

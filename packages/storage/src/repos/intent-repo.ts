@@ -11,7 +11,7 @@ import type { Database, IntentsTable } from "../database";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { prepareAmbientRollupSql, recordAmbientArrival } from "../intentions/ambient-rollup";
 import { fromJson, toJson } from "./json-columns";
-import { pageWindow, toPage } from "./pagination";
+import { inListOrder, nearerEnd, pageWindow, toPage } from "./pagination";
 import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
 import { conflict } from "./write-results";
 
@@ -196,17 +196,18 @@ export function createIntentRepo(
       return result.numUpdatedRows === 1n;
     },
     async list(tenantId, filter, page) {
-      const { limit, offset } = pageWindow(page);
-      const [rows, total] = await Promise.all([
-        filtered(db.selectFrom("intents").selectAll(), adapter, tenantId, filter)
-          .orderBy("created_at", "desc")
-          .orderBy("id", "desc")
-          .limit(limit)
-          .offset(offset)
-          .execute(),
-        count(tenantId, filter),
-      ]);
-      return toPage(rows.map(fromRow), total, page);
+      const requested = pageWindow(page);
+      const total = await count(tenantId, filter);
+      const window = nearerEnd(requested, total);
+      const rows = window
+        ? await filtered(db.selectFrom("intents").selectAll(), adapter, tenantId, filter)
+            .orderBy("created_at", window.order)
+            .orderBy("id", window.order)
+            .limit(window.limit)
+            .offset(window.offset)
+            .execute()
+        : [];
+      return toPage(inListOrder(rows, window).map(fromRow), total, page);
     },
     count,
     async countByStatus(tenantId, agentId) {

@@ -219,16 +219,22 @@ describe.each(DIALECTS)("list reads are served by indexes (%s)", (_name, open) =
       const all = await repos.intents.list(tenantId, filter, { page: 1, pageSize: 100 });
       expect(all.items.map((intent) => intent.id)).toEqual(expected);
       expect(all.total).toBe(expected.length);
-      repos.queries.length = 0;
-      await repos.intents.list(tenantId, filter, PAGE);
       // PostgreSQL may pick the status index for a status combined with another filter (it knows
       // how many rows each holds); SQLite must take the other filter's index, which holds status.
       const combined = filter.status !== undefined && columns[1] !== "status";
       const alternatives = combined && store.dialect === "postgres" ? [["tenant_id", "status"]] : [];
-      expectIndexed(await planOf(store, statement(repos.queries, "intents", "rows")), columns, {
-        sorted: true,
-        alternatives,
-      });
+      // The first page is read from the front of the index, the last one from its back.
+      const lastPage = Math.ceil(expected.length / 2);
+      const pages: [number, "asc" | "desc"][] = [[1, "desc"]];
+      if (lastPage > 1) pages.push([lastPage, "asc"]);
+      for (const [page, order] of pages) {
+        repos.queries.length = 0;
+        const listed = await repos.intents.list(tenantId, filter, { page, pageSize: 2 });
+        expect(listed.items.map((intent) => intent.id)).toEqual(expected.slice((page - 1) * 2, page * 2));
+        const rows = statement(repos.queries, "intents", "rows");
+        expect(rows.sql).toContain(`"id" ${order}`);
+        expectIndexed(await planOf(store, rows), columns, { sorted: true, alternatives });
+      }
       expectIndexed(await planOf(store, statement(repos.queries, "intents", "count")), columns, {
         sorted: false,
         alternatives,
@@ -237,16 +243,22 @@ describe.each(DIALECTS)("list reads are served by indexes (%s)", (_name, open) =
   );
 
   it("approvals, by status and all of them, come in list order from an index", async () => {
-    for (const [filter, columns] of [
-      [{ status: "approved" as const }, ["tenant_id", "status"]],
-      [{}, ["tenant_id"]],
+    for (const [filter, columns, lastPage] of [
+      [{ status: "approved" as const }, ["tenant_id", "status"], 4],
+      [{}, ["tenant_id"], 8],
     ] as const) {
-      const repos = capturing(store);
-      const page = await repos.approvals.list(tenantId, filter, { page: 1, pageSize: 5 });
-      expect(page.items.length).toBe(5);
-      expectIndexed(await planOf(store, statement(repos.queries, "approvals", "rows")), [...columns], {
-        sorted: true,
-      });
+      for (const [page, order] of [
+        [1, "desc"],
+        [lastPage, "asc"],
+      ] as const) {
+        const repos = capturing(store);
+        const listed = await repos.approvals.list(tenantId, filter, { page, pageSize: 5 });
+        expect(listed.items.length).toBe(5);
+        expect(statement(repos.queries, "approvals", "rows").sql).toContain(`"id" ${order}`);
+        expectIndexed(await planOf(store, statement(repos.queries, "approvals", "rows")), [...columns], {
+          sorted: true,
+        });
+      }
     }
   });
 
