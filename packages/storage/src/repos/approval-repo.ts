@@ -3,7 +3,7 @@ import type { Insertable, Kysely, Selectable } from "kysely";
 import type { ApprovalsTable, Database } from "../database";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
-import { inListOrder, nearerEnd, pageWindow, toPage } from "./pagination";
+import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
 import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
 import { conflict } from "./write-results";
 
@@ -131,8 +131,8 @@ export function createApprovalRepo(
       const window = nearerEnd(requested, counted);
       const items = window
         ? await rows
-            .orderBy("requested_at", window.order)
-            .orderBy("id", window.order)
+            .orderBy("requested_at", readOrder(window, "desc"))
+            .orderBy("id", readOrder(window, "desc"))
             .limit(window.limit)
             .offset(window.offset)
             .execute()

@@ -105,3 +105,45 @@ describe.each(DIALECTS)("audit repo tampering (%s)", (_name, open) => {
     expect(await store.transaction((tx) => tx.audit.lockHead(tenantId))).toMatchObject({ seq: 0 });
   });
 });
+
+describe.each(DIALECTS)("audit repo pages (%s)", (_name, open) => {
+  let testStore: TestStore;
+  let store: KyselyStore;
+
+  beforeAll(async () => {
+    testStore = await open();
+    store = testStore.store;
+  });
+  afterAll(() => testStore.dispose());
+
+  it("gives every page of a filtered list in chain order when deep pages are read from the end", async () => {
+    const tenantId = `t-${randomSuffix()}`;
+    const drafts = Array.from({ length: 31 }, (_, i) => ({
+      eventType: i % 3 === 0 ? "intent.approved" : "intent.submitted",
+      actor: "key_1",
+      intentId: `int_${i % 4}`,
+      data: { i },
+    }));
+    await store.transaction(async (tx) => {
+      const head = await tx.audit.lockHead(tenantId);
+      await tx.audit.append(
+        tenantId,
+        buildAuditEvents(head, drafts, { tenantId, now: Date.UTC(2026, 0, 1) }),
+      );
+    });
+    for (const filter of [{ eventType: "intent.submitted" }, { intentId: "int_1" }]) {
+      const all = await store.read((tx) => tx.audit.list(tenantId, filter, { page: 1, pageSize: 100 }));
+      const seqs = all.items.map((event) => event.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      for (const pageSize of [1, 3, 7, all.total - 1, all.total]) {
+        const paged: number[] = [];
+        for (let page = 1; page <= Math.ceil(all.total / pageSize) + 1; page++) {
+          const listed = await store.read((tx) => tx.audit.list(tenantId, filter, { page, pageSize }));
+          expect(listed.total).toBe(all.total);
+          paged.push(...listed.items.map((event) => event.seq));
+        }
+        expect(paged, `${JSON.stringify(filter)} by ${pageSize}`).toEqual(seqs);
+      }
+    }
+  });
+});

@@ -12,7 +12,7 @@ import type { AuditEventsTable, Database } from "../database";
 import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson } from "./json-columns";
-import { pageWindow, toPage } from "./pagination";
+import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
 import { preparedInsertMany, prepareSql, queryRows, runChanges } from "./prepared-sql";
 
 /** Rows per INSERT statement: a few prepared shapes cover every append. */
@@ -70,9 +70,23 @@ function readData(text: string): AuditEvent["data"] {
   }
 }
 
+/**
+ * The `data` of a listed event. A row whose text is no longer JSON (edited in the database) is
+ * listed with its stored text as `{"$unreadable": text}` rather than failing the whole page with a
+ * 500: an auditor's export then reaches every event, and the hashes of that one fail at its seq,
+ * on the server and offline, as `GET /v1/audit/verify` reports it.
+ */
+function listedData(text: string): AuditEvent["data"] {
+  try {
+    return fromJson(text);
+  } catch {
+    return { $unreadable: text };
+  }
+}
+
 function fromRow(
   row: Selectable<AuditEventsTable>,
-  data: AuditEvent["data"] = fromJson(row.data),
+  data: AuditEvent["data"] = listedData(row.data),
 ): AuditEvent {
   return {
     id: row.id,
@@ -267,21 +281,24 @@ export function createAuditRepo(
         );
       }
       if (filter.fromDate === undefined && filter.toDate === undefined) {
-        const [rows, total] = await Promise.all([
-          filtered(db.selectFrom("audit_events").selectAll(), tenantId, filter)
-            .orderBy("seq")
-            .limit(limit)
-            .offset(offset)
-            .execute(),
-          filtered(
-            db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("total")),
-            tenantId,
-            filter,
-          ).executeTakeFirstOrThrow(),
-        ]);
+        const counted = await filtered(
+          db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("total")),
+          tenantId,
+          filter,
+        ).executeTakeFirstOrThrow();
+        const total = Number(counted.total);
+        // An event type's, agent's or intent's events: a deep page is read from the nearer end.
+        const window = nearerEnd({ limit, offset }, total);
+        const rows = window
+          ? await filtered(db.selectFrom("audit_events").selectAll(), tenantId, filter)
+              .orderBy("seq", readOrder(window, "asc"))
+              .limit(window.limit)
+              .offset(window.offset)
+              .execute()
+          : [];
         return toPage(
-          rows.map((row) => fromRow(row)),
-          total.total,
+          inListOrder(rows, window).map((row) => fromRow(row)),
+          total,
           page,
         );
       }

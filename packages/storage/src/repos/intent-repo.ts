@@ -11,7 +11,7 @@ import type { Database, IntentsTable } from "../database";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { prepareAmbientRollupSql, recordAmbientArrival } from "../intentions/ambient-rollup";
 import { fromJson, toJson } from "./json-columns";
-import { inListOrder, nearerEnd, pageWindow, toPage } from "./pagination";
+import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
 import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
 import { conflict } from "./write-results";
 
@@ -201,8 +201,8 @@ export function createIntentRepo(
       const window = nearerEnd(requested, total);
       const rows = window
         ? await filtered(db.selectFrom("intents").selectAll(), adapter, tenantId, filter)
-            .orderBy("created_at", window.order)
-            .orderBy("id", window.order)
+            .orderBy("created_at", readOrder(window, "desc"))
+            .orderBy("id", readOrder(window, "desc"))
             .limit(window.limit)
             .offset(window.offset)
             .execute()

@@ -15,31 +15,37 @@ export function pageWindow(request: PageRequest): { limit: number; offset: numbe
   return { limit: request.pageSize, offset: (request.page - 1) * request.pageSize };
 }
 
-/** A page's rows read from one end of the list: `asc` reads from the end, the rows then reversed. */
+/** Where a page's rows are read: `reversed` reads the list backwards from its end, the rows then reversed. */
 export interface ListWindow {
   limit: number;
   offset: number;
-  order: "asc" | "desc";
+  reversed: boolean;
 }
 
 /**
- * Where to read a page of a newest-first list of `total` rows: from the front (`desc`), or, past
- * the middle, from the back (`asc`, then reversed), so that no page skips more than half the list.
- * OFFSET visits every row it skips: the last page of 400,000 intents took 150–270 ms on PostgreSQL
- * read from the front. `undefined` when the page lies past the end (nothing to read at all).
+ * Where to read a page of a list of `total` rows: from its start, or, past the middle, backwards
+ * from its end (then reversed), so that no page skips more than half the list. OFFSET visits every
+ * row it skips: the last page of 400,000 intents took 600–720 ms on PostgreSQL read from the start.
+ * `undefined` when the page lies past the end (nothing to read at all).
  */
 export function nearerEnd(window: { limit: number; offset: number }, total: number): ListWindow | undefined {
   const { limit, offset } = window;
   if (offset >= total) return undefined;
-  const fromBack = Math.max(0, total - offset - limit);
-  return fromBack < offset
-    ? { limit: Math.min(limit, total - offset), offset: fromBack, order: "asc" }
-    : { limit, offset, order: "desc" };
+  const fromEnd = Math.max(0, total - offset - limit);
+  return fromEnd < offset
+    ? { limit: Math.min(limit, total - offset), offset: fromEnd, reversed: true }
+    : { limit, offset, reversed: false };
 }
 
-/** The page's rows newest first, whichever end they were read from. */
+/** The sort direction to read `window` in, for a list whose own order is `listOrder`. */
+export function readOrder(window: ListWindow, listOrder: "asc" | "desc"): "asc" | "desc" {
+  if (!window.reversed) return listOrder;
+  return listOrder === "asc" ? "desc" : "asc";
+}
+
+/** The page's rows in list order, whichever end they were read from. */
 export function inListOrder<T>(rows: T[], window: ListWindow | undefined): T[] {
-  return window?.order === "asc" ? rows.reverse() : rows;
+  return window?.reversed ? rows.reverse() : rows;
 }
 
 export function toPage<T>(items: T[], total: number, request: PageRequest): Page<T> {
