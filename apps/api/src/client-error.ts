@@ -88,12 +88,26 @@ export function answerClientError(error: ClientError, socket: Duplex): void {
   const server = socket as ServerSocket;
   const parsing = server.parser?.incoming;
   if (parsing && !parsing.complete) {
-    // What Node's own default checks: the response in progress on this socket, if any.
-    if (server._httpMessage?.headersSent) socket.destroy();
-    else refuse();
+    // The answers to complete requests pipelined before the broken one go out first (the refusal
+    // at once took their place: the client read it as the answer to a submission that was recorded).
+    afterEarlierResponses(server, parsing, () => {
+      // What Node's own default checks: the broken request's response, if it has started.
+      if (server._httpMessage?.headersSent) socket.destroy();
+      else refuse();
+    });
     return;
   }
   afterResponses(server, refuse);
+}
+
+/** Call `then` once the response in flight on `socket`, if any, is the one to `request`. */
+function afterEarlierResponses(socket: ServerSocket, request: IncomingMessage, then: () => void): void {
+  const current = socket._httpMessage;
+  if (!current || current.req === request) {
+    then();
+    return;
+  }
+  current.once("close", () => afterEarlierResponses(socket, request, then));
 }
 
 /** The last Host value found valid: a server sees the same one or few on nearly every request. */

@@ -42,6 +42,7 @@ export {
   type InboundEndpointsTable,
   type InboundMessagesTable,
   MAX_CLAIMS_PER_ENDPOINT,
+  MAX_CLAIMS_PER_TENANT,
   type NewWebhookDelivery,
   type OutboxQueueRepo,
   subscribes,

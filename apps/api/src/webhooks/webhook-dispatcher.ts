@@ -340,7 +340,10 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
         const free = Math.min(batchSize - inFlight.size, budget - started);
         if (!drained && !stopping && free > 0) {
           const batch = await claim(free);
-          if (batch.claimed < free) drained = true;
+          // Fewer than `free` is not drained: the per-endpoint and per-tenant bounds pass over due
+          // deliveries, which an ending attempt makes claimable again (below). Read as drained, a
+          // backlog held to those bounds went out a few attempts per run, a run a second.
+          if (batch.claimed === 0) drained = true;
           for (const { delivery, endpoint } of batch.work) {
             started += 1;
             const running: Promise<void> = attempt(delivery, endpoint, true, cut.signal)
@@ -353,7 +356,11 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
                   failure ??= { error };
                 },
               )
-              .finally(() => inFlight.delete(running));
+              .finally(() => {
+                inFlight.delete(running);
+                // Its slot, and its endpoint's and tenant's share of the bounds, are free again.
+                drained = false;
+              });
             inFlight.add(running);
           }
         }

@@ -21,7 +21,7 @@ export type {
   WebhookDeliveryStatus,
   WebhookDeliveryWithAttempts,
 } from "./webhook-delivery-repo";
-export { MAX_CLAIMS_PER_ENDPOINT } from "./webhook-delivery-repo";
+export { MAX_CLAIMS_PER_ENDPOINT, MAX_CLAIMS_PER_TENANT } from "./webhook-delivery-repo";
 export type { WebhookEndpointRecord, WebhookEndpointRepo } from "./webhook-endpoint-repo";
 export type {
   InboundEndpointsTable,

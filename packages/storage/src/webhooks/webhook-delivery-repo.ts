@@ -79,10 +79,14 @@ export interface WebhookDeliveryRepo {
    * attempt count goes up by one and it is held until `claimUntil`. No endpoint gets more than
    * `perEndpoint` (default `MAX_CLAIMS_PER_ENDPOINT`) held at once, counting claims still held from
    * earlier calls, so a receiver that hangs until the timeout holds a few of the dispatcher's slots
-   * and every other endpoint keeps its deliveries flowing. Run it inside a transaction: on
-   * PostgreSQL concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`).
+   * and every other endpoint keeps its deliveries flowing. No tenant gets more than `perTenant`
+   * (default `MAX_CLAIMS_PER_TENANT`) held at once across its endpoints, so a tenant with several
+   * hanging endpoints cannot take every slot from the other tenants either. Run it inside a
+   * transaction: on PostgreSQL concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`).
    */
-  claimDue(options: ClaimOptions & { limit: number; perEndpoint?: number }): Promise<WebhookDeliveryRecord[]>;
+  claimDue(
+    options: ClaimOptions & { limit: number; perEndpoint?: number; perTenant?: number },
+  ): Promise<WebhookDeliveryRecord[]>;
   /** Claims one delivery whatever its status (a manual redelivery), unless a worker holds it. */
   claim(tenantId: string, id: string, options: ClaimOptions): Promise<WebhookDeliveryRecord | undefined>;
   /**
@@ -103,6 +107,13 @@ export interface WebhookDeliveryRepo {
  * delivery fell to about 5 attempts a second across all tenants.
  */
 export const MAX_CLAIMS_PER_ENDPOINT = 4;
+
+/**
+ * Deliveries one tenant may have claimed at once, over all its endpoints: half the dispatcher's
+ * slots (16). With the per-endpoint bound alone, a tenant with four hanging endpoints and a backlog
+ * held all 16 slots, and every other tenant's deliveries waited until that backlog was attempted.
+ */
+export const MAX_CLAIMS_PER_TENANT = 8;
 
 /** Rows per INSERT statement: well inside both dialects' bound-parameter limits. */
 const INSERT_BATCH = 200;
@@ -230,22 +241,31 @@ export function createWebhookDeliveryRepo(
       ]);
       return toPage(await withAttempts(rows), counted.total, page);
     },
-    async claimDue({ now, claimUntil, limit, perEndpoint = MAX_CLAIMS_PER_ENDPOINT }) {
-      const held = new Map(
-        (
-          await db
-            .selectFrom("webhook_deliveries")
-            .select(["endpoint_id", (eb) => eb.fn.countAll<number>().as("held")])
-            .where("status", "=", "pending")
-            .where("claimed_until", ">", now)
-            .groupBy("endpoint_id")
-            .execute()
-        ).map((row) => [row.endpoint_id, Number(row.held)]),
-      );
+    async claimDue({
+      now,
+      claimUntil,
+      limit,
+      perEndpoint = MAX_CLAIMS_PER_ENDPOINT,
+      perTenant = MAX_CLAIMS_PER_TENANT,
+    }) {
+      const heldRows = await db
+        .selectFrom("webhook_deliveries")
+        .select(["tenant_id", "endpoint_id", (eb) => eb.fn.countAll<number>().as("held")])
+        .where("status", "=", "pending")
+        .where("claimed_until", ">", now)
+        .groupBy(["tenant_id", "endpoint_id"])
+        .execute();
+      const held = new Map<string, number>();
+      const heldByTenant = new Map<string, number>();
+      for (const row of heldRows) {
+        held.set(row.endpoint_id, Number(row.held));
+        heldByTenant.set(row.tenant_id, (heldByTenant.get(row.tenant_id) ?? 0) + Number(row.held));
+      }
       const full = [...held].filter(([, count]) => count >= perEndpoint).map(([endpointId]) => endpointId);
+      const fullTenants = [...heldByTenant].filter(([, count]) => count >= perTenant).map(([id]) => id);
       let query = db
         .selectFrom("webhook_deliveries")
-        .select(["id", "endpoint_id"])
+        .select(["id", "tenant_id", "endpoint_id"])
         .where("status", "=", "pending")
         .where("next_attempt_at", "<=", now)
         .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
@@ -253,16 +273,19 @@ export function createWebhookDeliveryRepo(
           eb.selectFrom("webhook_endpoints").select("id").where("disabled_at", "is", null),
         );
       if (full.length > 0) query = query.where("endpoint_id", "not in", full);
-      // Endpoints at their bound were left out above; those that reach it within this batch are
-      // passed over here (their extra rows stay locked only until this short claim commits).
+      if (fullTenants.length > 0) query = query.where("tenant_id", "not in", fullTenants);
+      // Endpoints and tenants at their bound were left out above; those that reach it within this
+      // batch are passed over here (their extra rows stay locked only until this short claim commits).
       const candidates = await adapter
         .claimRows(query.orderBy("next_attempt_at").orderBy("id").limit(limit))
         .execute();
       const due: { id: string }[] = [];
       for (const candidate of candidates) {
         const count = held.get(candidate.endpoint_id) ?? 0;
-        if (count >= perEndpoint) continue;
+        const tenantCount = heldByTenant.get(candidate.tenant_id) ?? 0;
+        if (count >= perEndpoint || tenantCount >= perTenant) continue;
         held.set(candidate.endpoint_id, count + 1);
+        heldByTenant.set(candidate.tenant_id, tenantCount + 1);
         due.push(candidate);
       }
       if (due.length === 0) return [];
