@@ -229,6 +229,26 @@ export function envelope<S extends z.ZodType>(schema: S) {
   return z.object({ data: schema });
 }
 
+/**
+ * The guide's optional `x-tenant-id` request header, which every authenticated route accepts (see
+ * middleware/auth): a header parameter of each such operation in /openapi.json, so clients generated
+ * from the document can send it.
+ */
+export const TenantHeaderSchema = z.object({
+  "x-tenant-id": z
+    .string()
+    .optional()
+    .openapi({
+      param: {
+        name: "x-tenant-id",
+        in: "header",
+        description:
+          "The API key's tenant id. Optional: the tenant comes from the key; when sent, it must be the key's tenant, else 401 UNAUTHORIZED",
+        example: "tenant123",
+      },
+    }),
+});
+
 /** Describe a route once: the result feeds both the handler's validation and /openapi.json. */
 export function defineRoute<
   P extends Schema = undefined,
@@ -265,6 +285,7 @@ export function defineRoute<
     if (!(status in responses)) responses[status] = errorResponse(status);
   }
   const request: NonNullable<RouteConfig["request"]> = {};
+  if (spec.permission !== "public") request.headers = TenantHeaderSchema;
   if (spec.params) request.params = spec.params as never;
   if (spec.query) request.query = spec.query as never;
   if (bodySchema) {
