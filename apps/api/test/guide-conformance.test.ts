@@ -1216,8 +1216,10 @@ describe.each(["sqlite", "postgres"] as const)(
     });
 
     it.runIf(dialect === "postgres")(
-      "Quick Start: /health answers 503 with status unhealthy while the database refuses connections",
+      "Quick Start: /health answers 503 with status unhealthy while the database refuses connections, and other routes 503",
       async () => {
+        const key = await newKey(admin.errors, ["read_only"]);
+        expect((await get("/v1/stats", key)).status).toBe(200);
         const allow = await refuseConnections!();
         try {
           const health = await call(base, "/health");
@@ -1225,6 +1227,9 @@ describe.each(["sqlite", "postgres"] as const)(
           expect(health.body).toEqual({
             data: { status: "unhealthy", timestamp: expect.stringMatching(ISO) },
           });
+          // docs/api.md: a database that cannot be reached is 503 SERVICE_UNAVAILABLE, not 500
+          // (PostgreSQL refuses here with 55000 "not currently accepting connections").
+          expectEnvelope(await get("/v1/stats", key), 503, "SERVICE_UNAVAILABLE");
         } finally {
           await allow();
         }

@@ -129,6 +129,43 @@ describe("PostgreSQL statement timeout", () => {
     }
   });
 
+  it("answers SERVICE_UNAVAILABLE when PostgreSQL refuses another connection (53300, regression: 500)", async () => {
+    // A role allowed one connection: the second one the pool opens is refused with 53300, as when
+    // max_connections is reached (superusers are exempt from the role limit, so not postgres).
+    const role = `limited_${Date.now().toString(36)}`;
+    const owner = await otherSession();
+    await owner.query(`create role ${role} login connection limit 1`);
+    await owner.query(`grant create on database test to ${role}`);
+    const url = new URL(POSTGRES_URL);
+    url.username = role;
+    const ctx = await openPostgresTestStore({ url: url.toString(), poolSize: 2 });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      const holding = ctx.store.transaction(async (tx) => {
+        await tx.agents.get("acme", "a1");
+        await held;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+      });
+      release();
+      await holding;
+    } finally {
+      release();
+      try {
+        await ctx.dispose();
+      } finally {
+        await owner.query(`drop owned by ${role} cascade`);
+        await owner.query(`drop role ${role}`);
+        await owner.end();
+      }
+    }
+  });
+
   it("limits statements to 30 s by default, and a statement_timeout in the URL wins", async () => {
     const ctx = await openPostgresTestStore();
     const fromUrl = await openPostgresTestStore({ url: `${POSTGRES_URL}?statement_timeout=1234` });

@@ -86,7 +86,8 @@ function isPoolTimeout(error: unknown): boolean {
 /**
  * The connection went away under the query, or none can be made: the server was restarted or shut
  * down (57P01–57P03), an administrator ended the session (`pg_terminate_backend`), or the network
- * failed (class 08, refused or reset sockets). The pool reconnects on the next query, so like a
+ * failed (class 08, refused or reset sockets), or it refuses new connections (53300 too many
+ * clients, 55000 a database not accepting connections). The pool reconnects on the next query, so like a
  * timeout this is "retry shortly" (503); it answered 500 as if the API itself were broken. A write
  * cut off this way may or may not have committed: retry it with the same idempotency key.
  */
@@ -95,11 +96,21 @@ function unreachable(error: unknown): IntendedOpsError | undefined {
   const code = (error as { code?: unknown }).code;
   const lost =
     (typeof code === "string" &&
-      (/^57P0[123]$/.test(code) || code.startsWith("08") || SOCKET_ERRORS.has(code))) ||
+      (/^57P0[123]$/.test(code) ||
+        code.startsWith("08") ||
+        code === "53300" ||
+        (code === "55000" && NOT_ACCEPTING.test(error.message)) ||
+        SOCKET_ERRORS.has(code))) ||
     CONNECTION_LOST_MESSAGES.has(error.message);
   if (!lost) return undefined;
   return new IntendedOpsError("SERVICE_UNAVAILABLE", "The database is unreachable; retry shortly");
 }
+
+/**
+ * 55000 is a broad class ("object not in prerequisite state"); only its connection refusal (a
+ * database with `ALLOW_CONNECTIONS false`, as during maintenance) means "unreachable".
+ */
+const NOT_ACCEPTING = /is not currently accepting connections/;
 
 const SOCKET_ERRORS = new Set([
   "ECONNREFUSED",
