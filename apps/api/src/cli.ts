@@ -5,7 +5,7 @@ import { operatorActor } from "./admin-audit";
 import { TENANT_ID_RE } from "./api-key-format";
 import { issueApiKey, revokeApiKey, toApiKeyView } from "./api-key-service";
 import { ConfigError, loadConfig } from "./config";
-import { migrateDatabase, openDatabase } from "./database-open";
+import { backupDatabase, displayDatabaseUrl, migrateDatabase, openDatabase } from "./database-open";
 import { CreateApiKeyBodySchema } from "./routes/v1/api-keys/schema";
 import { SCOPES, type Scope, ScopeSchema } from "./scopes";
 import { startServer } from "./server";
@@ -16,6 +16,7 @@ const USAGE = `Usage: intendedops <command> [options]
 Commands:
   serve                                   Start the API server (migrates the database first)
   migrate                                 Apply database migrations and exit
+  backup <path>                           Copy the SQLite database to a new file, safely while servers run
   keys create --tenant <id> --scopes <s1,s2> --name <name> [--rate-limit <n>]
                                           Create an API key; the key is printed once
   keys list [--tenant <id>] [--json]      List a tenant's keys (never the secret)
@@ -187,9 +188,24 @@ async function keysCommand(args: string[]): Promise<void> {
   throw new UsageError(`Unknown keys action "${action ?? ""}" (create, list or revoke)`);
 }
 
+async function backupCommand(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const target = positionals[0];
+  if (!target) throw new UsageError("backup needs the path of the file to write");
+  noPositionals("backup", positionals.slice(1));
+  const { databaseUrl } = loadConfig();
+  const { path, bytes } = await backupDatabase(databaseUrl, target);
+  write(`Backed up ${displayDatabaseUrl(databaseUrl)} to ${path} (${bytes} bytes).`);
+}
+
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `intendedops serve --help` is how operators look before they run something: help, exit 0.
+  if (command !== undefined && argv.some((arg) => arg === "--help" || arg === "-h")) {
+    write(USAGE);
+    return 0;
+  }
   try {
     if (command === "serve") {
       noPositionals("serve", rest);
@@ -202,10 +218,13 @@ export async function runCli(argv: string[]): Promise<number> {
           ? `Nothing to migrate: the schema is current (${dialect}).`
           : `Migrations applied (${dialect}): ${applied.join(", ")}.`,
       );
-    } else if (command === "keys") await keysCommand(rest);
-    else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-      write(USAGE);
-      return command === undefined ? 1 : 0;
+    } else if (command === "backup") await backupCommand(rest);
+    else if (command === "keys") await keysCommand(rest);
+    else if (command === "help") write(USAGE);
+    else if (command === undefined) {
+      // No command is a mistake: the usage goes where errors go.
+      process.stderr.write(`${USAGE}\n`);
+      return 1;
     } else throw new UsageError(`Unknown command "${command}"`);
     return 0;
   } catch (error) {

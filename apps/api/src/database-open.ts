@@ -1,5 +1,47 @@
-import { createStore, type KyselyStore, type StoreOptions } from "@intendedops/storage";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createStore, type KyselyStore, parseStoreUrl, type StoreOptions } from "@intendedops/storage";
+import { sql } from "kysely";
 import { StartupError } from "./startup-error";
+
+/** The SQLite file `url` names; undefined for PostgreSQL and in-memory databases. */
+export function sqliteFilename(url: string): string | undefined {
+  const location = parseStoreUrl(url);
+  return location.dialect === "sqlite" && location.filename !== ":memory:" ? location.filename : undefined;
+}
+
+/**
+ * Before SQLite opens `filename`: a missing directory is created 0700 and a missing file 0600
+ * (SQLite gives its -wal and -shm files the database file's mode). The file holds intent
+ * parameters and, without INTENDEDOPS_SECRET_KEY, webhook secrets and the token signing key in
+ * clear; created by SQLite under the usual umask 022 it was 0644, readable by every local user.
+ * An existing file this process cannot write is refused: SQLite opened it read-only without a
+ * word, and the server answered /health 200 and every write 500.
+ */
+function prepareSqliteFile(filename: string): void {
+  mkdirSync(dirname(resolve(filename)), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(filename, "wx", 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    try {
+      accessSync(filename, constants.W_OK);
+    } catch (denied) {
+      const code = (denied as NodeJS.ErrnoException).code ?? "EACCES";
+      throw new Error(`the file is read-only for this user (${code}); the server must write it`);
+    }
+  }
+}
 
 /**
  * `DATABASE_URL` fit to print: a PostgreSQL password, in the authority or as a `password`
@@ -38,6 +80,8 @@ export async function openDatabase(
   options: Omit<StoreOptions, "url"> = {},
 ): Promise<KyselyStore> {
   try {
+    const filename = sqliteFilename(url);
+    if (filename !== undefined) prepareSqliteFile(filename);
     return await createStore({ ...options, url });
   } catch (error) {
     throw cannotOpen(url, error, options.logger);
@@ -69,4 +113,60 @@ function cannotOpen(url: string, error: unknown, logger: StoreOptions["logger"])
     `Cannot open the database at DATABASE_URL (${displayDatabaseUrl(url)}): ${reason(error)}`,
     { cause: error },
   );
+}
+
+/**
+ * `intendedops backup <path>`: a consistent copy of the SQLite database at `url`, taken while
+ * servers keep writing to it (`VACUUM INTO` reads one snapshot; in WAL mode writers do not wait
+ * for it). Copying the file itself while a server runs misses what is still in the -wal file and
+ * can catch a checkpoint half done: such copies failed `pragma integrity_check`. The copy is
+ * created 0600, never over an existing file, and synced to disk before this resolves. The
+ * database is not migrated first (a backup taken before an upgrade must be of the old schema).
+ */
+export async function backupDatabase(url: string, target: string): Promise<{ path: string; bytes: number }> {
+  const location = parseStoreUrl(url);
+  if (location.dialect === "postgres") {
+    throw new StartupError(
+      "intendedops backup copies an SQLite database; back up PostgreSQL with pg_dump (see docs/operations.md)",
+    );
+  }
+  const filename = sqliteFilename(url);
+  if (filename === undefined)
+    throw new StartupError("DATABASE_URL is an in-memory database: nothing to back up");
+  if (!existsSync(filename)) {
+    throw new StartupError(`Cannot back up: there is no database at DATABASE_URL (${url})`);
+  }
+  const path = resolve(target);
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST"
+        ? "the file exists (a backup never overwrites one)"
+        : code === "ENOENT"
+          ? "its directory does not exist"
+          : reason(error);
+    throw new StartupError(`Cannot write the backup to ${target}: ${why}`, { cause: error });
+  }
+  try {
+    const store = await openDatabase(url, { migrate: false });
+    try {
+      await sql`vacuum into ${path}`.execute(store.db);
+    } finally {
+      await store.close();
+    }
+    // SQLite does not sync what VACUUM INTO writes.
+    const fd = openSync(path, "r+");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    rmSync(path, { force: true });
+    if (error instanceof StartupError) throw error;
+    throw new StartupError(`Cannot write the backup to ${target}: ${reason(error)}`, { cause: error });
+  }
+  return { path, bytes: statSync(path).size };
 }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
@@ -6,6 +7,7 @@ import { createApp } from "./app";
 import { bootstrapKeys } from "./bootstrap";
 import type { AppConfig } from "./config";
 import type { AppEnv, Services } from "./context";
+import { sqliteFilename } from "./database-open";
 import { createHttpServer, type HttpServer, listen } from "./http-server";
 import { createExpiryJob } from "./jobs/expire-approvals";
 import { createJobRegistry, type JobRegistry } from "./jobs/job-registry";
@@ -113,6 +115,17 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     // hashed like API keys; without a key they are stored as they are. Say so at every start.
     logger.warn(
       "INTENDEDOPS_SECRET_KEY is not set: webhook secrets and the intent-token signing key are stored unencrypted",
+    );
+  }
+
+  const file = options.store ? undefined : sqliteFilename(config.databaseUrl);
+  const mode = file === undefined ? 0 : statSync(file).mode & 0o777;
+  if (mode & 0o007) {
+    // New files are created 0600; one an earlier version created (0644 under umask 022) is not
+    // changed behind the operator's back, but said at every start.
+    logger.warn(
+      { file, mode: mode.toString(8) },
+      "the database file is readable by every local user: stop the server and chmod 600 it and its -wal and -shm files",
     );
   }
 
