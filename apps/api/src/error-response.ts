@@ -37,6 +37,9 @@ export function errorAnswer(
   logger: Logger,
 ): { status: number; payload: ReturnType<IntendedOpsError["toJSON"]> } {
   const error = toIntendedOpsError(thrown, requestId);
-  if (!isExpectedError(thrown)) logger.error({ err: thrown, requestId }, "unhandled error");
+  if (error.code === "SERVICE_UNAVAILABLE") {
+    // The database was unreachable or busy past its timeout: a condition to watch, not a bug.
+    logger.warn({ err: thrown, requestId }, "service unavailable: answered 503, retry shortly");
+  } else if (!isExpectedError(thrown)) logger.error({ err: thrown, requestId }, "unhandled error");
   return { status: error.status, payload: error.toJSON() };
 }

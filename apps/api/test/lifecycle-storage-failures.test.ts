@@ -114,6 +114,16 @@ describe("intendedops serve on PostgreSQL while another session holds a lock", (
       });
       expect(blocked.status).toBe(503);
       expect(elapsed).toBeLessThan(5000);
+      // Logged as the condition it is (warn), not as a fault of the server (regression: "unhandled error").
+      const lines = server
+        .stdout()
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(lines.filter((line) => line.msg === "unhandled error")).toEqual([]);
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 40, msg: "service unavailable: answered 503, retry shortly" }),
+      );
 
       expect((await submit()).status).toBe(201);
       const verify = await fetch(`${server.url}/v1/audit/verify`, { headers });
