@@ -57,10 +57,13 @@ export class NotFoundError extends IntendedOpsApiError {}
 /** 404 AGENT_NOT_FOUND: the intent names an agent that is not registered. */
 export class AgentNotFoundError extends NotFoundError {}
 
-/** 409 CONFLICT: the id or label is taken. */
+/** 409 CONFLICT: the id or label is taken, or this key already voted on the approval. */
 export class ConflictError extends IntendedOpsApiError {}
 
-/** 409 INVALID_STATE: the intent's status does not allow the call (e.g. completing a pending intent). */
+/**
+ * 409 INVALID_STATE: the intent's (or intention's) status does not allow the call (e.g. completing a
+ * pending intent, editing a published intention).
+ */
 export class InvalidStateError extends IntendedOpsApiError {}
 
 /** 400 ALREADY_RESOLVED: the approval was already approved, rejected or expired. */

@@ -72,8 +72,9 @@ function itemsOf<T>(data: T[] | ListResult<T>): T[] {
 }
 
 /**
- * Typed client for every endpoint of the IntendedOps API; each method resolves to the
- * response's `data`. Retries 429 and (for idempotent calls) 5xx and lost responses.
+ * Typed client for the IntendedOps API: every endpoint but the inbound ones (`/v1/inbound`) and
+ * `/openapi.json`; each method resolves to the response's `data`. Retries 429 and (for idempotent
+ * calls) 5xx and lost responses.
  *
  * @example
  * const client = new IntendedOpsClient({ apiKey: process.env.INTENDEDOPS_API_KEY! });

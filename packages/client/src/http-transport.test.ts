@@ -131,3 +131,21 @@ describe("path ids", () => {
     expect(api.requests).toHaveLength(0);
   });
 });
+
+describe("request bodies", () => {
+  it("rejects with the TypeError and sends nothing when a body cannot be JSON (regression: NetworkError, retried)", async () => {
+    const { api, client } = await serve({
+      "POST /v1/intents": () => ({ status: 201, body: { data: {} } }),
+    });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const params of [{ amount: 10n }, cyclic]) {
+      const error = await client
+        .createIntent({ type: "billing.send_invoice", agentId: "billing-agent", params })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+    }
+    expect(api.requests).toHaveLength(0);
+  });
+});

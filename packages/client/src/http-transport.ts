@@ -85,7 +85,7 @@ export function createTransport(config: TransportConfig): Transport {
   // Called unbound: browsers throw "Illegal invocation" when `window.fetch` runs with `this` set
   // to another object (here it would have been `config`).
   const fetchImpl = config.fetch;
-  const attempt = async (request: ApiRequest): Promise<AttemptResult> => {
+  const attempt = async (request: ApiRequest, body: string | undefined): Promise<AttemptResult> => {
     const options = request.options ?? {};
     const timeoutMs = options.timeoutMs ?? config.timeoutMs;
     const signal = attemptSignal(options.signal, timeoutMs);
@@ -94,12 +94,12 @@ export function createTransport(config: TransportConfig): Transport {
     const headers = mergeHeaders({ accept: "application/json" }, config.headers, options.headers);
     headers["x-api-key"] = config.apiKey;
     if (config.tenantId !== undefined) headers["x-tenant-id"] = config.tenantId;
-    if (request.body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = "application/json";
     try {
       const response = await fetchImpl(`${config.baseUrl}${buildPath(request.path, request.query)}`, {
         method: request.method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body,
         signal: signal.signal,
       });
       const bodyText = await response.text();
@@ -153,12 +153,15 @@ export function createTransport(config: TransportConfig): Transport {
         `IntendedOpsClient: "." and ".." are not valid ids (${request.method} ${request.path})`,
       );
     }
+    // Serialized once, before anything is sent: a body JSON cannot hold (a BigInt, a cycle) is the
+    // caller's TypeError, not a NetworkError retried as if the connection had failed.
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const idempotent = request.idempotent ?? IDEMPOTENT_METHODS.has(request.method);
     const maxRetries = request.retry === false ? 0 : (request.options?.maxRetries ?? config.retry.maxRetries);
     // True once an attempt may have reached the server without its answer reaching us.
     let outcomeUnknown = false;
     for (let retry = 0; ; retry++) {
-      const result = await attempt(request);
+      const result = await attempt(request, body);
       if (result.ok) return result.value as T;
       if (outcomeUnknown && request.method === "DELETE" && result.error.code === "NOT_FOUND") {
         // The earlier attempt deleted it and its answer was lost: the delete is done.

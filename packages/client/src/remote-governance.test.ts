@@ -180,6 +180,17 @@ describe("remoteGovernance", () => {
     expect(jsonOf(api.requests[0])).toEqual({ error: "SMTP down" });
   });
 
+  it("reports a blank failure message as a non-empty error, which the server accepts (regression: 400, intent left approved)", async () => {
+    const { api, governance } = await governedBy(intent("approved"));
+    await governance.fail("int_1", { error: " " });
+    await governance.fail("int_1", { error: "" });
+    // The server trims `error` and refuses an empty one ("error: error is required").
+    expect(api.requests.map((r) => (jsonOf(r) as { error: string }).error.trim())).toEqual([
+      "The handler failed without a message",
+      "The handler failed without a message",
+    ]);
+  });
+
   it("throws the client's typed error when the API refuses the submission", async () => {
     api = await startStubApi({
       "POST /v1/intents": () => ({ status: 404, body: errorBody("AGENT_NOT_FOUND", "Agent not found") }),

@@ -8,6 +8,9 @@ export type GovernanceClient = Pick<
   "createIntent" | "getIntent" | "completeIntent" | "failIntent"
 >;
 
+/** What `fail` reports for a handler error whose message is blank (the server needs some text). */
+const BLANK_FAILURE = "The handler failed without a message";
+
 /**
  * A domain agent's governance over HTTP: submits, polls and reports through the API.
  *
@@ -27,8 +30,9 @@ export function remoteGovernance(client: GovernanceClient): GovernanceBackend {
           replayed: false,
         };
       }
-      // A replay answers with the status as first decided; an agent restarted after its handler
-      // ran must see "completed", not "approved", or it would run the handler a second time.
+      // An agent restarted after its handler ran must see "completed", not "approved", or it would
+      // run the handler a second time. The replay already carries the intent's current status;
+      // reading the intent back keeps that true whatever answered the replay.
       const now = await client.getIntent(submitted.intentId, { signal });
       const { outcome, reasons, riskLevel, trustTier, intention } = now.decision;
       return {
@@ -45,7 +49,10 @@ export function remoteGovernance(client: GovernanceClient): GovernanceBackend {
       await client.completeIntent(intentId, report);
     },
     async fail(intentId, report) {
-      await client.failIntent(intentId, report);
+      // The server trims the error and refuses an empty one: a handler that threw " " (or a bare
+      // "") would leave the intent approved, its failure unrecorded and trust unmoved.
+      const error = report.error.trim() === "" ? BLANK_FAILURE : report.error;
+      await client.failIntent(intentId, { ...report, error });
     },
   };
 }

@@ -122,13 +122,17 @@ export interface DataElementRef {
 /** `POST /v1/intents` → 201 (or 200 on an idempotent replay). */
 export interface CreateIntentResult {
   intentId: string;
-  /** `pending` (awaits a human), `approved` or `blocked`. */
+  /**
+   * `pending` (awaits a human), `approved` or `blocked`; on a replay, the intent's status now
+   * (e.g. `completed`, `rejected`).
+   */
   status: IntentStatus;
   createdAt: string;
   decision: DecisionSummary;
   /**
    * True when the idempotency key replayed an earlier submission (header
-   * `idempotent-replayed: true`); status and decision are then as first decided, not as now.
+   * `idempotent-replayed: true`): `intentId`, `createdAt` and `decision` are the original
+   * submission's, `status` is the intent's current one.
    */
   replayed: boolean;
 }
