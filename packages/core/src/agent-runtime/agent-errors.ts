@@ -125,7 +125,17 @@ export class MissingHandlerError extends Error {
 
 /** The message of anything thrown, for failure reports. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
+  const message = describe(error);
+  // A handler that threw " " or "" still failed: governance refuses an empty error, and the failure
+  // (and the trust it costs) would go unrecorded.
+  return message.trim() === "" ? BLANK_FAILURE : message;
+}
+
+/** What a failure with a blank message is reported as. */
+export const BLANK_FAILURE = "The handler failed without a message";
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.trim() === "" ? error.name : error.message;
   if (typeof error === "string") return error;
   try {
     return JSON.stringify(error) ?? String(error);

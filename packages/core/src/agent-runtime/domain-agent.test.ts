@@ -342,6 +342,34 @@ describe("createDomainAgent", () => {
     expect(after.recentOutcomes).toEqual([...before.recentOutcomes, "failure"]);
   });
 
+  it.each([
+    [" ", "The handler failed without a message"],
+    ["", "The handler failed without a message"],
+    [new TypeError(" "), "TypeError"],
+  ])(
+    "records the failure when the handler throws a blank message (%j): the governor needs some text",
+    async (thrown, reported) => {
+      const { governor, governance } = await setup();
+      const agent = createDomainAgent(ledgerDomain, {
+        governance,
+        agentId: "ledger-agent",
+        handlers: {
+          lookupBalance: async () => {
+            throw thrown;
+          },
+        },
+      });
+
+      const failed = (await rejection(agent.lookupBalance({ accountId: "acc_1" }))) as HandlerFailedError;
+
+      expect(failed).toBeInstanceOf(HandlerFailedError);
+      // Before: the governor refused the empty error, the intent stayed approved, trust unmoved.
+      expect(failed.reportError).toBeUndefined();
+      const { intent } = await governor.getIntent(tenantId, failed.intentId);
+      expect(intent).toMatchObject({ status: "failed", error: reported });
+    },
+  );
+
   it("rejects with the abort reason and leaves the intent pending when the caller aborts while waiting", async () => {
     const { governor, governance } = await setup();
     const send = recorder(() => "sent");
