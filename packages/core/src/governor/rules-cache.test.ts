@@ -67,3 +67,24 @@ describe.each([
     expect(afterIntention.intentions).not.toBe(afterPolicy.intentions);
   });
 });
+
+describe("createRulesCache after a policy change", () => {
+  it("reuses the compiled form of every unchanged policy and compiles the changed one anew", async () => {
+    const store = createMemoryStore();
+    const cache = createRulesCache();
+    const load = () => store.read((tx) => cache.load(tx, T));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await tx.policies.insert(policy(`pol_${String(i).padStart(2, "0")}`));
+    });
+    const before = (await load()).policies.policies;
+
+    const changed = { ...policy("pol_07"), effect: "allow" as const, version: 2 };
+    await store.transaction((tx) => tx.policies.update(changed));
+    const after = (await load()).policies.policies;
+
+    expect(after).toHaveLength(50);
+    expect(after.filter((p, i) => p !== before[i]).map((p) => [p.id, p.effect, p.version])).toEqual([
+      ["pol_07", "allow", 2],
+    ]);
+  });
+});

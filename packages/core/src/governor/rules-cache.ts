@@ -1,6 +1,6 @@
 import { compileIntentions } from "../intentions/intention-matcher";
 import type { IntentionMatcher } from "../policy/evaluation-types";
-import { type CompiledPolicies, compilePolicies } from "../policy/policy-compiler";
+import { type CompiledPolicies, recompilePolicies } from "../policy/policy-compiler";
 import type { StoreTx } from "../storage/storage-port";
 
 /** A tenant's compiled policies and intentions, as of the revisions they were compiled at. */
@@ -24,8 +24,9 @@ const DEFAULT_MAX_TENANTS = 10_000;
 
 /**
  * One read of both revisions per call (two where the store has no `rulesRevisions`); `list` +
- * compile only when a revision moved. The revision is read before the list, so a concurrent change
- * can only make the cached set newer than its key (which the next call then recompiles), never older.
+ * compile only when a revision moved, and then only the policies that changed. The revision is
+ * read before the list, so a concurrent change can only make the cached set newer than its key
+ * (which the next call then recompiles), never older.
  */
 export function createRulesCache(maxTenants = DEFAULT_MAX_TENANTS): RulesCache {
   const policies = new Map<string, Compiled<CompiledPolicies>>();
@@ -51,7 +52,8 @@ export function createRulesCache(maxTenants = DEFAULT_MAX_TENANTS): RulesCache {
           ? cachedPolicies.value
           : remember(policies, tenantId, {
               revision: policyRevision,
-              value: compilePolicies(await tx.policies.list(tenantId)),
+              // Policies that did not change since the cached set keep their compiled form.
+              value: recompilePolicies(await tx.policies.list(tenantId), cachedPolicies?.value),
             });
 
       const intentionRevision = both ? both.intentions : await tx.intentions.revision(tenantId);

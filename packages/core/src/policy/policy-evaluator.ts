@@ -11,7 +11,13 @@ import {
 } from "../trust/tier-matrix";
 import type { EvaluationAgent, EvaluationIntent, IntentionMatcher } from "./evaluation-types";
 import { matchesGlob } from "./glob";
-import { type CompiledPolicies, type CompiledPolicy, RISK_BIT, TIER_INDEX } from "./policy-compiler";
+import {
+  type CompiledPolicies,
+  type CompiledPolicy,
+  openCandidates,
+  RISK_BIT,
+  TIER_INDEX,
+} from "./policy-compiler";
 
 /** Everything `evaluate` decides from; build it per call, compile policies and intentions once. */
 export interface EvaluationContext {
@@ -79,7 +85,12 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
   const shadow: Decision["shadow"] = [];
   const unmatchedLimit = ctx.unmatchedPolicyEntries ?? Number.POSITIVE_INFINITY;
   let unmatched = 0;
-  for (const policy of ctx.policies.candidates(intent.domain, intent.type)) {
+  const candidates = ctx.policies.candidates(intent.domain, intent.type);
+  const open = openCandidates(ctx.policies, intent.domain, intent.type);
+  let i = 0;
+  // Every candidate while the trace still lists unmatched ones (all of them without a plan)…
+  for (; i < candidates.length && (open === undefined || (explain && unmatched < unmatchedLimit)); i++) {
+    const policy = candidates[i]!;
     const entry = checkPolicy(policy, intent, agent.id, tier, riskBit);
     if (explain && (entry.matched || unmatched < unmatchedLimit)) trace.push(entry);
     if (!entry.matched) {
@@ -88,6 +99,27 @@ export function evaluate(intent: EvaluationIntent, ctx: EvaluationContext): Deci
     }
     if (policy.shadow) shadow.push({ policyId: policy.id, effect: policy.effect });
     else t.addPolicy(policy, entry);
+  }
+  if (open !== undefined) {
+    // …then only those the intent's domain and type leave open: the others are unmatched whatever
+    // the agent, tier, risk and params, and past the listed entries they are only counted.
+    let k = 0;
+    while (k < open.length && open[k]! < i) k++;
+    for (; k < open.length; k++) {
+      const at = open[k]!;
+      unmatched += at - i;
+      i = at + 1;
+      const policy = candidates[at]!;
+      const entry = checkOpenPolicy(policy, intent, agent.id, tier, riskBit);
+      if (!entry.matched) {
+        unmatched += 1;
+        continue;
+      }
+      if (explain) trace.push(entry);
+      if (policy.shadow) shadow.push({ policyId: policy.id, effect: policy.effect });
+      else t.addPolicy(policy, entry);
+    }
+    unmatched += candidates.length - i;
   }
 
   if (explain && unmatched > unmatchedLimit) {
@@ -220,6 +252,22 @@ function checkPolicy(
   if (!p.enabled) return e.disabled;
   if (p.domainTest !== null && !p.domainTest(intent.domain)) return e.domain;
   if (p.typeTest !== null && !p.typeTest(intent.type)) return e.type;
+  if (p.agentIds !== null && !p.agentIds.has(agentId)) return e.agent;
+  if (tier < p.tierMin || tier > p.tierMax) return e.tier;
+  if ((p.riskMask & riskBit) === 0) return e.risk;
+  if (p.paramsTest !== null && !p.paramsTest(intent.params)) return e.params;
+  return e.matched;
+}
+
+/** `checkPolicy` for a policy `openCandidates` listed: enabled, and its domain and type tests pass. */
+function checkOpenPolicy(
+  p: CompiledPolicy,
+  intent: EvaluationIntent,
+  agentId: string,
+  tier: number,
+  riskBit: number,
+): TraceEntry {
+  const e = p.entries;
   if (p.agentIds !== null && !p.agentIds.has(agentId)) return e.agent;
   if (tier < p.tierMin || tier > p.tierMax) return e.tier;
   if ((p.riskMask & riskBit) === 0) return e.risk;
