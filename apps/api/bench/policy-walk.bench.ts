@@ -21,17 +21,18 @@ import {
   type EvaluationIntent,
   evaluate,
   type Policy,
-  PolicyInputSchema,
 } from "@intendedops/core";
 import { recompilePolicies } from "../../../packages/core/src/policy/policy-compiler";
 import { createDomainCatalog } from "../src/domain-catalog";
 import {
+  activeIntention,
   catalogTypes,
   generateAgents,
   generateIntentions,
   generatePolicies,
   generateSubmissions,
   seededRandom,
+  storedPolicy,
 } from "./tenant-at-limits";
 
 const { values: flags } = parseArgs({
@@ -51,29 +52,10 @@ const policies: Policy[] = generatePolicies(
   types,
   agentInputs.map((a) => a.id),
   Number(flags.policies),
-).map((input, i) => ({
-  ...PolicyInputSchema.parse(input),
-  id: `pol_${String(i).padStart(4, "0")}`,
-  tenantId: "bench",
-  version: 1,
-  createdAt: at,
-  updatedAt: at,
-}));
-const intentions = generateIntentions(seededRandom(3), types, 200).map((input, i) => ({
-  id: `intention_${i}`,
-  tenant_id: "bench",
-  label: input.label,
-  display_name: input.label,
-  description: null,
-  intent_class: input.intent_class,
-  status: "active" as const,
-  approval_required: input.approval_required ?? false,
-  ttl_minutes: 5,
-  intent_types: input.intent_types ?? [],
-  data_elements: input.data_elements ?? [],
-  created_at: at,
-  updated_at: at,
-}));
+).map((input, i) => storedPolicy(input, i, "bench", at));
+const intentions = generateIntentions(seededRandom(3), types, 200).map((input, i) =>
+  activeIntention(input, i, "bench", at),
+);
 const agents = new Map<string, EvaluationAgent>(
   agentInputs.map((a) => [
     a.id,

@@ -1,11 +1,14 @@
-import type {
-  Catalog,
-  Condition,
-  CreateIntentInput,
-  IntentionInput,
-  PolicyInput,
-  RegisterAgentInput,
-  TrustTier,
+import {
+  type Catalog,
+  type Condition,
+  type CreateIntentInput,
+  type Intention,
+  type IntentionInput,
+  type Policy,
+  type PolicyInput,
+  PolicyInputSchema,
+  type RegisterAgentInput,
+  type TrustTier,
 } from "@intendedops/core";
 import { ALL_FIXTURES } from "./fixtures";
 
@@ -272,4 +275,35 @@ export function generateSubmissions(
     }
   }
   return bodies;
+}
+
+/** Generated policy `i` as the store would hold it, for evaluating without a store. */
+export function storedPolicy(input: PolicyInput, i: number, tenantId: string, at: string): Policy {
+  return {
+    ...PolicyInputSchema.parse(input),
+    id: `pol_${String(i).padStart(4, "0")}`,
+    tenantId,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Generated intention `i`, published, as the store would hold it, for evaluating without a store. */
+export function activeIntention(input: IntentionInput, i: number, tenantId: string, at: string): Intention {
+  return {
+    id: `intention_${i}`,
+    tenant_id: tenantId,
+    label: input.label,
+    display_name: input.label,
+    description: null,
+    intent_class: input.intent_class,
+    status: "active",
+    approval_required: input.approval_required ?? false,
+    ttl_minutes: 5,
+    intent_types: input.intent_types ?? [],
+    data_elements: input.data_elements ?? [],
+    created_at: at,
+    updated_at: at,
+  };
 }

@@ -9,17 +9,18 @@ import {
   evaluate,
   type Governor,
   type IntentionInput,
-  PolicyInputSchema,
   type TraceEntry,
 } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  activeIntention,
   catalogTypes,
   generateAgents,
   generateIntentions,
   generatePolicies,
   generateSubmissions,
   seededRandom,
+  storedPolicy,
 } from "../bench/tenant-at-limits";
 import { createDomainCatalog } from "../src/domain-catalog";
 import { createTestApp, createTestClock, DIALECTS, TENANT, type TestApp } from "./support/test-app";
@@ -217,34 +218,11 @@ describe("a tenant at 1,000 policies, 200 intentions, 300 agents and 75 types", 
     const at = "2026-03-02T10:00:00.000Z";
     const active = [...intentionInputs.slice(0, 200), APPROVAL_INTENTION, STRICT_INTENTION];
     const activeLabels = active.map((i) => i.label);
-    const intentions = compileIntentions(
-      active.map((input, i) => ({
-        id: `intention_${i}`,
-        tenant_id: TENANT,
-        label: input.label,
-        display_name: input.label,
-        description: null,
-        intent_class: input.intent_class,
-        status: "active" as const,
-        approval_required: input.approval_required ?? false,
-        ttl_minutes: 5,
-        intent_types: input.intent_types ?? [],
-        data_elements: input.data_elements ?? [],
-        created_at: at,
-        updated_at: at,
-      })),
-    );
+    const intentions = compileIntentions(active.map((input, i) => activeIntention(input, i, TENANT, at)));
     const seen = { allow: 0, require_approval: 0, block: 0, approvalIntention: 0, disallowed: 0 };
     for (const count of [100, 1000]) {
       const policies = compilePolicies(
-        policyInputs.slice(0, count).map((input, i) => ({
-          ...PolicyInputSchema.parse(input),
-          id: `pol_${String(i).padStart(4, "0")}`,
-          tenantId: TENANT,
-          version: 1,
-          createdAt: at,
-          updatedAt: at,
-        })),
+        policyInputs.slice(0, count).map((input, i) => storedPolicy(input, i, TENANT, at)),
       );
       for (const body of submissions(activeLabels)) {
         const c = catalog.classify(body.type, body.domain, body.params);
