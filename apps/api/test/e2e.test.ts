@@ -6,14 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { supportFixtures } from "@intendedops/support-agent";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
 import { redirectGuideFetch } from "./support/guide-fetch-redirect";
+import { openProcessDatabase } from "./support/process-database";
 import { type ServerProcess, spawnServer } from "./support/server-process";
 import { PG_URL } from "./support/test-app";
-
-const { Client } = pg;
 
 const API_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -100,28 +98,6 @@ function run(command: string, args: string[], env: Record<string, string>, timeo
   return result;
 }
 
-/**
- * A database of its own for one run: a SQLite file, or a fresh PostgreSQL database (dropped after),
- * so the same flow runs against each store the way an operator would point `DATABASE_URL` at it.
- */
-async function openE2eDatabase(dialect: "sqlite" | "postgres", dir: string) {
-  if (dialect === "sqlite") return { url: `file:${join(dir, "e2e.db")}`, drop: async () => {} };
-  const name = `intendedops_e2e_${Date.now().toString(36)}_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 describe.each(["sqlite", "postgres"] as const)("the real server process on %s", (dialect) => {
   let dir: string;
   let dbUrl: string;
@@ -135,7 +111,7 @@ describe.each(["sqlite", "postgres"] as const)("the real server process on %s", 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "intendedops-e2e-"));
-    const database = await openE2eDatabase(dialect, dir);
+    const database = await openProcessDatabase(dialect, dir, "e2e");
     dbUrl = database.url;
     dropDatabase = database.drop;
     server = await spawnServer({ env: env() });

@@ -13,12 +13,11 @@ import { identityFixtures } from "@intendedops/identity-agent";
 import { salesFixtures } from "@intendedops/sales-agent";
 import { supportFixtures } from "@intendedops/support-agent";
 import { vendorsFixtures } from "@intendedops/vendors-agent";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
 import { redirectGuideFetch } from "./support/guide-fetch-redirect";
+import { openProcessDatabase } from "./support/process-database";
 import { type ServerProcess, spawnServer } from "./support/server-process";
-import { PG_URL } from "./support/test-app";
 
 /**
  * A line-by-line pass over the API guide and the intentions contract against the real server
@@ -247,36 +246,6 @@ function expectEnvelope(answer: Answer, status: number, code: string): Json {
   return answer.body.error;
 }
 
-/** A database of its own: a SQLite file in the temp dir, or a fresh PostgreSQL database (dropped after). */
-async function openDatabase(dialect: "sqlite" | "postgres", dir: string) {
-  if (dialect === "sqlite") {
-    return { url: `file:${join(dir, "guide.db")}`, drop: async () => {}, refuseConnections: undefined };
-  }
-  const name = `intendedops_guide_${Date.now().toString(36)}_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => admin(`drop database if exists ${name} with (force)`),
-    /** Make the database refuse every connection (open ones are ended); the returned function undoes it. */
-    refuseConnections: async () => {
-      await admin(`alter database ${name} allow_connections false`);
-      await admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${name}'`);
-      return () => admin(`alter database ${name} allow_connections true`);
-    },
-  };
-}
-
 /** A webhook receiver that answers 200 "OK" and keeps every request, as the guide's Express handler. */
 async function startReceiver() {
   const requests: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -473,7 +442,7 @@ describe.each(["sqlite", "postgres"] as const)(
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "intendedops-guide-"));
-      const database = await openDatabase(dialect, dir);
+      const database = await openProcessDatabase(dialect, dir, "guide");
       drop = database.drop;
       refuseConnections = database.refuseConnections;
       receiver = await startReceiver();
