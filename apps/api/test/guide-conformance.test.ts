@@ -15,6 +15,7 @@ import { supportFixtures } from "@intendedops/support-agent";
 import { vendorsFixtures } from "@intendedops/vendors-agent";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
+import { INTENTION_FIELDS } from "./intentions-support";
 import { redirectGuideFetch } from "./support/guide-fetch-redirect";
 import { openProcessDatabase } from "./support/process-database";
 import { type ServerProcess, spawnServer } from "./support/server-process";
@@ -167,22 +168,6 @@ const GUIDE_EVENTS = [
   "intent.failed",
   "agent.registered",
   "agent.trust.changed",
-];
-
-/** The intention object's fields as the contract prints them, plus `intent_types` (docs/intentions.md). */
-const INTENTION_FIELDS = [
-  "id",
-  "label",
-  "display_name",
-  "description",
-  "intent_class",
-  "status",
-  "approval_required",
-  "ttl_minutes",
-  "intent_types",
-  "data_elements",
-  "created_at",
-  "updated_at",
 ];
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are asserted field by field.

@@ -3,6 +3,25 @@ import type { TestApp } from "./support/test-app";
 /** Test support for the intentions and token suites: the seed's bodies and small helpers. */
 
 /** The intentions contract's create body, verbatim. */
+/**
+ * The intention object's fields in the order the contract (intentions-api.txt) writes them, plus
+ * `intent_types` (docs/intentions.md).
+ */
+export const INTENTION_FIELDS = [
+  "id",
+  "label",
+  "display_name",
+  "description",
+  "intent_class",
+  "status",
+  "approval_required",
+  "ttl_minutes",
+  "intent_types",
+  "data_elements",
+  "created_at",
+  "updated_at",
+];
+
 export const SEED_INTENTION = {
   label: "customer_support_lookup",
   display_name: "Customer Support Lookup",

@@ -1,23 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { el, publishIntention, SEED_INTENTION } from "./intentions-support";
+import { el, INTENTION_FIELDS, publishIntention, SEED_INTENTION } from "./intentions-support";
 import { createTestApp, DIALECTS, type TestApp } from "./support/test-app";
 
-/** The intention object's fields in the order the contract writes them. */
-const CONTRACT_ORDER = [
-  "id",
-  "label",
-  "display_name",
-  "description",
-  "intent_class",
-  "status",
-  "approval_required",
-  "ttl_minutes",
-  "intent_types",
-  "data_elements",
-  "created_at",
-  "updated_at",
-];
-const VIEW_FIELDS = [...CONTRACT_ORDER].sort();
+const VIEW_FIELDS = [...INTENTION_FIELDS].sort();
 
 describe.each(DIALECTS)("intentions routes on %s", (dialect) => {
   let t: TestApp;
@@ -76,7 +61,7 @@ describe.each(DIALECTS)("intentions routes on %s", (dialect) => {
       const listed = (await t.data("GET", "/v1/intentions")) as Record<string, unknown>[];
       const read = await t.data("GET", `/v1/intentions/${created.id}`);
       for (const intention of [listed.find((i) => i.id === created.id), read]) {
-        expect(Object.keys(intention ?? {})).toEqual(CONTRACT_ORDER);
+        expect(Object.keys(intention ?? {})).toEqual(INTENTION_FIELDS);
         for (const element of (intention?.data_elements ?? []) as object[]) {
           expect(Object.keys(element)).toEqual(["data_source_id", "path"]);
         }
