@@ -14,6 +14,23 @@ async function otherSession(): Promise<pg.Client> {
   return client;
 }
 
+/**
+ * Keeps one of the store's pooled connections busy in a transaction until `release` is called
+ * (`done` settles when it has ended), so the next request needs another connection.
+ */
+async function holdOneConnection(ctx: TestStore): Promise<{ release: () => void; done: Promise<void> }> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const done = ctx.store.transaction(async (tx) => {
+    await tx.agents.get("acme", "a1");
+    await held;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return { release, done };
+}
+
 describe("PostgreSQL connections the server ends", () => {
   let ctx: TestStore;
   beforeAll(async () => {
@@ -106,25 +123,17 @@ describe("PostgreSQL statement timeout", () => {
 
   it("fails a request waiting for a pooled connection with SERVICE_UNAVAILABLE after connectTimeoutMs (regression: 500)", async () => {
     const ctx = await openPostgresTestStore({ poolSize: 1, connectTimeoutMs: 300 });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    // The pool's only connection stays busy until released.
+    const holding = await holdOneConnection(ctx);
     try {
-      // The pool's only connection stays busy in this transaction until released.
-      const holding = ctx.store.transaction(async (tx) => {
-        await tx.agents.get("acme", "a1");
-        await held;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
       await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).rejects.toMatchObject({
         code: "SERVICE_UNAVAILABLE",
       });
-      release();
-      await holding;
+      holding.release();
+      await holding.done;
       await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).resolves.toBeUndefined();
     } finally {
-      release();
+      holding.release();
       await ctx.dispose();
     }
   });
@@ -139,23 +148,15 @@ describe("PostgreSQL statement timeout", () => {
     const url = new URL(POSTGRES_URL);
     url.username = role;
     const ctx = await openPostgresTestStore({ url: url.toString(), poolSize: 2 });
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const holding = await holdOneConnection(ctx);
     try {
-      const holding = ctx.store.transaction(async (tx) => {
-        await tx.agents.get("acme", "a1");
-        await held;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 50));
       await expect(ctx.store.read((tx) => tx.agents.get("acme", "a2"))).rejects.toMatchObject({
         code: "SERVICE_UNAVAILABLE",
       });
-      release();
-      await holding;
+      holding.release();
+      await holding.done;
     } finally {
-      release();
+      holding.release();
       try {
         await ctx.dispose();
       } finally {
