@@ -27,10 +27,8 @@ import { createDomainCatalog } from "../src/domain-catalog";
 import {
   activeIntention,
   catalogTypes,
-  generateAgents,
-  generateIntentions,
-  generatePolicies,
   generateSubmissions,
+  generateTenant,
   seededRandom,
   storedPolicy,
 } from "./tenant-at-limits";
@@ -45,17 +43,11 @@ const ROUNDS = Number(flags.rounds);
 
 const catalog = createDomainCatalog();
 const types = catalogTypes(catalog);
-const agentInputs = generateAgents(seededRandom(1), types, 300);
+const tenant = generateTenant(types, 1, { policies: Number(flags.policies), intentions: 200 });
+const agentInputs = tenant.agents;
 const at = "2026-12-01T00:00:00.000Z";
-const policies: Policy[] = generatePolicies(
-  seededRandom(2),
-  types,
-  agentInputs.map((a) => a.id),
-  Number(flags.policies),
-).map((input, i) => storedPolicy(input, i, "bench", at));
-const intentions = generateIntentions(seededRandom(3), types, 200).map((input, i) =>
-  activeIntention(input, i, "bench", at),
-);
+const policies: Policy[] = tenant.policies.map((input, i) => storedPolicy(input, i, "bench", at));
+const intentions = tenant.intentions.map((input, i) => activeIntention(input, i, "bench", at));
 const agents = new Map<string, EvaluationAgent>(
   agentInputs.map((a) => [
     a.id,

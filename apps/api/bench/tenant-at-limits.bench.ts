@@ -30,14 +30,7 @@ import { issueApiKey } from "../src/api-key-service";
 import { loadConfig } from "../src/config";
 import { createDomainCatalog } from "../src/domain-catalog";
 import { type RunningServer, startServer } from "../src/server";
-import {
-  catalogTypes,
-  generateAgents,
-  generateIntentions,
-  generatePolicies,
-  generateSubmissions,
-  seededRandom,
-} from "./tenant-at-limits";
+import { catalogTypes, generateSubmissions, generateTenant, seededRandom } from "./tenant-at-limits";
 
 const { values: flags } = parseArgs({
   options: {
@@ -61,15 +54,11 @@ const CONFIGS: [number, number][] = flags.configs
 
 const catalog = createDomainCatalog();
 const types = catalogTypes(catalog);
-const agents = generateAgents(seededRandom(1), types, 300);
-const allPolicies = generatePolicies(
-  seededRandom(2),
-  types,
-  agents.map((a) => a.id),
-  1000,
-  flags.inert,
-);
-const allIntentions = generateIntentions(seededRandom(3), types, 220);
+const {
+  agents,
+  policies: allPolicies,
+  intentions: allIntentions,
+} = generateTenant(types, 1, { inert: flags.inert });
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

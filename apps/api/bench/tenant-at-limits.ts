@@ -277,6 +277,33 @@ export function generateSubmissions(
   return bodies;
 }
 
+/**
+ * A whole tenant from one seed: 300 agents (random `seed`), `policies` policies (`seed + 1`) and
+ * `intentions` intentions (`seed + 2`), the same for the same seed and counts.
+ */
+export function generateTenant(
+  types: readonly TypeInfo[],
+  seed: number,
+  { policies = 1000, intentions = 220, inert = false } = {},
+): {
+  agents: ReturnType<typeof generateAgents>;
+  policies: PolicyInput[];
+  intentions: IntentionInput[];
+} {
+  const agents = generateAgents(seededRandom(seed), types, 300);
+  return {
+    agents,
+    policies: generatePolicies(
+      seededRandom(seed + 1),
+      types,
+      agents.map((a) => a.id),
+      policies,
+      inert,
+    ),
+    intentions: generateIntentions(seededRandom(seed + 2), types, intentions),
+  };
+}
+
 /** Generated policy `i` as the store would hold it, for evaluating without a store. */
 export function storedPolicy(input: PolicyInput, i: number, tenantId: string, at: string): Policy {
   return {

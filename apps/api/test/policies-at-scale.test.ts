@@ -15,10 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   activeIntention,
   catalogTypes,
-  generateAgents,
-  generateIntentions,
-  generatePolicies,
   generateSubmissions,
+  generateTenant,
   seededRandom,
   storedPolicy,
 } from "../bench/tenant-at-limits";
@@ -34,14 +32,7 @@ import { createTestApp, createTestClock, DIALECTS, TENANT, type TestApp } from "
 
 const catalog = createDomainCatalog();
 const types = catalogTypes(catalog);
-const agents = generateAgents(seededRandom(11), types, 300);
-const policyInputs = generatePolicies(
-  seededRandom(12),
-  types,
-  agents.map((a) => a.id),
-  1000,
-);
-const intentionInputs = generateIntentions(seededRandom(13), types, 220);
+const { agents, policies: policyInputs, intentions: intentionInputs } = generateTenant(types, 11);
 const STORED_UNMATCHED = 20;
 const actor: Actor = { tenantId: TENANT, id: "key_setup", name: "setup", kind: "key" };
 
