@@ -15,7 +15,7 @@ import { matchesGlob } from "./glob";
 import { compilePolicies } from "./policy-compiler";
 import { evaluate } from "./policy-evaluator";
 import type { Condition, Policy } from "./policy-schema";
-import { makePolicy, NOW } from "./test-fixtures";
+import { conditionTree, makePolicy, NOW } from "./test-fixtures";
 
 const FIELDS = ["amount", "currency", "region", "flag", "customer.tier", "missing"];
 const scalar = fc.oneof(
@@ -45,15 +45,7 @@ const comparison: fc.Arbitrary<Condition> = fc.oneof(
   }),
 );
 
-const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
-  c: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    comparison,
-    fc.record({ all: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ any: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ not: tie("c") }),
-  ),
-})).c;
+const condition = conditionTree(comparison);
 
 const params = fc.record(
   {

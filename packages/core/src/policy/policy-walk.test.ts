@@ -5,7 +5,7 @@ import type { EvaluationAgent, EvaluationIntent } from "./evaluation-types";
 import { type CompiledPolicies, compilePolicies, recompilePolicies } from "./policy-compiler";
 import { type EvaluationContext, evaluate } from "./policy-evaluator";
 import type { Condition, Policy } from "./policy-schema";
-import { makePolicy, NOW } from "./test-fixtures";
+import { conditionTree, makePolicy, NOW } from "./test-fixtures";
 
 /**
  * Differential tests for the two shortcuts a tenant at 1,000 policies relies on: `evaluate` skips,
@@ -59,15 +59,7 @@ const comparison: fc.Arbitrary<Condition> = fc.oneof(
     value: fc.constantFrom("^E", "U"),
   }),
 );
-const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({
-  c: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    comparison,
-    fc.record({ all: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ any: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
-    fc.record({ not: tie("c") }),
-  ),
-})).c;
+const condition = conditionTree(comparison);
 
 const tierArb = fc.option(fc.constantFrom(...TRUST_TIERS), { nil: undefined });
 

@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import type { RiskLevel, TrustTier } from "../model/enums";
 import type { EvaluationAgent, EvaluationIntent } from "./evaluation-types";
-import { type Policy, type PolicyInput, PolicySchema } from "./policy-schema";
+import { type Condition, type Policy, type PolicyInput, PolicySchema } from "./policy-schema";
 
 /** Fixed clock for decisions: 2026-01-15T10:30:00.000Z. */
 export const NOW = Date.UTC(2026, 0, 15, 10, 30);
@@ -46,3 +47,16 @@ export function makeIntent(overrides: Partial<EvaluationIntent> = {}): Evaluatio
 }
 
 export const TIERS: readonly TrustTier[] = ["T0", "T1", "T2", "T3", "T4"];
+
+/** Condition trees (`all`, `any`, `not`, a few levels deep) over the given comparisons, for property tests. */
+export function conditionTree(comparison: fc.Arbitrary<Condition>): fc.Arbitrary<Condition> {
+  return fc.letrec<{ c: Condition }>((tie) => ({
+    c: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      comparison,
+      fc.record({ all: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ any: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ not: tie("c") }),
+    ),
+  })).c;
+}
