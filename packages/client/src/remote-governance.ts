@@ -8,7 +8,10 @@ export type GovernanceClient = Pick<
   "createIntent" | "getIntent" | "completeIntent" | "failIntent"
 >;
 
-/** What `fail` reports for a handler error whose message is blank (the server needs some text). */
+/**
+ * What `fail` reports for a handler error whose message is blank (the server needs some text): the
+ * text of core's BLANK_FAILURE, written out because the client imports core for types only.
+ */
 const BLANK_FAILURE = "The handler failed without a message";
 
 /**
