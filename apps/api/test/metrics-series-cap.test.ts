@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { createServices } from "../src/services";
-import { createTestClock, issueTestKey, TENANT } from "./support/test-app";
+import { createTestClock, issueTestKey, OTHER_TENANT, TENANT } from "./support/test-app";
 
 /** An app over an in-memory SQLite store whose log lines (JSON) land in `lines`. */
 async function startLoggedApp() {
@@ -27,11 +27,14 @@ async function startLoggedApp() {
   const config = loadConfig({ LOG_LEVEL: "warn", KEY_CACHE_TTL_MS: "0" });
   const services = await createServices(config, { store, clock, logger: pino({ level: "warn" }, sink) });
   const app = createApp(services);
-  const key = await issueTestKey(store, TENANT, "agent key", ["agent"], clock());
-  const registerAgent = async (name: string) => {
+  const keys = {
+    [TENANT]: await issueTestKey(store, TENANT, "agent key", ["agent"], clock()),
+    [OTHER_TENANT]: await issueTestKey(store, OTHER_TENANT, "agent key", ["agent"], clock()),
+  };
+  const registerAgent = async (name: string, tenantId: keyof typeof keys = TENANT) => {
     const response = await app.request("/v1/agents", {
       method: "POST",
-      headers: { "x-api-key": key, "content-type": "application/json" },
+      headers: { "x-api-key": keys[tenantId], "content-type": "application/json" },
       body: JSON.stringify({ name, domains: ["billing"] }),
     });
     expect(response.status).toBe(201);
@@ -64,6 +67,26 @@ describe("GET /metrics when the collector's series cap drops samples", () => {
       expect(collector.droppedSamples).toBeGreaterThan(0);
       expect(app.capWarnings()).toHaveLength(1);
       expect(app.capWarnings()[0]).toMatchObject({ level: 40, droppedSamples: collector.droppedSamples });
+    } finally {
+      await app.store.close();
+    }
+  });
+
+  it("shows another tenant's agent and names the tenant at its share when one tenant used its share (regression: one tenant with many agents could push other tenants' series out of /metrics)", async () => {
+    // Room for six samples in all, three per tenant: without a share the first tenant's six
+    // trust scores took the whole budget.
+    const collector = new InMemoryMetricsCollector({ maxSamples: 6, maxSamplesPerTenant: 3 });
+    setMetricsCollector(collector);
+    const app = await startLoggedApp();
+    try {
+      for (let i = 1; i <= 6; i++) await app.registerAgent(`Agent ${i}`);
+      await app.registerAgent("Other Agent", OTHER_TENANT);
+      const text = await app.scrape();
+      expect(text.match(/^intendedops_trust_score\{.*tenantId="globex".*$/gm) ?? []).toHaveLength(1);
+      expect(text).toMatch(/^intendedops_agents_by_tier\{.*tenantId="globex".*\} 1$/m);
+      expect(text.match(/^intendedops_trust_score\{.*tenantId="acme".*$/gm)).toHaveLength(3);
+      expect(app.capWarnings()).toHaveLength(1);
+      expect(app.capWarnings()[0]).toMatchObject({ level: 40, tenantsAtShare: [TENANT] });
     } finally {
       await app.store.close();
     }

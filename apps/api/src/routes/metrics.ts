@@ -46,6 +46,22 @@ function droppedSamplesOf(collector: MetricsCollector): number | undefined {
   return typeof dropped === "number" ? dropped : undefined;
 }
 
+/**
+ * Per tenant, the samples the collector dropped so far because that tenant had used its share
+ * (`InMemoryMetricsCollector.droppedSamplesByTenant`); undefined for collectors that do not say.
+ */
+function droppedByTenantOf(collector: MetricsCollector): ReadonlyMap<string, number> | undefined {
+  const byTenant = (collector as { droppedSamplesByTenant?: unknown }).droppedSamplesByTenant;
+  return byTenant instanceof Map ? (byTenant as ReadonlyMap<string, number>) : undefined;
+}
+
+/** The tenants whose dropped count grew from `before` to `now`, in the collector's order. */
+function tenantsGrown(now: ReadonlyMap<string, number>, before: ReadonlyMap<string, number>): string[] {
+  return [...now]
+    .filter(([tenant, dropped]) => dropped > (before.get(tenant) ?? 0))
+    .map(([tenant]) => tenant);
+}
+
 /** The current collector's samples as Prometheus text 0.0.4 (all 17 metrics, HELP/TYPE even when empty). */
 export function renderMetrics(): string {
   const collector = getMetricsCollector();
@@ -55,8 +71,11 @@ export function renderMetrics(): string {
 
 /** `GET /metrics`: open by default (scrapers sit inside the network); METRICS_TOKEN makes it a bearer secret. */
 export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
-  // The collector and its dropped-sample count at the last scrape, so each drop is logged once.
-  const reported = new WeakMap<MetricsCollector, number>();
+  // The collector and its dropped-sample counts at the last scrape, so each drop is logged once.
+  const reported = new WeakMap<
+    MetricsCollector,
+    { dropped: number; byTenant: ReadonlyMap<string, number> }
+  >();
   app.openAPIRegistry.registerComponent("securitySchemes", "MetricsToken", {
     type: "http",
     scheme: "bearer",
@@ -96,16 +115,24 @@ export function registerMetricsRoute(app: OpenAPIHono<AppEnv>): void {
     const collector = getMetricsCollector();
     const dropped = droppedSamplesOf(collector);
     if (dropped !== undefined) {
+      const byTenant = droppedByTenantOf(collector) ?? new Map<string, number>();
       // A count below the last one means the collector was reset: count from 0 again.
-      const last = reported.get(collector) ?? 0;
-      const before = dropped < last ? 0 : last;
+      const last = reported.get(collector);
+      const wasReset = last === undefined || dropped < last.dropped;
+      const before = wasReset ? 0 : last.dropped;
       if (dropped > before) {
+        // Name the tenants that used their share, so the one crowding the scrape is known.
+        const tenantsAtShare = tenantsGrown(byTenant, wasReset ? new Map() : last.byTenant);
         logger.warn(
-          { droppedSamples: dropped, sinceLastScrape: dropped - before },
+          {
+            droppedSamples: dropped,
+            sinceLastScrape: dropped - before,
+            ...(tenantsAtShare.length > 0 ? { tenantsAtShare } : {}),
+          },
           "metrics: series cap reached, samples of new label sets were dropped and are missing from /metrics",
         );
       }
-      reported.set(collector, dropped);
+      reported.set(collector, { dropped, byTenant });
     }
     return c.body(body, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });

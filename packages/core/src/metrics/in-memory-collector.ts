@@ -38,6 +38,16 @@ export interface InMemoryMetricsCollectorOptions {
    * running with `--max-old-space-size=128` once agents × intent types reached a few thousand.
    */
   maxSamples?: number;
+  /**
+   * Cap on the samples, counted as for `maxSamples`, of the series labelled with one `tenantId`
+   * (default a fifth of `maxSamples`, rounded up; `Infinity` turns it off). Past it that tenant's
+   * new series are dropped (counted in `droppedSamples` and `droppedSamplesByTenant`) while other
+   * tenants keep getting theirs until the shared caps: without it one tenant with many agents or
+   * intent types used the whole budget and other tenants' new series went missing from the scrape.
+   * Series without a `tenantId` label count against the shared caps only. A number `>= 0`
+   * (`RangeError` otherwise).
+   */
+  maxSamplesPerTenant?: number;
   /** Monotonic clock in milliseconds for timers; default performance.now. */
   now?: () => number;
 }
@@ -80,6 +90,16 @@ interface PathNode<S> {
 /** Default `maxSamples`: about 8 MB of text per scrape, and as many held series as fit in ~10 MB. */
 export const DEFAULT_MAX_SAMPLES = 50_000;
 
+/**
+ * The default `maxSamplesPerTenant` is `maxSamples` divided by this: the shared budget runs out
+ * only once five tenants are at their share (or through series of no tenant), so one tenant alone
+ * cannot use it up.
+ */
+const TENANTS_PER_BUDGET = 5;
+
+/** The label whose value names the tenant a series belongs to (see `maxSamplesPerTenant`). */
+const TENANT_LABEL = "tenantId";
+
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -95,10 +115,18 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly les: readonly string[];
   private readonly maxSeries: number;
   private readonly maxSamples: number;
+  private readonly maxSamplesPerTenant: number;
   private readonly now: () => number;
   private dropped = 0;
   /** Samples the series held now expose (see `maxSamples`). */
   private samples = 0;
+  /** Samples held per tenant (`tenantId` label value); a tenant holding none has no entry. */
+  private readonly tenantSamples = new Map<string, number>();
+  /**
+   * Per tenant, the samples dropped because it had used its share (also counted in `dropped`):
+   * one entry per tenant that ever reached its share, until `reset`.
+   */
+  private readonly tenantDropped = new Map<string, number>();
 
   constructor(options: InMemoryMetricsCollectorOptions = {}) {
     super();
@@ -106,15 +134,30 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     this.les = renderBucketBounds(this.buckets);
     this.maxSeries = options.maxSeriesPerMetric ?? 10_000;
     this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.maxSamplesPerTenant =
+      options.maxSamplesPerTenant === undefined
+        ? Math.ceil(this.maxSamples / TENANTS_PER_BUDGET)
+        : checkedTenantShare(options.maxSamplesPerTenant);
     this.now = options.now ?? (() => performance.now());
     for (const [name, definition] of Object.entries(options.definitions ?? METRIC_DEFINITIONS)) {
       this.createFamily(name, definition.type, definition.help);
     }
   }
 
-  /** Samples dropped because a metric reached `maxSeriesPerMetric` or the collector `maxSamples`. */
+  /**
+   * Samples dropped because a metric reached `maxSeriesPerMetric`, the collector `maxSamples`, or
+   * a tenant its `maxSamplesPerTenant`.
+   */
   get droppedSamples(): number {
     return this.dropped;
+  }
+
+  /**
+   * Per tenant, the samples dropped because that tenant had used `maxSamplesPerTenant` (a copy;
+   * included in `droppedSamples`). Tenants that lost nothing to their share are absent.
+   */
+  get droppedSamplesByTenant(): ReadonlyMap<string, number> {
+    return new Map(this.tenantDropped);
   }
 
   increment(name: string, labels?: Labels, value = 1): void {
@@ -144,7 +187,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   replaceGauge(name: string, samples: readonly GaugeSample[]): void {
     const family = this.family(name, "gauge");
     // The path cache leads to the old series objects: clear it with them.
-    this.samples -= family.series.size;
+    for (const series of family.series.values()) this.release(family, series.labels);
     family.series.clear();
     family.paths = {};
     family.pathCount = 0;
@@ -247,6 +290,8 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     }
     this.dropped = 0;
     this.samples = 0;
+    this.tenantSamples.clear();
+    this.tenantDropped.clear();
   }
 
   private cumulative(counts: readonly number[]): { le: number; count: number }[] {
@@ -300,6 +345,23 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     return node?.series ?? this.resolve(family, labels, create);
   }
 
+  /** Samples one series of the family exposes (see `maxSamples`). */
+  private costOf(family: Family<unknown>): number {
+    return family.type === "histogram" ? this.buckets.length + 3 : 1;
+  }
+
+  /** Gives back the budget of a series of `family` that goes away, to its tenant's share too. */
+  private release(family: Family<unknown>, labels: Readonly<Record<string, string>>): void {
+    const cost = this.costOf(family);
+    this.samples -= cost;
+    const tenant = labels[TENANT_LABEL];
+    if (tenant === undefined) return;
+    const held = (this.tenantSamples.get(tenant) ?? 0) - cost;
+    // Tenants come and go: forget the ones that hold nothing, so the map stays as small as the series.
+    if (held > 0) this.tenantSamples.set(tenant, held);
+    else this.tenantSamples.delete(tenant);
+  }
+
   /** Slow path: find or create the series by its canonical key, then remember the caller's path to it. */
   private resolve<S>(
     family: Family<S>,
@@ -310,7 +372,14 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     const canonical = canonicalKey(normalized);
     let series = family.series.get(canonical);
     if (series === undefined) {
-      const cost = family.type === "histogram" ? this.buckets.length + 3 : 1;
+      const cost = this.costOf(family);
+      const tenant = normalized[TENANT_LABEL];
+      const tenantHeld = tenant === undefined ? 0 : (this.tenantSamples.get(tenant) ?? 0);
+      if (tenant !== undefined && tenantHeld + cost > this.maxSamplesPerTenant) {
+        this.dropped += 1;
+        this.tenantDropped.set(tenant, (this.tenantDropped.get(tenant) ?? 0) + 1);
+        return undefined;
+      }
       if (family.series.size >= this.maxSeries || this.samples + cost > this.maxSamples) {
         this.dropped += 1;
         return undefined;
@@ -318,6 +387,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       series = create(normalized);
       family.series.set(canonical, series);
       this.samples += cost;
+      if (tenant !== undefined) this.tenantSamples.set(tenant, tenantHeld + cost);
     }
     // Paths are only a cache; bound them like the series they lead to.
     if (family.pathCount >= this.maxSeries * 4) {
@@ -361,6 +431,14 @@ function checkedBuckets(bounds: readonly number[]): number[] {
     }
   });
   return sorted;
+}
+
+/** A tenant's share as given; refuses values that would silently turn it off or make it meaningless. */
+function checkedTenantShare(share: number): number {
+  if (!(share >= 0)) {
+    throw new RangeError(`maxSamplesPerTenant must be a number >= 0 (Infinity for no share), got ${share}`);
+  }
+  return share;
 }
 
 /** An injective key for normalized (sorted, string-valued) labels. */

@@ -91,3 +91,125 @@ describe("InMemoryMetricsCollector sample budget", () => {
     expect(c.renderPrometheus()).toBe(renderPrometheusText(c.getMetrics()));
   });
 });
+
+/** The series of `name` that belong to `tenantId`, by their labels. */
+function seriesOf(c: InMemoryMetricsCollector, name: string, tenantId: string): Record<string, string>[] {
+  const family = c.getMetrics().find((m) => m.name === name);
+  return (family?.values ?? []).map((v) => v.labels).filter((labels) => labels.tenantId === tenantId);
+}
+
+describe("InMemoryMetricsCollector per-tenant share", () => {
+  it("drops a tenant's new series past its share while another tenant's new series are kept", () => {
+    const c = new InMemoryMetricsCollector({ maxSamples: 100, maxSamplesPerTenant: 2 });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "a" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "b" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "c" });
+    c.setGauge(M.TRUST_SCORE, 50, { tenantId: "t1", agentId: "c" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t2", agentId: "d" });
+    c.setGauge(M.TRUST_SCORE, 60, { tenantId: "t2", agentId: "d" });
+    // Series the tenant already holds keep counting.
+    c.increment(M.INTENTS_SUBMITTED, { agentId: "a", tenantId: "t1" });
+    expect(c.droppedSamples).toBe(2);
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 2]]));
+    expect(seriesOf(c, M.INTENTS_SUBMITTED, "t1").map((l) => l.agentId)).toEqual(["a", "b"]);
+    expect(seriesOf(c, M.INTENTS_SUBMITTED, "t2").map((l) => l.agentId)).toEqual(["d"]);
+    expect(seriesOf(c, M.TRUST_SCORE, "t2")).toHaveLength(1);
+    expect(c.getMetrics().find((m) => m.name === M.INTENTS_SUBMITTED)?.values[0]).toEqual({
+      labels: { agentId: "a", tenantId: "t1" },
+      value: 2,
+    });
+  });
+
+  it("counts a tenant's histogram series as every line it exposes when checking its share", () => {
+    const c = new InMemoryMetricsCollector({ maxSamplesPerTenant: HISTOGRAM_SAMPLES });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "a" });
+    c.observe(M.INTENT_EVALUATION_DURATION, 0.1, { tenantId: "t1", agentId: "a" });
+    c.observe(M.INTENT_EVALUATION_DURATION, 0.1, { tenantId: "t2", agentId: "b" });
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+    expect(seriesOf(c, M.INTENT_EVALUATION_DURATION, "t1")).toEqual([]);
+    expect(seriesOf(c, M.INTENT_EVALUATION_DURATION, "t2")).toHaveLength(1);
+    // t2 used its whole share on the histogram: not even a counter fits any more.
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t2", agentId: "b" });
+    expect(c.droppedSamplesByTenant).toEqual(
+      new Map([
+        ["t1", 1],
+        ["t2", 1],
+      ]),
+    );
+  });
+
+  it("gives a tenant its share back when its gauge series are replaced or the collector is reset", () => {
+    const c = new InMemoryMetricsCollector({ maxSamplesPerTenant: 2 });
+    c.replaceGauge(M.TRUST_SCORE, [
+      { labels: { tenantId: "t1", agentId: "a" }, value: 1 },
+      { labels: { tenantId: "t1", agentId: "b" }, value: 2 },
+    ]);
+    c.replaceGauge(M.TRUST_SCORE, [
+      { labels: { tenantId: "t1", agentId: "c" }, value: 3 },
+      { labels: { tenantId: "t1", agentId: "d" }, value: 4 },
+    ]);
+    expect(c.droppedSamples).toBe(0);
+    // Still at its share: the replaced series count, the ones replaced no longer do.
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1" });
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+    c.replaceGauge(M.TRUST_SCORE, [{ labels: { tenantId: "t1", agentId: "e" }, value: 5 }]);
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1" });
+    expect(seriesOf(c, M.INTENTS_SUBMITTED, "t1")).toHaveLength(1);
+    expect(c.droppedSamples).toBe(1);
+    expect(c.renderPrometheus()).toBe(renderPrometheusText(c.getMetrics()));
+
+    c.reset();
+    expect(c.droppedSamplesByTenant).toEqual(new Map());
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "a" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "b" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "c" });
+    expect(c.droppedSamples).toBe(1);
+  });
+
+  it("counts series without a tenantId against the shared caps only", () => {
+    const c = new InMemoryMetricsCollector({ maxSamples: 6, maxSamplesPerTenant: 1 });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1" });
+    for (const job of ["expiry", "webhooks", "outbox", "anchors"]) c.increment(M.JOBS_PROCESSED, { job });
+    c.increment(M.INTENTS_EXECUTED, { tenantId: "t1" });
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t2" });
+    expect(c.getMetrics().find((m) => m.name === M.JOBS_PROCESSED)?.values).toHaveLength(4);
+    expect(seriesOf(c, M.INTENTS_SUBMITTED, "t2")).toHaveLength(1);
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+    // The shared budget (6) is full: a series of no tenant is dropped there, and named for no tenant.
+    c.increment(M.JOBS_FAILED, { job: "expiry" });
+    expect(c.droppedSamples).toBe(2);
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+  });
+
+  it("gives each tenant a fifth of maxSamples by default, and no share with Infinity", () => {
+    const shared = new InMemoryMetricsCollector({ maxSamples: 10 });
+    const unlimited = new InMemoryMetricsCollector({
+      maxSamples: 10,
+      maxSamplesPerTenant: Number.POSITIVE_INFINITY,
+    });
+    for (const c of [shared, unlimited]) {
+      for (const agentId of ["a", "b", "c"]) c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId });
+    }
+    expect(shared.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+    expect(unlimited.droppedSamples).toBe(0);
+  });
+
+  it("refuses a maxSamplesPerTenant below 0 or not a number", () => {
+    expect(() => new InMemoryMetricsCollector({ maxSamplesPerTenant: -1 })).toThrow(RangeError);
+    expect(() => new InMemoryMetricsCollector({ maxSamplesPerTenant: Number.NaN })).toThrow(RangeError);
+    expect(new InMemoryMetricsCollector({ maxSamplesPerTenant: 0 }).droppedSamples).toBe(0);
+  });
+
+  it("keeps another tenant's series when one tenant records thousands of agents under the default options (regression: one tenant could push the others out of /metrics)", () => {
+    const c = new InMemoryMetricsCollector();
+    for (let i = 0; i < 2000; i++) recordIntent(c, i * 20);
+    recordIntent(c, 1);
+    for (const metric of c.getMetrics()) {
+      if (metric.values.some((v) => v.labels.tenantId === "t0")) {
+        expect(seriesOf(c, metric.name, "t1"), metric.name).toHaveLength(1);
+      }
+    }
+    expect(c.droppedSamplesByTenant.get("t0")).toBeGreaterThan(0);
+    expect(c.droppedSamplesByTenant.has("t1")).toBe(false);
+  });
+});
