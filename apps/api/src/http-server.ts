@@ -1,5 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { answerClientError, malformedRequest, refuseMalformedRequest } from "./client-error";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import {
+  answerClientError,
+  malformedRequest,
+  refuseConnect,
+  refusedConnection,
+  refuseMalformedRequest,
+} from "./client-error";
 import type { AppConfig } from "./config";
 import { StartupError } from "./startup-error";
 
@@ -16,15 +24,27 @@ export interface HttpServer {
   drain(): void;
 }
 
+export interface HttpServerOptions {
+  /**
+   * Where protocol refusals write their one line each (`logRefusal`, level `warn`): no listener
+   * sees them, so without it they leave no trace. The server process passes its logger.
+   */
+  logger?: Logger;
+}
+
 /**
  * A Node HTTP server running `listener`, which holds requests until `open()` and answers protocol
- * errors in the error envelope: those Node's parser refuses (`answerClientError`), and requests it
- * parsed that no listener can serve (`malformedRequest`: no Host, a Host or target that is no URL).
- * An `Expect` other than `100-continue` is ignored, as RFC 9110 §10.1.1 allows, rather than
- * answered with Node's bare 417.
- * @example const http = createHttpServer(listener); await listen(http.server, config); http.open();
+ * errors in the error envelope: those Node's parser refuses (`answerClientError`), requests it
+ * parsed that no listener can serve (`malformedRequest`: no Host or more than one, a Host or
+ * target that is no URL), and CONNECT. An `Expect` other than `100-continue` is ignored, as RFC
+ * 9110 §10.1.1 allows, rather than answered with Node's bare 417.
+ * @example const http = createHttpServer(listener, { logger }); await listen(http.server, config); http.open();
  */
-export function createHttpServer(listener: (req: IncomingMessage, res: ServerResponse) => void): HttpServer {
+export function createHttpServer(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  options: HttpServerOptions = {},
+): HttpServer {
+  const { logger } = options;
   let opened!: () => void;
   let ready: Promise<void> | undefined = new Promise((resolve) => {
     opened = resolve;
@@ -38,9 +58,12 @@ export function createHttpServer(listener: (req: IncomingMessage, res: ServerRes
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const malformed = malformedRequest(req);
     if (malformed !== undefined) {
-      refuseMalformedRequest(req, res, malformed);
+      refuseMalformedRequest(req, res, malformed, logger);
       return;
     }
+    // Pipelined behind a refusal (only a request waiting for an earlier answer can be): the
+    // connection closes once the refusal is written, so it would be served and never answered.
+    if (res.socket === null && refusedConnection(req.socket)) return;
     if (draining) res.shouldKeepAlive = false;
     else {
       unfinished.add(res);
@@ -52,7 +75,8 @@ export function createHttpServer(listener: (req: IncomingMessage, res: ServerRes
   // Node's own Host check answers a bare 400; malformedRequest makes the same check.
   const server = createServer({ requireHostHeader: false }, handle);
   server.on("checkExpectation", handle);
-  server.on("clientError", answerClientError);
+  server.on("clientError", (error: Error, socket: Duplex) => answerClientError(error, socket, logger));
+  server.on("connect", (req: IncomingMessage, socket: Duplex) => refuseConnect(req, socket, logger));
   return {
     server,
     open() {

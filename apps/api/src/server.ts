@@ -38,13 +38,19 @@ export interface StartOptions extends ServiceOptions {
   print?: (line: string) => void;
 }
 
-/** What @hono/node-server's serve() builds, with the hottest route in front of the Hono app. */
-function createApiServer(app: OpenAPIHono<AppEnv>, config: AppConfig, services: Services): HttpServer {
+/**
+ * What @hono/node-server's serve() builds, with the hottest route in front of the Hono app;
+ * protocol refusals are logged to the services' logger.
+ */
+export function createApiServer(app: OpenAPIHono<AppEnv>, config: AppConfig, services: Services): HttpServer {
   const honoListener = getRequestListener(app.fetch, { hostname: config.host });
   const submissions = createSubmissionListener(services);
-  return createHttpServer((req, res) => {
-    if (!submissions(req, res)) void honoListener(req, res);
-  });
+  return createHttpServer(
+    (req, res) => {
+      if (!submissions(req, res)) void honoListener(req, res);
+    },
+    { logger: services.logger },
+  );
 }
 
 function startJobs(services: Services): JobRegistry {
