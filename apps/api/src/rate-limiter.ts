@@ -23,6 +23,7 @@ interface Counter {
   count: number;
 }
 
+/** Whole seconds until the end of `window` at `now` (in `window`): 1 at :59.999, 60 at :00.000. */
 function secondsUntilReset(window: number, now: number): number {
   return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
 }
@@ -30,24 +31,33 @@ function secondsUntilReset(window: number, now: number): number {
 /**
  * In-process fixed-window counters. Counters live per server instance: with N instances
  * behind a balancer a key may reach N × its limit (documented in docs/configuration.md).
+ *
+ * When the clock steps back into an earlier minute (an NTP correction), a bucket keeps what it
+ * spent and carries it into the minute the clock now reads, resetting at that minute's end: the
+ * step neither refunds the budget (a new counter for the earlier minute did, so a key could spend
+ * its limit again at once) nor holds a key back longer than one minute of the clock as it reads.
  */
 export function createRateLimiter(): RateLimiter {
   let counters = new Map<string, Counter>();
   let currentWindow = -1;
 
+  /** What a counter holds against `window`: nothing once its own minute has passed. */
+  const spent = (counter: Counter | undefined, window: number): number =>
+    counter !== undefined && counter.window >= window ? counter.count : 0;
+
   return {
     hit(bucket, limit, now) {
       const window = Math.floor(now / WINDOW_MS);
-      if (window !== currentWindow) {
-        // A new minute: every older counter is dead, so drop them all at once instead of sweeping.
-        if (window > currentWindow) counters = new Map();
-        currentWindow = Math.max(window, currentWindow);
-      }
+      // A new minute: every older counter is dead, so drop them all at once instead of sweeping.
+      if (window > currentWindow) counters = new Map();
+      currentWindow = window;
       let counter = counters.get(bucket);
-      if (!counter || counter.window !== window) {
+      if (!counter) {
         counter = { window, count: 0 };
         counters.set(bucket, counter);
       }
+      // Only a counter of a later minute (the clock stepped back) can differ: it moves to this one.
+      counter.window = window;
       const resetSeconds = secondsUntilReset(window, now);
       if (counter.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };
       counter.count += 1;
@@ -55,9 +65,7 @@ export function createRateLimiter(): RateLimiter {
     },
     peek(bucket, limit, now) {
       const window = Math.floor(now / WINDOW_MS);
-      const counter = counters.get(bucket);
-      const count = counter?.window === window ? counter.count : 0;
-      const remaining = Math.max(0, limit - count);
+      const remaining = Math.max(0, limit - spent(counters.get(bucket), window));
       return { allowed: remaining > 0, limit, remaining, resetSeconds: secondsUntilReset(window, now) };
     },
     reset() {

@@ -51,14 +51,16 @@ export type WaitOutcome =
 
 /**
  * Poll the backend until the intent leaves `pending` or the timeout passes, doubling the
- * delay each time. Rejects with `signal.reason` when the signal aborts.
+ * delay each time. Rejects with `signal.reason` when the signal aborts. The timeout is measured
+ * on `now`, by default a monotonic clock: with the wall clock, a step back (NTP) kept the agent
+ * polling for the length of the step, and a step forward gave up early.
  */
 export async function waitForDecision(
   backend: GovernanceBackend,
   intentId: string,
   options: WaitOptions = {},
   signal?: AbortSignal,
-  now: () => number = Date.now,
+  now: () => number = () => performance.now(),
 ): Promise<WaitOutcome> {
   const settings = resolveWaitOptions(options);
   const deadline = now() + settings.timeoutMs;

@@ -7,18 +7,21 @@ const ISO_DATE = z.iso.date();
 const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
 const HAS_ZONE = /(?:Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
+/** The instants an ISO string with a four-digit year can name: every stored timestamp lies between. */
+const EARLIEST = Date.parse("0000-01-01T00:00:00.000Z");
+const LATEST = Date.parse("9999-12-31T23:59:59.999Z");
 
 /** What a bound must be, for error messages that follow the parameter's name. */
 export const DATE_BOUND_RULE =
   "must be a real calendar date (YYYY-MM-DD) or an ISO 8601 date-time such as 2024-01-15T10:30:00Z";
 
 /**
- * A date filter (audit `fromDate`/`toDate`, intents' `createdFrom`) as the ISO timestamp the stores
- * compare as strings, or undefined when it is
- * not a real calendar date (`YYYY-MM-DD`) or an RFC 3339 date-time (`2024-01-15T10:30:00Z`,
- * `…+02:00`). A bare date covers its whole UTC day (`start` at 00:00, `end` at 23:59:59.999); a
- * date-time without a zone is UTC, never the server's local time, so the answer does not depend on
- * where the server runs. Digits past milliseconds are dropped, as stored timestamps have none.
+ * A date filter (audit `fromDate`/`toDate`, intents' `createdFrom`/`createdBefore`) as the ISO
+ * timestamp the stores compare as strings, or undefined when it is not a real calendar date
+ * (`YYYY-MM-DD`) or an RFC 3339 date-time (`2024-01-15T10:30:00Z`, `…+02:00`). A bare date covers
+ * its whole UTC day (`start` at 00:00, `end` at 23:59:59.999); a date-time without a zone is UTC,
+ * never the server's local time, so the answer does not depend on where the server runs. Digits
+ * past milliseconds are dropped, as stored timestamps have none.
  * @example parseDateBound("2024-01-15", "end") // "2024-01-15T23:59:59.999Z"
  */
 export function parseDateBound(value: string, edge: "start" | "end"): string | undefined {
@@ -28,7 +31,12 @@ export function parseDateBound(value: string, edge: "start" | "end"): string | u
   }
   if (!ISO_DATE_TIME.safeParse(value).success) return undefined;
   const time = Date.parse(HAS_ZONE.test(value) ? value : `${value}Z`);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  if (Number.isNaN(time)) return undefined;
+  // An offset can carry an instant past year 9999 or before year 0 (9999-12-31T23:59:59-01:00),
+  // which toISOString writes with a six-digit year ("+010000-…") that sorts before every stored
+  // timestamp as text and fails the governor's own check of the bound. The nearest four-digit
+  // instant compares the same way with every stored timestamp.
+  return new Date(Math.min(Math.max(time, EARLIEST), LATEST)).toISOString();
 }
 
 /**

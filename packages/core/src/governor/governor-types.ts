@@ -137,7 +137,7 @@ export interface AgentMetrics {
 }
 
 export interface GovernorStats {
-  /** Intents created since UTC midnight of the governor's clock. */
+  /** Intents created on the governor clock's UTC date: since UTC midnight, before the next one. */
   intentsToday: number;
   pendingApprovals: number;
   activeAgents: number;

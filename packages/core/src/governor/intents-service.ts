@@ -217,8 +217,8 @@ export function createIntentsService(ctx: GovernorContext) {
     filter: IntentFilter = {},
     page?: PageInput,
   ): Promise<Page<Intent>> {
-    // `createdFrom` as the stored ISO form, so the stores' string comparison is exact.
-    const normalized = normalizeDateBounds(filter, { createdFrom: "start" });
+    // The bounds as the stored ISO form, so the stores' string comparison is exact.
+    const normalized = normalizeDateBounds(filter, { createdFrom: "start", createdBefore: "start" });
     return ctx.store.read((tx) => tx.intents.list(tenantId, normalized, toPageRequest(page)));
   }
 

@@ -16,11 +16,17 @@ export function createStatsService(ctx: GovernorContext) {
 
   async function stats(tenantId: string): Promise<GovernorStats> {
     const now = ctx.clock();
-    const midnight = new Date(now - (now % DAY_MS)).toISOString();
+    const today = now - (now % DAY_MS);
+    // Today's UTC date, both ends: an intent stamped after the next midnight (written before the
+    // clock stepped back, or by an instance whose clock runs ahead) was not created today.
+    const day = {
+      createdFrom: new Date(today).toISOString(),
+      createdBefore: new Date(today + DAY_MS).toISOString(),
+    };
     // One moment for every figure (a completion moves the intent counts and the value together).
     const figures = await ctx.store.read(
       async (tx) => ({
-        intentsToday: await tx.intents.count(tenantId, { createdFrom: midnight }),
+        intentsToday: await tx.intents.count(tenantId, day),
         pendingApprovals: await tx.approvals.countPending(tenantId),
         activeAgents: await tx.agents.countActive(tenantId),
         valueCents: Object.values(await tx.values.totals(tenantId)).reduce(

@@ -109,7 +109,8 @@ function matchesIntent(intent: Intent, filter: IntentFilter): boolean {
     (filter.agentId === undefined || intent.agentId === filter.agentId) &&
     (filter.type === undefined || intent.type === filter.type) &&
     (filter.domain === undefined || intent.domain === filter.domain) &&
-    (filter.createdFrom === undefined || intent.createdAt >= filter.createdFrom)
+    (filter.createdFrom === undefined || intent.createdAt >= filter.createdFrom) &&
+    (filter.createdBefore === undefined || intent.createdAt < filter.createdBefore)
   );
 }
 

@@ -34,6 +34,8 @@ export interface IntentFilter {
   domain?: string;
   /** ISO timestamp, inclusive. */
   createdFrom?: string;
+  /** ISO timestamp, exclusive. */
+  createdBefore?: string;
 }
 
 export interface AuditFilter {

@@ -46,13 +46,15 @@ class BusyWaitingConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const started = Date.now();
+    // A monotonic clock: the wall clock can step (NTP), and a step back an hour long kept the
+    // request waiting for that hour instead of the timeout.
+    const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.inner.executeQuery<R>(query);
       } catch (error) {
         if (!isBusy(error) || this.database.inTransaction) throw error;
-        if (Date.now() - started >= this.busyTimeoutMs) {
+        if (performance.now() - started >= this.busyTimeoutMs) {
           throw new IntendedOpsError("SERVICE_UNAVAILABLE", "The database is busy; retry shortly");
         }
         await sleep(BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]);

@@ -94,6 +94,7 @@ function filtered<O>(
   if (filter.type !== undefined) q = q.where("type", "=", filter.type);
   if (filter.domain !== undefined) q = q.where("domain", "=", filter.domain);
   if (filter.createdFrom !== undefined) q = q.where("created_at", ">=", filter.createdFrom);
+  if (filter.createdBefore !== undefined) q = q.where("created_at", "<", filter.createdBefore);
   return q;
 }
 
