@@ -193,7 +193,22 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
         { tenantId: a, agentId: "a3", trustScore: 500 },
         { tenantId: b, agentId: "b1", trustScore: 300 },
       ]);
-      expect(await store.read((tx) => tx.agents.listTrustScores(2))).toEqual(scores.slice(0, 2));
+    });
+
+    it("shares listed trust scores out across tenants when there are more agents than the limit", async () => {
+      const [a, b] = [newTenant(), newTenant()].sort();
+      await store.transaction(async (tx) => {
+        for (const id of ["a1", "a2", "a3"]) await tx.agents.insert(makeAgent(a!, id));
+        await tx.agents.insert(makeAgent(b!, "b1"));
+      });
+      const all = await store.read((tx) => tx.agents.listTrustScores(1_000_000));
+      // Other tests' tenants share the database: the expectation is worked out from every row.
+      for (const limit of [1, 2, all.length - 2, all.length - 1]) {
+        expect(await store.read((tx) => tx.agents.listTrustScores(limit))).toEqual(roundRobin(all, limit));
+      }
+      // One row short still lists every tenant's first agent (a has three): b's only one stays.
+      const short = await store.read((tx) => tx.agents.listTrustScores(all.length - 1));
+      expect(short).toContainEqual(expect.objectContaining({ tenantId: b, agentId: "b1" }));
     });
 
     it("lists agents oldest first with the total when paginated", async () => {
@@ -953,3 +968,20 @@ describe.each(DIALECTS)("KyselyStore on %s", (_dialect, open) => {
     });
   });
 });
+
+/**
+ * `limit` of `rows` (in tenant, agent order) taken tenant by tenant in turns: every tenant's first
+ * row, then every tenant's second, and so on; listed in the rows' order.
+ */
+function roundRobin<T extends { tenantId: string }>(rows: T[], limit: number): T[] {
+  const byTenant = new Map<string, T[]>();
+  for (const row of rows) byTenant.set(row.tenantId, [...(byTenant.get(row.tenantId) ?? []), row]);
+  const picked = new Set<T>();
+  for (let turn = 0; picked.size < limit && picked.size < rows.length; turn++) {
+    for (const tenantRows of byTenant.values()) {
+      const row = tenantRows[turn];
+      if (row !== undefined && picked.size < limit) picked.add(row);
+    }
+  }
+  return rows.filter((row) => picked.has(row));
+}

@@ -159,10 +159,29 @@ export function createMemoryRepos(state: MemoryState, journal: Journal): StoreTx
         return [...counts.values()];
       },
       async listTrustScores(limit) {
-        return [...state.agents.allValues()]
-          .sort((a, b) => compareKeys([a.tenantId, a.id], [b.tenantId, b.id]))
-          .slice(0, limit)
-          .map((agent) => ({ tenantId: agent.tenantId, agentId: agent.id, trustScore: agent.trustScore }));
+        const sorted = [...state.agents.allValues()].sort((a, b) =>
+          compareKeys([a.tenantId, a.id], [b.tenantId, b.id]),
+        );
+        // Each agent's place within its tenant, so that over the limit every tenant's n-th agent
+        // comes before any tenant's (n+1)-th (see the port).
+        const ranked: { agent: Agent; index: number; rank: number }[] = [];
+        for (const [index, agent] of sorted.entries()) {
+          const previous = ranked[index - 1];
+          const rank = previous?.agent.tenantId === agent.tenantId ? previous.rank + 1 : 0;
+          ranked.push({ agent, index, rank });
+        }
+        const chosen =
+          ranked.length <= limit
+            ? ranked
+            : [...ranked]
+                .sort((a, b) => a.rank - b.rank)
+                .slice(0, limit)
+                .sort((a, b) => a.index - b.index);
+        return chosen.map(({ agent }) => ({
+          tenantId: agent.tenantId,
+          agentId: agent.id,
+          trustScore: agent.trustScore,
+        }));
       },
     },
 

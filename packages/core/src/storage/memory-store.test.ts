@@ -423,7 +423,21 @@ describe("createMemoryStore", () => {
       { tenantId: T, agentId: "c-agent", trustScore: 300 },
       { tenantId: OTHER, agentId: "a-agent", trustScore: 90 },
     ]);
-    expect(await store.read((tx) => tx.agents.listTrustScores(2))).toEqual(scores.slice(0, 2));
+    expect(await store.read((tx) => tx.agents.listTrustScores(4))).toEqual(scores);
+  });
+
+  it("shares listed trust scores out across tenants when there are more agents than the limit", async () => {
+    const store = createMemoryStore();
+    await store.transaction(async (tx) => {
+      for (const id of ["a-agent", "b-agent", "c-agent"]) await tx.agents.insert(agent(id, T));
+      await tx.agents.insert(agent("z-agent", OTHER));
+    });
+    const listed = async (limit: number) =>
+      (await store.read((tx) => tx.agents.listTrustScores(limit))).map((s) => `${s.tenantId}/${s.agentId}`);
+    // The first tenant's agents no longer take every row: each tenant's first agent comes first.
+    expect(await listed(2)).toEqual(["tenant-a/a-agent", "tenant-b/z-agent"]);
+    expect(await listed(3)).toEqual(["tenant-a/a-agent", "tenant-a/b-agent", "tenant-b/z-agent"]);
+    expect(await listed(1)).toEqual(["tenant-a/a-agent"]);
   });
 
   it("chains audit appends from the head and rejects a gap in seq", async () => {

@@ -118,7 +118,11 @@ export interface AgentRepo {
   countActive(tenantId: string): Promise<number>;
   /** Agents (active and suspended) per tenant and tier, across tenants; empty groups are left out. */
   countByTier(): Promise<TierCount[]>;
-  /** Trust scores across tenants, ordered by tenant then agent id, at most `limit` of them. */
+  /**
+   * Trust scores across tenants, ordered by tenant then agent id, at most `limit` of them. With
+   * more agents than `limit` the rows are shared out: every tenant's n-th agent (by id) is listed
+   * before any tenant's (n+1)-th, so the tenants that sort first cannot take them all.
+   */
   listTrustScores(limit: number): Promise<AgentTrustScore[]>;
 }
 

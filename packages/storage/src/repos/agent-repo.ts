@@ -1,5 +1,5 @@
 import type { Agent, AgentRepo } from "@intendedops/core";
-import type { Insertable, Kysely, Selectable } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql } from "kysely";
 import type { AgentsTable, Database } from "../database";
 import { type BatchMemo, remembered, tenantKey } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
@@ -138,14 +138,40 @@ export function createAgentRepo(
     },
     async listTrustScores(limit) {
       // The primary key (tenant_id, id) serves this order, so the limit stops the scan early.
-      const rows = await db
+      const first = await db
         .selectFrom("agents")
         .select(["tenant_id", "id", "trust_score"])
         .orderBy("tenant_id")
         .orderBy("id")
-        .limit(limit)
+        .limit(limit + 1)
         .execute();
+      // More agents than the limit: share it out, each tenant's n-th agent before any tenant's
+      // (n+1)-th, so the tenants that sort first cannot take every row. Only then is the whole
+      // table ranked.
+      const rows = first.length <= limit ? first : await fairShare(limit);
       return rows.map((row) => ({ tenantId: row.tenant_id, agentId: row.id, trustScore: row.trust_score }));
     },
   };
+
+  /** At most `limit` agents, shared out evenly across tenants, ordered by tenant then agent id. */
+  function fairShare(limit: number) {
+    const ranked = db
+      .selectFrom("agents")
+      .select([
+        "tenant_id",
+        "id",
+        "trust_score",
+        sql<number>`row_number() over (partition by tenant_id order by id)`.as("rank"),
+      ])
+      .as("ranked");
+    const chosen = db
+      .selectFrom(ranked)
+      .select(["tenant_id", "id", "trust_score"])
+      .orderBy("rank")
+      .orderBy("tenant_id")
+      .orderBy("id")
+      .limit(limit)
+      .as("chosen");
+    return db.selectFrom(chosen).selectAll().orderBy("tenant_id").orderBy("id").execute();
+  }
 }
