@@ -53,6 +53,35 @@ describe("createKeyResolver", () => {
     expect(await resolver.resolve(key)).toBeUndefined();
   });
 
+  it("sees a revocation made elsewhere after the clock is stepped back, instead of waiting the step out", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+      operatorActor("acme", "cli"),
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
+    await resolver.resolve(key);
+    await store.apiKeys.revoke("acme", record.id);
+    now -= 3_600_000;
+    expect(await resolver.resolve(key)).toBeUndefined();
+  });
+
+  it("records lastUsedAt again after the clock is stepped back, instead of waiting the step out", async () => {
+    const { key, record } = await issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+      operatorActor("acme", "cli"),
+    );
+    const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 0, clock, touchIntervalMs: 60_000 });
+    await resolver.resolve(key);
+    now -= 3_600_000;
+    await resolver.resolve(key);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await store.apiKeys.get("acme", record.id))?.lastUsedAt).toBe(new Date(now).toISOString());
+  });
+
   it("forgets a key at once when it is invalidated", async () => {
     const { key, record } = await issueApiKey(
       store,

@@ -70,7 +70,8 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
   // within the last TTL or touch interval, not every key the process has seen since it started.
   const touch = (keyId: string, now: number) => {
     const last = lastTouched.get(keyId);
-    if (last !== undefined && now - last < touchIntervalMs) return;
+    // A touch "after" now means the clock was stepped back: write again rather than wait the step out.
+    if (last !== undefined && last <= now && now - last < touchIntervalMs) return;
     lastTouched.delete(keyId);
     lastTouched.set(keyId, now);
     for (const [id, at] of lastTouched) {
@@ -94,7 +95,10 @@ export function createKeyResolver(options: KeyResolverOptions): KeyResolver {
       const hash = hashApiKey(presented);
       const now = clock();
       const cached = cache.get(hash);
-      if (cached && cached.expiresAt > now) {
+      // Cached at a later time than now means the clock was stepped back (NTP): an entry that
+      // counted as fresh until the clock caught up kept a key revoked elsewhere working for the
+      // length of the step, so such an entry is looked up again.
+      if (cached && cached.expiresAt > now && cached.expiresAt - ttlMs <= now) {
         touch(cached.caller.keyId, now);
         return cached.caller;
       }

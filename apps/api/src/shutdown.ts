@@ -26,7 +26,7 @@ export interface ShutdownParts {
   store: { close(): Promise<void> };
   logger: Logger;
   timeoutMs: number;
-  /** Epoch milliseconds (tests). */
+  /** Milliseconds on a monotonic clock; `performance.now` unless a test passes its own. */
   now?: () => number;
 }
 
@@ -59,7 +59,8 @@ async function settleBy(work: Promise<unknown>, deadline: number, now: () => num
  * this logs what did not finish and resolves anyway, reporting the shutdown as not clean.
  */
 export async function shutDown(parts: ShutdownParts): Promise<ShutdownOutcome> {
-  const { http, jobs, store, logger, timeoutMs, now = Date.now } = parts;
+  // A monotonic clock by default: a wall clock stepped back (NTP) mid-shutdown would stretch the budget.
+  const { http, jobs, store, logger, timeoutMs, now = () => performance.now() } = parts;
   const deadline = now() + timeoutMs;
   logger.info("shutting down: no new connections, finishing in-flight requests");
   const { server } = http;

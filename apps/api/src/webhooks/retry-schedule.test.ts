@@ -69,6 +69,21 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Mon, 02 Mar 2026 09:00:00 GMT", now)).toBe(0);
   });
 
+  it("reads every HTTP-date form as GMT whatever the process's time zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/Los_Angeles";
+    try {
+      expect(new Date(now).getTimezoneOffset()).toBe(480);
+      expect(parseRetryAfter("Mon, 02 Mar 2026 10:05:00 GMT", now)).toBe(5 * MINUTE);
+      expect(parseRetryAfter("Monday, 02-Mar-26 10:05:00 GMT", now)).toBe(5 * MINUTE);
+      // asctime names no zone; RFC 9110 §5.6.7 has every HTTP date in GMT.
+      expect(parseRetryAfter("Mon Mar  2 10:05:00 2026", now)).toBe(5 * MINUTE);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it("returns undefined when the header is absent or unreadable", () => {
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();

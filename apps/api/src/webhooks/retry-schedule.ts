@@ -53,7 +53,9 @@ export function parseRetryAfter(header: string | null | undefined, now: number):
   if (/^\d+$/.test(value)) return Number(value) * SECOND;
   // Every HTTP-date form starts with the day's name; anything else ("-5", "soon") is unreadable.
   if (!/^[A-Za-z]{3}/.test(value)) return undefined;
-  const date = Date.parse(value);
+  // HTTP dates are GMT. The obsolete asctime form (`Sun Nov  6 08:49:37 1994`) names no zone, and
+  // Date.parse reads such a string in the process's local time zone.
+  const date = Date.parse(/(?:GMT|UTC|Z|[+-]\d{4})$/i.test(value) ? value : `${value} GMT`);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }

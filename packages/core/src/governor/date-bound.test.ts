@@ -27,7 +27,9 @@ describe("parseDateBound", () => {
 
   it("applies the zone when a date-time has one", () => {
     expect(parseDateBound("2026-12-07T01:41:00Z", "start")).toBe("2026-12-07T01:41:00.000Z");
-    expect(parseDateBound("2026-12-07T01:41:00.123456Z", "start")).toBe("2026-12-07T01:41:00.123Z");
+    expect(parseDateBound("2026-12-07T01:41:00.123456Z", "start")).toBe("2026-12-07T01:41:00.124Z");
+    expect(parseDateBound("2026-12-07T01:41:00.123456Z", "end")).toBe("2026-12-07T01:41:00.123Z");
+    expect(parseDateBound("2026-12-07T01:41:00.123000Z", "start")).toBe("2026-12-07T01:41:00.123Z");
     expect(parseDateBound("2026-12-07T01:41:00+02:00", "start")).toBe("2026-12-06T23:41:00.000Z");
     expect(parseDateBound("2026-12-07T23:41:00-01:30", "start")).toBe("2026-12-08T01:11:00.000Z");
   });
