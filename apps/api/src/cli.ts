@@ -10,6 +10,7 @@ import { CreateApiKeyBodySchema } from "./routes/v1/api-keys/schema";
 import { SCOPES, type Scope, ScopeSchema } from "./scopes";
 import { startServer } from "./server";
 import { StartupError } from "./startup-error";
+import { watchTerminals } from "./terminal-hangup";
 
 const USAGE = `Usage: intendedops <command> [options]
 
@@ -17,10 +18,13 @@ Commands:
   serve                                   Start the API server (migrates the database first)
   migrate                                 Apply database migrations and exit
   backup <path>                           Copy the SQLite database to a new file, safely while servers run
-  keys create --tenant <id> --scopes <s1,s2> --name <name> [--rate-limit <n>]
+  keys create --tenant <id> --scopes <s1,s2> --name <name> [--rate-limit <n>] [--json]
                                           Create an API key; the key is printed once
   keys list [--tenant <id>] [--json]      List a tenant's keys (never the secret)
-  keys revoke --tenant <id> <keyId>       Revoke a key; running servers refuse it within KEY_CACHE_TTL_MS
+  keys revoke --tenant <id> <keyId> [--json]
+                                          Revoke a key; running servers refuse it within KEY_CACHE_TTL_MS
+
+--json prints one JSON document on stdout (create: the key's fields and, once, the key itself).
 
 Scopes: ${SCOPES.join(", ")}
 Environment: PORT, HOST, DATABASE_URL, DATABASE_POOL_SIZE, INTENDEDOPS_BOOTSTRAP_KEY, LOG_LEVEL, METRICS_TOKEN,
@@ -64,25 +68,42 @@ function noPositionals(command: string, positionals: string[]): void {
   if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"`);
 }
 
+/** Signals this soon after the first are the same request to stop (see serveCommand). */
+const REPEATED_SIGNAL_MS = 500;
+
 async function serveCommand(): Promise<void> {
   const server = await startServer(loadConfig());
-  let signals = 0;
+  const releaseTerminal = watchTerminals();
+  let firstSignalAt: number | undefined;
+  // SIGHUP (the terminal closed, or a supervisor's stop) shuts down like SIGTERM: there is no
+  // configuration to reload, and Node's default for it ends the process at once, cutting requests
+  // in flight and leaving the database unclosed.
   const shutdown = (signal: NodeJS.Signals) => {
-    signals += 1;
-    // A second signal means "now": skip the graceful wait.
-    if (signals > 1) process.exit(1);
+    if (firstSignalAt !== undefined) {
+      // A second SIGTERM or SIGINT means "now": skip the graceful wait. Not so a SIGHUP, which only
+      // says the terminal went away (Ctrl-C, then the window closed while requests drain), nor a
+      // repeat within REPEATED_SIGNAL_MS: Ctrl-C under `pnpm start` reaches the server twice, from
+      // the terminal and forwarded by pnpm, and cut every shutdown short.
+      if (signal === "SIGHUP" || performance.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
+      releaseTerminal();
+      process.exit(1);
+    }
+    firstSignalAt = performance.now();
     server.services.logger.info({ signal }, "signal received");
     // 1 when jobs or the database did not finish within SHUTDOWN_TIMEOUT_MS (stop() logged what).
     server.stop().then(
-      (outcome) => process.exit(outcome.clean ? 0 : 1),
+      (outcome) => {
+        releaseTerminal();
+        process.exit(outcome.clean ? 0 : 1);
+      },
       (error: unknown) => {
         process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        releaseTerminal();
         process.exit(1);
       },
     );
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, shutdown);
 }
 
 async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
@@ -105,10 +126,16 @@ const KEYS_OPTIONS = {
     scopes: { type: "string" },
     name: { type: "string" },
     "rate-limit": { type: "string" },
+    json: { type: "boolean", default: false },
   },
   list: { tenant: { type: "string" }, json: { type: "boolean", default: false } },
-  revoke: { tenant: { type: "string" } },
+  revoke: { tenant: { type: "string" }, json: { type: "boolean", default: false } },
 } as const;
+
+/** `--json` output: one document, indented like `keys list --json`. */
+function writeJson(value: unknown): void {
+  write(JSON.stringify(value, null, 2));
+}
 
 function keysArgs<A extends keyof typeof KEYS_OPTIONS>(action: A, args: string[]) {
   return parseArgs({ args, allowPositionals: true, options: KEYS_OPTIONS[action] });
@@ -151,6 +178,8 @@ async function keysCommand(args: string[]): Promise<void> {
         operatorActor(tenantId, "cli"),
       ),
     );
+    // What POST /v1/api-keys answers, so a provisioning script reads the key without parsing prose.
+    if (values.json) return writeJson({ ...toApiKeyView(record), key });
     write(`Created API key ${record.id} (${input.scopes.join(", ")}) in tenant ${tenantId}.`);
     write(`Key (shown once, store it now): ${key}`);
     return;
@@ -161,7 +190,7 @@ async function keysCommand(args: string[]): Promise<void> {
     noPositionals("keys list", positionals);
     const keys = await withStore((store) => store.apiKeys.list(tenantId));
     const views = keys.map(toApiKeyView);
-    if (values.json) return write(JSON.stringify(views, null, 2));
+    if (values.json) return writeJson(views);
     if (views.length === 0) return write(`No API keys in tenant ${tenantId}.`);
     for (const k of views) {
       const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
@@ -180,6 +209,7 @@ async function keysCommand(args: string[]): Promise<void> {
       revokeApiKey(store, tenantId, keyId, operatorActor(tenantId, "cli"), Date.now()),
     );
     if (!outcome) throw new UsageError(`No key ${keyId} in tenant ${tenantId}`);
+    if (values.json) return writeJson({ ...toApiKeyView(outcome.record), alreadyRevoked: outcome.already });
     write(
       outcome.already ? `${keyId} was already revoked at ${outcome.record.revokedAt}.` : `Revoked ${keyId}.`,
     );

@@ -7,6 +7,7 @@ import { openDatabase } from "./database-open";
 import { createDomainCatalog } from "./domain-catalog";
 import { createKeyResolver } from "./key-resolver";
 import { createRateLimiter } from "./rate-limiter";
+import { dropLinesAfterHangup } from "./terminal-hangup";
 import { createIntentTokenService } from "./tokens/index";
 import { createWebhookService, type WebhookServiceOptions } from "./webhooks/webhook-service";
 
@@ -42,11 +43,13 @@ export interface LoggerOptions {
  * report, `droppedLinesTotal` since start) every `reportEveryMs` while lines are being dropped.
  */
 export function createLogger(level: AppConfig["logLevel"], options: LoggerOptions = {}): Logger {
+  const fd = options.fd ?? 1;
   const destination = pino.destination({
-    dest: options.fd ?? 1,
+    dest: fd,
     sync: false,
     maxLength: options.maxBufferBytes ?? LOG_BUFFER_BYTES,
   });
+  dropLinesAfterHangup(destination, fd);
   const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, destination);
   let dropped = 0;
   let droppedTotal = 0;

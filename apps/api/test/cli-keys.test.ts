@@ -90,12 +90,121 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
   it.each([
     [["keys", "list", "--tenant", "acme", "--scopes", "admin"], "--scopes"],
     [["keys", "list", "--tenant", "acme", "--name", "dup"], "--name"],
-    [["keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "n", "--json"], "--json"],
+    [["keys", "list", "--tenant", "acme", "--rate-limit", "5"], "--rate-limit"],
     [["keys", "revoke", "--tenant", "acme", "--scopes", "x", "key_a"], "--scopes"],
   ])("%j refuses an option only another keys action takes", (args, option) => {
     const result = cli(url, ...args);
     expect(result.code).toBe(1);
     expect(result.firstError).toContain(`Unknown option '${option}'`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // Two or three CLI runs each: more than the default timeout allows on a busy machine.
+  describe("--json, for provisioning scripts", { timeout: 60_000 }, () => {
+    it("keys create prints one JSON object: the key's fields and, once, the key itself", () => {
+      const created = cli(
+        url,
+        "keys",
+        "create",
+        "--tenant",
+        "acme",
+        "--scopes",
+        "agent",
+        "--name",
+        "ci bot",
+        "--rate-limit",
+        "600",
+        "--json",
+      );
+      expect(created.code).toBe(0);
+      expect(created.stderr).toBe("");
+      // Before: "Unknown option '--json'", so a script had to scrape the key out of a sentence.
+      const printed = JSON.parse(created.stdout);
+      expect(printed).toEqual({
+        id: expect.stringMatching(/^key_/),
+        name: "ci bot",
+        tenantId: "acme",
+        scopes: ["agent"],
+        keyPrefix: expect.any(String),
+        rateLimitPerMinute: 600,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        lastUsedAt: null,
+        revokedAt: null,
+        key: expect.stringMatching(/^intendedops_acme_/),
+      });
+      expect(printed.key.startsWith(printed.keyPrefix)).toBe(true);
+      expect(created.stdout.split(printed.key)).toHaveLength(2);
+      const listed = JSON.parse(cli(url, "keys", "list", "--tenant", "acme", "--json").stdout);
+      expect(listed.find((k: { id: string }) => k.id === printed.id)).toMatchObject({ name: "ci bot" });
+      expect(JSON.stringify(listed)).not.toContain(printed.key);
+    });
+
+    it("keys create prints a key without a rate limit with rateLimitPerMinute null", () => {
+      const created = cli(
+        url,
+        "keys",
+        "create",
+        "--tenant",
+        "acme",
+        "--scopes",
+        "read_only",
+        "--name",
+        "reader",
+        "--json",
+      );
+      expect(created.code).toBe(0);
+      expect(JSON.parse(created.stdout)).toMatchObject({ scopes: ["read_only"], rateLimitPerMinute: null });
+    });
+
+    it("keys revoke prints the revoked key, and whether it was revoked before", () => {
+      const { id } = JSON.parse(
+        cli(url, "keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "gone", "--json")
+          .stdout,
+      );
+      const revoked = cli(url, "keys", "revoke", "--tenant", "acme", id, "--json");
+      expect(revoked.code).toBe(0);
+      expect(revoked.stderr).toBe("");
+      const first = JSON.parse(revoked.stdout);
+      expect(first).toMatchObject({ id, name: "gone", tenantId: "acme", alreadyRevoked: false });
+      expect(first.revokedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(first).not.toHaveProperty("key");
+      const again = JSON.parse(cli(url, "keys", "revoke", "--tenant", "acme", "--json", id).stdout);
+      expect(again).toEqual({ ...first, alreadyRevoked: true });
+    });
+
+    it("keeps the human output without --json", () => {
+      const created = cli(url, "keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "human");
+      const [line, keyLine] = created.stdout.split("\n");
+      expect(line).toMatch(/^Created API key key_\S+ \(agent\) in tenant acme\.$/);
+      expect(keyLine).toMatch(/^Key \(shown once, store it now\): intendedops_acme_\S+$/);
+      const id = line?.split(" ")[3] ?? "";
+      expect(cli(url, "keys", "revoke", "--tenant", "acme", id).stdout).toBe(`Revoked ${id}.\n`);
+    });
+
+    it.each([
+      [["keys", "revoke", "--tenant", "acme", "key_missing", "--json"], "No key key_missing in tenant acme"],
+      [
+        [
+          "keys",
+          "create",
+          "--tenant",
+          "acme",
+          "--scopes",
+          "agent",
+          "--name",
+          "n",
+          "--rate-limit",
+          "0",
+          "--json",
+        ],
+        "--rate-limit must be a positive whole number (requests per minute)",
+      ],
+      [["keys", "create", "--tenant", "acme", "--scopes", "agent", "--json"], "--name is required"],
+    ])("%j fails as without --json: one line on stderr, nothing on stdout, exit 1", (args, message) => {
+      const result = cli(url, ...args);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.firstError).toBe(message);
+    });
   });
 });

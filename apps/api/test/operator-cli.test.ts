@@ -34,6 +34,8 @@ describe("intendedops --help", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: intendedops <command> \[options\]\n/);
     expect(result.stdout).toContain("backup <path>");
+    expect(result.stdout).toMatch(/keys create .*\[--json\]/);
+    expect(result.stdout).toContain("keys revoke --tenant <id> <keyId> [--json]");
     expect(result.stderr).toBe("");
   });
 

@@ -1,12 +1,23 @@
-import { buildAuditEvents, verifyChainBatches } from "@intendedops/core";
+import {
+  buildAuditEvents,
+  createCatalog,
+  createGovernor,
+  GENESIS_HASH,
+  type Governor,
+  verifyChainBatches,
+} from "@intendedops/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
 import { DIALECTS, randomSuffix, type TestStore } from "../test-fixtures";
 
-/** A tenant with a chain of `count` events, written the way the governor writes them. */
-async function seedChain(store: KyselyStore, count: number): Promise<string> {
+/**
+ * A tenant with a chain of `count` events, written the way the governor writes them. With
+ * `tenantRow`, the tenant's `tenants` row is created first, as the API does for every tenant.
+ */
+async function seedChain(store: KyselyStore, count: number, options: { tenantRow?: boolean } = {}) {
   const tenantId = `t-${randomSuffix()}`;
+  if (options.tenantRow) await store.tenants.ensure(tenantId);
   const drafts = Array.from({ length: count }, (_, i) => ({
     eventType: "intent.submitted",
     actor: "key_1",
@@ -24,6 +35,12 @@ async function seedChain(store: KyselyStore, count: number): Promise<string> {
 async function verifyStored(store: KyselyStore, tenantId: string) {
   const head = await store.transaction((tx) => tx.audit.lockHead(tenantId));
   return store.read((tx) => verifyChainBatches(tx.audit.scan(tenantId, 2), { head }));
+}
+
+async function headRows(store: KyselyStore, tenantId: string): Promise<number> {
+  const { rows } = await sql<{ n: number | string }>`
+    select count(*) as n from audit_heads where tenant_id = ${tenantId}`.execute(store.db);
+  return Number(rows[0]?.n);
 }
 
 describe.each(DIALECTS)("audit repo tampering (%s)", (_name, open) => {
@@ -55,9 +72,7 @@ describe.each(DIALECTS)("audit repo tampering (%s)", (_name, open) => {
       code: "INTERNAL_ERROR",
       message: expect.stringContaining("audit_heads"),
     });
-    const { rows } = await sql<{ n: number | string }>`
-      select count(*) as n from audit_heads where tenant_id = ${tenantId}`.execute(store.db);
-    expect(Number(rows[0]?.n)).toBe(0);
+    expect(await headRows(store, tenantId)).toBe(0);
   });
 
   it("scans rows stored before seq 1 and past 2^53 too, so verification reports them", async () => {
@@ -145,5 +160,87 @@ describe.each(DIALECTS)("audit repo pages (%s)", (_name, open) => {
         expect(paged, `${JSON.stringify(filter)} by ${pageSize}`).toEqual(seqs);
       }
     }
+  });
+});
+
+describe.each(DIALECTS)("audit repo: verification is read-only (%s)", (_name, open) => {
+  let testStore: TestStore;
+  let store: KyselyStore;
+  let governor: Governor;
+
+  beforeAll(async () => {
+    testStore = await open();
+    store = testStore.store;
+    governor = createGovernor({ store, catalog: createCatalog([]), metrics: false });
+  });
+  afterAll(() => testStore.dispose());
+
+  it("verifies a tenant without events as an empty valid chain and stores no head row for it", async () => {
+    const tenantId = `t-${randomSuffix()}`;
+    await store.tenants.ensure(tenantId);
+    const empty = { valid: true, eventCount: 0, headHash: GENESIS_HASH };
+    // Before: the same answer, but GET /v1/audit/verify (which read_only keys may call) stored the
+    // tenant's genesis head row.
+    expect(await governor.verifyAudit(tenantId)).toEqual(empty);
+    expect(await governor.verifyAudit(tenantId)).toEqual(empty);
+    expect(await headRows(store, tenantId)).toBe(0);
+  });
+
+  it("stores the head row with the first events after a verification of the empty chain", async () => {
+    const tenantId = `t-${randomSuffix()}`;
+    await store.tenants.ensure(tenantId);
+    await governor.verifyAudit(tenantId);
+    const draft = { eventType: "intent.submitted", actor: "key_1", data: {} };
+    const [first] = await store.transaction(async (tx) => {
+      const head = await tx.audit.lockHead(tenantId);
+      const events = buildAuditEvents(head, [draft, draft], { tenantId, now: Date.UTC(2026, 0, 1) });
+      await tx.audit.append(tenantId, events);
+      return events;
+    });
+    expect(first?.seq).toBe(1);
+    expect(await headRows(store, tenantId)).toBe(1);
+    expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true, eventCount: 2 });
+  });
+
+  it("still refuses to verify a chain whose head row was deleted while its events remain", async () => {
+    const tenantId = await seedChain(store, 3, { tenantRow: true });
+    await sql`delete from audit_heads where tenant_id = ${tenantId}`.execute(store.db);
+    await expect(governor.verifyAudit(tenantId)).rejects.toMatchObject({
+      code: "INTERNAL_ERROR",
+      message: expect.stringContaining("audit_heads"),
+    });
+    expect(await headRows(store, tenantId)).toBe(0);
+  });
+
+  it("keeps one gapless chain when a tenant's first events are appended by concurrent transactions", async () => {
+    // With no head row to lock, first writers wait on the tenant's row; without that lock, all but
+    // one of them failed ("must continue the chain … at seq 1"). SQLite runs one write
+    // transaction at a time: there, first writers cannot meet.
+    if (store.dialect !== "postgres") return;
+    const tenantId = `t-${randomSuffix()}`;
+    await store.tenants.ensure(tenantId);
+    // Every writer opens its transaction before any asks for the head (fewer than the pool's 10
+    // connections, as each holds one while it waits), so all of them find no head row.
+    const writers = 8;
+    let arrived = 0;
+    let release = () => {};
+    const allIn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await Promise.all(
+      Array.from({ length: writers }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.agents.get(tenantId, "billing-agent");
+          arrived += 1;
+          if (arrived === writers) release();
+          await allIn;
+          const head = await tx.audit.lockHead(tenantId);
+          const drafts = [{ eventType: "test.concurrent", actor: `writer-${i}`, data: { i } }];
+          await tx.audit.append(tenantId, buildAuditEvents(head, drafts, { tenantId, now: Date.now() }));
+        }),
+      ),
+    );
+    expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true, eventCount: writers });
+    expect(await headRows(store, tenantId)).toBe(1);
   });
 });

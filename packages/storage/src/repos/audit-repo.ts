@@ -146,6 +146,9 @@ export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
         db.selectFrom("audit_heads").select(["seq", "hash"]).where("tenant_id", "=", p.tenantId),
       ),
     ),
+    lockTenant: prepareSql(["tenantId"], (p) =>
+      adapter.lockRows(db.selectFrom("tenants").select("id").where("id", "=", p.tenantId)),
+    ),
     moveHead: prepareSql(["tenantId", "seq", "hash", "fromSeq", "fromHash"], (p) =>
       db
         .updateTable("audit_heads")
@@ -167,7 +170,8 @@ export type AuditSql = ReturnType<typeof prepareAuditSql>;
 
 /**
  * The per-tenant audit chain. The head row (`audit_heads`) is the only source of the next seq:
- * `lockHead` locks it until commit and `append` moves it only from where the events start.
+ * `lockHead` locks it until commit and `append` moves it only from where the events start. A
+ * tenant's first append stores the row; until then the chain is empty and its head is genesis.
  */
 export function createAuditRepo(
   db: Kysely<Database>,
@@ -185,39 +189,72 @@ export function createAuditRepo(
     return head === null ? undefined : { seq: head.seq, hash: head.hash };
   };
 
+  /**
+   * A genesis head over stored events means the head row was deleted in the database: restarting
+   * at seq 0 would hide the chain from verification (scan stops at the head) and make every later
+   * append collide at seq 1. Refuse (the transaction rolls back).
+   */
+  const refuseMissingHead = async (tenantId: string): Promise<void> => {
+    const stored = await db
+      .selectFrom("audit_events")
+      .select("seq")
+      .where("tenant_id", "=", tenantId)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (stored) {
+      throw new IntendedOpsError(
+        "INTERNAL_ERROR",
+        `The audit_heads row of ${tenantId} is missing while its chain has events up to seq ${stored.seq}: the audit log was tampered with`,
+      );
+    }
+  };
+
+  /**
+   * The head of a tenant without a `tenants` row (the governor embedded without the API's
+   * tenants): the genesis row is stored and locked, as no other row can serialize its first
+   * writers (a concurrent first writer may win; then this insert does nothing).
+   */
+  const genesisHeadRow = async (tenantId: string): Promise<AuditHead> => {
+    const inserted = await db
+      .insertInto("audit_heads")
+      .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column("tenant_id").doNothing())
+      .returning("tenant_id")
+      .executeTakeFirst();
+    if (inserted) await refuseMissingHead(tenantId);
+    const created = await lockedHead(tenantId);
+    if (!created) throw new IntendedOpsError("INTERNAL_ERROR", `Audit head of ${tenantId} vanished`);
+    return created;
+  };
+
+  /** Stores the head row of a tenant's first events (true), unless they do not start the chain. */
+  const startChain = async (tenantId: string, first: AuditEvent, last: AuditEvent): Promise<boolean> => {
+    if (first.seq !== 1 || first.prevHash !== GENESIS_HASH) return false;
+    const inserted = await db
+      .insertInto("audit_heads")
+      .values({ tenant_id: tenantId, seq: last.seq, hash: last.hash })
+      .onConflict((oc) => oc.column("tenant_id").doNothing())
+      .returning("tenant_id")
+      .executeTakeFirst();
+    return inserted !== undefined;
+  };
+
   return {
     async lockHead(tenantId): Promise<AuditHead> {
       const head = await lockedHead(tenantId);
       if (head) return head;
-      // No head row: normally the tenant's first event, so create the genesis head (a concurrent
-      // first writer may win; then this insert does nothing) and lock it like any other.
-      const inserted = await db
-        .insertInto("audit_heads")
-        .values({ tenant_id: tenantId, seq: 0, hash: GENESIS_HASH })
-        .onConflict((oc) => oc.column("tenant_id").doNothing())
-        .returning("tenant_id")
-        .executeTakeFirst();
-      if (inserted) {
-        // A genesis head over stored events means the head row was deleted in the database:
-        // restarting at seq 0 would hide the chain from verification (scan stops at the head)
-        // and make every later append collide at seq 1. Refuse (the insert rolls back with it).
-        const stored = await db
-          .selectFrom("audit_events")
-          .select("seq")
-          .where("tenant_id", "=", tenantId)
-          .orderBy("seq", "desc")
-          .limit(1)
-          .executeTakeFirst();
-        if (stored) {
-          throw new IntendedOpsError(
-            "INTERNAL_ERROR",
-            `The audit_heads row of ${tenantId} is missing while its chain has events up to seq ${stored.seq}: the audit log was tampered with`,
-          );
-        }
-      }
-      const created = await lockedHead(tenantId);
-      if (!created) throw new IntendedOpsError("INTERNAL_ERROR", `Audit head of ${tenantId} vanished`);
-      return created;
+      // No head row: an empty chain, or a head row deleted in the database. Verification locks the
+      // head too (GET /v1/audit/verify, which read_only keys may call), so an empty chain must not
+      // store its genesis row here: the first append stores the row. First writers of a tenant
+      // instead wait for each other on the tenant's row, which the API creates with every tenant.
+      const [tenant] = await queryRows<{ id: string }, "tenantId">(runner, prepared.lockTenant, { tenantId });
+      if (!tenant) return genesisHeadRow(tenantId);
+      // A first writer we waited for has stored the head row.
+      const stored = await lockedHead(tenantId);
+      if (stored) return stored;
+      await refuseMissingHead(tenantId);
+      return { seq: 0, hash: GENESIS_HASH };
     },
 
     async append(tenantId, events) {
@@ -237,7 +274,7 @@ export function createAuditRepo(
         fromSeq: first.seq - 1,
         fromHash: first.prevHash,
       });
-      if (moved !== 1) throw brokenChain(tenantId, first.seq);
+      if (moved !== 1 && !(await startChain(tenantId, first, last))) throw brokenChain(tenantId, first.seq);
       memo?.set("audit_heads", tenantId, { seq: last.seq, hash: last.hash });
       await prepared.insertEvents(runner, events);
     },
