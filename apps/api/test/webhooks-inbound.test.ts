@@ -73,6 +73,23 @@ describe.each(DIALECTS)("inbound webhooks on %s", (dialect) => {
     expect((await t.request("GET", `/v1/inbound/${endpoint.id}`, { key: t.keys.other })).status).toBe(404);
   });
 
+  it("refuses an endpoint whose intentTypes name a type or domain that does not exist, at its index", async () => {
+    const before = await t.data("GET", "/v1/inbound");
+    const response = await t.request("POST", "/v1/inbound", {
+      body: { intentTypes: ["billing.*", "billing.nope", "nope.*"] },
+    });
+    expect(response.status).toBe(400);
+    const { error } = await response.json();
+    expect(error.code).toBe("VALIDATION_ERROR");
+    expect(error.details).toEqual([
+      { path: ["intentTypes", 1], message: "Unknown intent type: billing.nope" },
+      { path: ["intentTypes", 2], message: "Unknown intent type: nope.*" },
+    ]);
+    expect(await t.data("GET", "/v1/inbound")).toEqual(before);
+    const any = await t.request("POST", "/v1/inbound", { body: { intentTypes: ["*", "contracts.*"] } });
+    expect(any.status).toBe(201);
+  });
+
   it("completes the intent like the agent's own report when the request is signed", async () => {
     const intentId = await approvedIntent();
     const before = receivedCount("completed");

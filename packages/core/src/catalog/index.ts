@@ -7,3 +7,4 @@ export {
   type IntentTypeDefinition,
   type ValueEstimatorSettings,
 } from "./intent-type";
+export { intentTypeIssues } from "./intent-type-issues";

@@ -1,4 +1,5 @@
 import type { Catalog } from "../catalog/catalog";
+import { intentTypeIssues } from "../catalog/intent-type-issues";
 import { formatIssues, IntendedOpsError, isIntendedOpsError, type ValidationIssue } from "../errors";
 import { type Agent, type RegisterAgentInput, RegisterAgentInputSchema } from "../model/agent";
 import type { Page } from "../storage/storage-port";
@@ -6,7 +7,6 @@ import { initialTrust, overrideTrust } from "../trust/trust-progression";
 import { tierName } from "../trust/trust-tiers";
 import { parseWithSchema } from "../validation/compiled-check";
 import { agentSlug } from "./agent-slug";
-import { intentTypeIssues } from "./catalog-checks";
 import { type GovernorContext, notFound, writeTransaction } from "./governor-context";
 import { SetTrustInputSchema } from "./governor-inputs";
 import type { Actor, AgentMetrics, PageInput } from "./governor-types";

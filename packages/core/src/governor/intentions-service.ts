@@ -1,10 +1,10 @@
 import { canonicalJson } from "../audit/canonical-json";
+import { intentTypeIssues } from "../catalog/intent-type-issues";
 import { formatIssues, IntendedOpsError } from "../errors";
 import { newId } from "../ids";
 import { displayNameOf } from "../intentions/ambient";
 import { type Intention, type IntentionInput, IntentionInputSchema } from "../intentions/intention-schema";
 import { parseWithSchema } from "../validation/compiled-check";
-import { intentTypeIssues } from "./catalog-checks";
 import { type GovernorContext, notFound, type WriteScope, writeTransaction } from "./governor-context";
 import { type IntentionPatch, IntentionPatchSchema } from "./governor-inputs";
 import type { Actor, IntentionOrigin } from "./governor-types";

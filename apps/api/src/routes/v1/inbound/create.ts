@@ -1,5 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { generateWebhookSecret, newId } from "@intendedops/core";
+import {
+  formatIssues,
+  generateWebhookSecret,
+  IntendedOpsError,
+  intentTypeIssues,
+  newId,
+} from "@intendedops/core";
 import type { AppEnv } from "../../../context";
 import { defineRoute, envelope, mountRoute } from "../../api-route";
 import { callerOf } from "../actor";
@@ -25,6 +31,13 @@ export const createInboundEndpointRoute = defineRoute({
 
 export function registerCreateInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
   mountRoute(app, createInboundEndpointRoute, async (c, { body }) => {
+    // An entry no intent type can match would refuse every report it was meant to let through.
+    // `*` (any type) is the inbound list's own entry: agents and intentions have no such thing.
+    const intentTypes = body.intentTypes ?? [];
+    const issues = intentTypeIssues(c.get("catalog"), intentTypes, "intentTypes").filter(
+      (issue) => intentTypes[issue.path[1] as number] !== "*",
+    );
+    if (issues.length > 0) throw new IntendedOpsError("VALIDATION_ERROR", formatIssues(issues), issues);
     const now = c.get("clock")();
     const at = new Date(now).toISOString();
     const id = newId("webhook", now);

@@ -1,10 +1,11 @@
-import type { Catalog } from "../catalog/catalog";
 import type { ValidationIssue } from "../errors";
+import type { Catalog } from "./catalog";
 
 /**
  * Declared intent types must be catalog types or `<known domain>.*` globs, so a typo fails when
- * it is written (an agent's declaration, an intention's types) instead of silently never matching.
+ * it is written (an agent's declaration, an intention's types, an inbound endpoint's allow-list) instead of silently never matching.
  * `field` is the body field the types came from, for the issues' paths.
+ * @example intentTypeIssues(catalog, ["billing.*", "billing.nope"], "intentTypes") // one issue, at ["intentTypes", 1]
  */
 export function intentTypeIssues(
   catalog: Catalog,
