@@ -639,7 +639,7 @@ describe("intendedops CLI", () => {
       );
     try {
       expect(cli("migrate").stdout).toMatch(
-        /^Migrations applied \(sqlite\): 202611221300_governance, .*202612071400_webhook_log_retention\.$/m,
+        /^Migrations applied \(sqlite\): 202611221300_governance, .*202612071510_ambient_before_intentions\.$/m,
       );
       // A second run has nothing to do, and says so (it used to claim it applied migrations).
       expect(cli("migrate").stdout).toContain("Nothing to migrate: the schema is current (sqlite).");

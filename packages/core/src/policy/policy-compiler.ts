@@ -3,7 +3,7 @@ import type { ApprovalSettings, TraceEntry } from "../model/decision";
 import { type Outcome, type RiskLevel, type TrustTier, tierRank } from "../model/enums";
 import { compileCondition, deepEqual } from "./condition-compiler";
 import { compileGlobList, globDomain, type StringTest } from "./glob";
-import type { Policy } from "./policy-schema";
+import type { Condition, Policy } from "./policy-schema";
 
 /** Bit per risk level, so a policy's risk filter is one AND. */
 export const RISK_BIT: Readonly<Record<RiskLevel, number>> = { low: 1, medium: 2, high: 4, critical: 8 };
@@ -71,11 +71,11 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicies {
 }
 
 /**
- * `compilePolicies` for a rules cache: every policy equal (`deepEqual`) to the one it was compiled
- * from into `previous` is reused instead of compiled again. A tenant at 1,000 policies otherwise
- * recompiles all of them (and their regexes, about 60 µs each) after each change: 10–25 ms on the
- * event loop. The cache must own `policies` (the store's copies): each is kept, unmodified, to
- * compare the next list with.
+ * `compilePolicies` for a rules cache, on stored policies (see `compileStoredPolicy`): every policy
+ * equal (`deepEqual`) to the one it was compiled from into `previous` is reused instead of compiled
+ * again. A tenant at 1,000 policies otherwise recompiles all of them (and their regexes, about 60 µs
+ * each) after each change: 10–25 ms on the event loop. The cache must own `policies` (the store's
+ * copies): each is kept, unmodified, to compare the next list with.
  */
 export function recompilePolicies(
   policies: readonly Policy[],
@@ -86,7 +86,7 @@ export function recompilePolicies(
     const earlier = reusable?.get(p.id);
     const source = earlier && sources.get(earlier);
     if (earlier === undefined || source === undefined || !deepEqual(source, p)) {
-      const fresh = compilePolicy(p, i);
+      const fresh = compileStoredPolicy(p, i);
       sources.set(fresh, p);
       return fresh;
     }
@@ -232,6 +232,44 @@ export function compilePolicy(policy: Policy, order = 0): CompiledPolicy {
       matched: entry(true, matchedWhy),
     }),
   };
+}
+
+/**
+ * `compilePolicy` for a stored policy. A `matches` pattern with lookaround or a backreference was
+ * accepted before patterns ran on re2js, and no longer compiles: failing the tenant's whole rule set
+ * made every submission of the tenant, whatever its type, a VALIDATION_ERROR about a pattern the
+ * caller never sent. Such a policy keeps its scope instead and decides nothing it cannot evaluate:
+ * enforced, each intent it is consulted on for its params fails with INVALID_STATE naming it (so no
+ * intent it governs is decided without it); in shadow mode it counts as unmatched. Every other
+ * intent is decided as before. Writing such a policy is still a VALIDATION_ERROR (`compilePolicy`).
+ */
+function compileStoredPolicy(policy: Policy, order: number): CompiledPolicy {
+  try {
+    return compilePolicy(policy, order);
+  } catch (error) {
+    const params = policy.match?.params;
+    const problem = params === undefined ? undefined : conditionProblem(params);
+    if (problem === undefined) throw error;
+    const compiled = compilePolicy({ ...policy, match: { ...policy.match, params: undefined } }, order);
+    const refusal = `Policy '${policy.name}' (${policy.id}) can no longer be evaluated (${problem}). Rewrite or delete the policy; until then it refuses the intents it applies to`;
+    const paramsTest = compiled.shadow
+      ? () => false
+      : () => {
+          throw new IntendedOpsError("INVALID_STATE", refusal, { policyId: policy.id });
+        };
+    const notEvaluated = Object.freeze({ ...compiled.entries.params, why: `Not evaluated (${problem})` });
+    return { ...compiled, paramsTest, entries: Object.freeze({ ...compiled.entries, params: notEvaluated }) };
+  }
+}
+
+/** Why a params condition does not compile (the compiler's message), or undefined when it does. */
+function conditionProblem(condition: Condition): string | undefined {
+  try {
+    compileCondition(condition, ["match", "params"]);
+    return undefined;
+  } catch (error) {
+    return error instanceof IntendedOpsError ? error.message : String(error);
+  }
 }
 
 const EFFECT_VERB: Readonly<Record<Outcome, string>> = {

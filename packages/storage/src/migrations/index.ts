@@ -9,6 +9,8 @@ import * as inboundSettled from "./202612071000_inbound_settled";
 import * as inboundPresettled from "./202612071200_inbound_presettled";
 import * as readIndexes from "./202612071300_read_indexes";
 import * as webhookLogRetention from "./202612071400_webhook_log_retention";
+import * as operatorKeyPrefixes from "./202612071500_operator_key_prefixes";
+import * as ambientBeforeIntentions from "./202612071510_ambient_before_intentions";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -32,6 +34,8 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202612071200_inbound_presettled": inboundPresettled,
   "202612071300_read_indexes": readIndexes,
   "202612071400_webhook_log_retention": webhookLogRetention,
+  "202612071500_operator_key_prefixes": operatorKeyPrefixes,
+  "202612071510_ambient_before_intentions": ambientBeforeIntentions,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */
