@@ -14,6 +14,14 @@ describe("createKeyResolver", () => {
     now = Date.parse("2026-03-02T10:00:00.000Z");
   });
   afterEach(() => store.close());
+  /** An agent key named "bot" in tenant acme, issued at `now`. */
+  const issueBot = () =>
+    issueApiKey(
+      store,
+      { tenantId: "acme", name: "bot", scopes: ["agent"] },
+      now,
+      operatorActor("acme", "cli"),
+    );
 
   it("resolves a stored key to its tenant, id, name, scopes and limit", async () => {
     const { key, record } = await issueApiKey(
@@ -39,12 +47,7 @@ describe("createKeyResolver", () => {
   });
 
   it("keeps answering from the cache until the TTL passes, then sees a revocation", async () => {
-    const { key, record } = await issueApiKey(
-      store,
-      { tenantId: "acme", name: "bot", scopes: ["agent"] },
-      now,
-      operatorActor("acme", "cli"),
-    );
+    const { key, record } = await issueBot();
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
     await resolver.resolve(key);
     await store.apiKeys.revoke("acme", record.id);
@@ -54,12 +57,7 @@ describe("createKeyResolver", () => {
   });
 
   it("sees a revocation made elsewhere after the clock is stepped back, instead of waiting the step out", async () => {
-    const { key, record } = await issueApiKey(
-      store,
-      { tenantId: "acme", name: "bot", scopes: ["agent"] },
-      now,
-      operatorActor("acme", "cli"),
-    );
+    const { key, record } = await issueBot();
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 5000, clock });
     await resolver.resolve(key);
     await store.apiKeys.revoke("acme", record.id);
@@ -68,12 +66,7 @@ describe("createKeyResolver", () => {
   });
 
   it("records lastUsedAt again after the clock is stepped back, instead of waiting the step out", async () => {
-    const { key, record } = await issueApiKey(
-      store,
-      { tenantId: "acme", name: "bot", scopes: ["agent"] },
-      now,
-      operatorActor("acme", "cli"),
-    );
+    const { key, record } = await issueBot();
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 0, clock, touchIntervalMs: 60_000 });
     await resolver.resolve(key);
     now -= 3_600_000;
@@ -83,12 +76,7 @@ describe("createKeyResolver", () => {
   });
 
   it("forgets a key at once when it is invalidated", async () => {
-    const { key, record } = await issueApiKey(
-      store,
-      { tenantId: "acme", name: "bot", scopes: ["agent"] },
-      now,
-      operatorActor("acme", "cli"),
-    );
+    const { key, record } = await issueBot();
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 60_000, clock });
     await resolver.resolve(key);
     await store.apiKeys.revoke("acme", record.id);
@@ -97,12 +85,7 @@ describe("createKeyResolver", () => {
   });
 
   it("records lastUsedAt at most once per interval when a key is used repeatedly", async () => {
-    const { key, record } = await issueApiKey(
-      store,
-      { tenantId: "acme", name: "bot", scopes: ["agent"] },
-      now,
-      operatorActor("acme", "cli"),
-    );
+    const { key, record } = await issueBot();
     const resolver = createKeyResolver({ keys: store.apiKeys, ttlMs: 0, clock, touchIntervalMs: 60_000 });
     await resolver.resolve(key);
     await new Promise((resolve) => setImmediate(resolve));
