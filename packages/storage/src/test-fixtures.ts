@@ -10,11 +10,11 @@ import {
   type ValueRecord,
 } from "@intendedops/core";
 import { Migrator, sql } from "kysely";
-import { afterAll, beforeAll } from "vitest";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
 import { migrationProvider } from "./migrations/index";
 import type { ApiKeyRecord } from "./repos/api-key-repo";
+import type { NewWebhookDelivery } from "./webhooks/webhook-delivery-repo";
 import type { WebhookEndpointRecord } from "./webhooks/webhook-endpoint-repo";
 
 /** Test support: the dialects every storage test runs on, and valid domain objects to store. */
@@ -68,32 +68,6 @@ export function testMigrator(dialect: string, ctx: TestStore): Migrator {
     ),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-}
-
-/** What a migration test works on: a store opened without migrations, and a migrator for it. */
-export interface UnmigratedStore {
-  readonly store: KyselyStore;
-  readonly migrator: Migrator;
-}
-
-/**
- * Opens a store without migrations before the suite and disposes of it after; the tests move it
- * between migrations with `migrator`. Call it inside a `describe`.
- * @example const t = useUnmigratedStore(dialect, open); … await t.migrator.migrateTo(BEFORE)
- */
-export function useUnmigratedStore(
-  dialect: string,
-  open: (options?: StoreOptions) => Promise<TestStore>,
-): UnmigratedStore {
-  let ctx: TestStore | undefined;
-  const opened = {} as { store: KyselyStore; migrator: Migrator };
-  beforeAll(async () => {
-    ctx = await open({ migrate: false });
-    opened.store = ctx.store;
-    opened.migrator = testMigrator(dialect, ctx);
-  });
-  afterAll(() => ctx?.dispose());
-  return opened;
 }
 
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
@@ -306,6 +280,25 @@ export function makeEndpoint(
     disabledReason: null,
     createdAt: at(0),
     updatedAt: at(0),
+    ...overrides,
+  };
+}
+
+/** A pending delivery of `endpoint` that was never attempted, due at second 1 unless overridden. */
+export function makeDelivery(
+  endpoint: WebhookEndpointRecord,
+  overrides: Partial<NewWebhookDelivery> = {},
+): NewWebhookDelivery {
+  const eventId = overrides.eventId ?? newId("webhookEvent");
+  return {
+    id: newId("delivery"),
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.id,
+    eventId,
+    event: "intent.submitted",
+    body: `{"id":"${eventId}","event":"intent.submitted"}`,
+    createdAt: at(1),
+    nextAttemptAt: at(1),
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { newId } from "@intendedops/core";
 import { describe, expect, it } from "vitest";
-import { DIALECTS, isoAt, useUnmigratedStore } from "../test-fixtures";
+import { DIALECTS, isoAt } from "../test-fixtures";
+import { useUnmigratedStore } from "../test-unmigrated-store";
 import { withWebhookTables } from "../webhooks/webhook-tables";
 
 const BEFORE = "202612061700_ambient_rollup";

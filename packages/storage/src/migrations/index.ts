@@ -11,6 +11,7 @@ import * as readIndexes from "./202612071300_read_indexes";
 import * as webhookLogRetention from "./202612071400_webhook_log_retention";
 import * as operatorKeyPrefixes from "./202612071500_operator_key_prefixes";
 import * as ambientBeforeIntentions from "./202612071510_ambient_before_intentions";
+import * as webhookClaimIndexes from "./202612071600_webhook_claim_indexes";
 
 /** A migration file's exports: it receives the column types of the dialect it runs on. */
 export interface StoreMigration {
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, StoreMigration>> = {
   "202612071400_webhook_log_retention": webhookLogRetention,
   "202612071500_operator_key_prefixes": operatorKeyPrefixes,
   "202612071510_ambient_before_intentions": ambientBeforeIntentions,
+  "202612071600_webhook_claim_indexes": webhookClaimIndexes,
 };
 
 /** Kysely's migration provider for one dialect: binds each migration to its column types. */

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  DIALECTS,
-  indexNames,
-  makeAgent,
-  makeIntent,
-  randomSuffix,
-  useUnmigratedStore,
-} from "../test-fixtures";
+import { DIALECTS, indexNames, makeAgent, makeIntent, randomSuffix } from "../test-fixtures";
+import { useUnmigratedStore } from "../test-unmigrated-store";
 
 const BEFORE = "202612071200_inbound_presettled";
 const READ_INDEXES = "202612071300_read_indexes";

@@ -2,7 +2,8 @@ import { ambientPlacement } from "@intendedops/core";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createAmbientClusterRepo } from "../intentions/ambient-cluster-repo";
-import { DIALECTS, isoAt, makeAgent, makeIntent, useUnmigratedStore } from "../test-fixtures";
+import { DIALECTS, isoAt, makeAgent, makeIntent } from "../test-fixtures";
+import { useUnmigratedStore } from "../test-unmigrated-store";
 
 /** The schema of a server from the first hour of 22 November (e9d9d36): no intentions yet. */
 const BEFORE_INTENTIONS = "202611221400_webhooks";

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { DIALECTS, randomSuffix, useUnmigratedStore } from "../test-fixtures";
+import { DIALECTS, randomSuffix } from "../test-fixtures";
+import { useUnmigratedStore } from "../test-unmigrated-store";
 
 const BEFORE = "202612071400_webhook_log_retention";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

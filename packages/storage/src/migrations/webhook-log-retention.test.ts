@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DIALECTS, indexNames, useUnmigratedStore } from "../test-fixtures";
+import { DIALECTS, indexNames } from "../test-fixtures";
+import { useUnmigratedStore } from "../test-unmigrated-store";
 
 const BEFORE = "202612071300_read_indexes";
 

@@ -5,9 +5,8 @@ import {
   type PageRequest,
   type ValueRepo,
 } from "@intendedops/core";
-import { CompiledQuery, type Kysely, type KyselyPlugin, sql } from "kysely";
+import { type CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../database";
 import { postgresAdapter } from "../dialects/postgres";
 import { kyselySqlRunner } from "../dialects/sql-runner";
 import { sqliteAdapter } from "../dialects/sqlite";
@@ -22,6 +21,7 @@ import {
   randomSuffix,
   type TestStore,
 } from "../test-fixtures";
+import { type Plan, planOf, recordingDb } from "../test-query-plans";
 import { createApprovalRepo } from "./approval-repo";
 import { createAuditRepo } from "./audit-repo";
 import { createIntentRepo, prepareIntentSql } from "./intent-repo";
@@ -37,16 +37,7 @@ import { createValueRepo } from "./value-repo";
 
 /** Repos on a handle that records every compiled statement. */
 function capturing(store: KyselyStore) {
-  const queries: CompiledQuery[] = [];
-  const root = store.db;
-  const plugin: KyselyPlugin = {
-    transformQuery(args) {
-      queries.push(root.getExecutor().compileQuery(args.node, args.queryId));
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
-  const db: Kysely<Database> = root.withPlugin(plugin);
+  const { db, queries } = recordingDb(store);
   const runner = kyselySqlRunner(db);
   const adapter = store.dialect === "sqlite" ? sqliteAdapter : postgresAdapter("public");
   return {
@@ -57,58 +48,6 @@ function capturing(store: KyselyStore) {
     audit: createAuditRepo(db, undefined as never, runner),
     values: createValueRepo(db) as ValueRepo,
   };
-}
-
-interface Plan {
-  /** Index names the plan reads, with the conditions each one is searched by. */
-  indexes: { name: string; condition: string }[];
-  /** A sort (SQLite temp b-tree) or a scan of a whole table. */
-  sorts: boolean;
-  tableScans: string[];
-}
-
-async function planOf(store: KyselyStore, query: CompiledQuery): Promise<Plan> {
-  if (store.dialect === "sqlite") {
-    const { rows } = await store.db.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
-    );
-    const indexes: Plan["indexes"] = [];
-    const tableScans: string[] = [];
-    for (const { detail } of rows) {
-      const index = /USING (?:COVERING )?INDEX (\S+)(?: \((.*)\))?/.exec(detail);
-      if (index?.[1]) indexes.push({ name: index[1], condition: index[2] ?? "" });
-      else if (/^SCAN \w+$/.test(detail)) tableScans.push(detail);
-    }
-    return { indexes, sorts: rows.some(({ detail }) => detail.includes("TEMP B-TREE")), tableScans };
-  }
-  return store.db.transaction().execute(async (trx) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    await sql`set local enable_sort = off`.execute(trx);
-    const { rows } = await trx.executeQuery<{ "QUERY PLAN": unknown }>(
-      CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
-    );
-    const raw = rows[0]?.["QUERY PLAN"];
-    const doc = (typeof raw === "string" ? JSON.parse(raw) : raw) as { Plan: PgNode }[];
-    const plan: Plan = { indexes: [], sorts: false, tableScans: [] };
-    const walk = (node: PgNode): void => {
-      if (node["Node Type"] === "Sort" || node["Node Type"] === "Incremental Sort") plan.sorts = true;
-      if (node["Node Type"] === "Seq Scan") plan.tableScans.push(String(node["Relation Name"]));
-      if (node["Index Name"]) {
-        plan.indexes.push({ name: node["Index Name"], condition: node["Index Cond"] ?? "" });
-      }
-      for (const child of node.Plans ?? []) walk(child);
-    };
-    for (const entry of doc) walk(entry.Plan);
-    return plan;
-  });
-}
-
-interface PgNode {
-  "Node Type": string;
-  "Relation Name"?: string;
-  "Index Name"?: string;
-  "Index Cond"?: string;
-  Plans?: PgNode[];
 }
 
 /** The statement of `queries` that reads `table` and matches `shape` (rows vs count). */

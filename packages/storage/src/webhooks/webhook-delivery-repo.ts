@@ -1,5 +1,5 @@
 import type { Page, PageRequest } from "@intendedops/core";
-import type { Kysely, Selectable } from "kysely";
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from "kysely";
 import type { DialectAdapter } from "../dialects/dialect-adapter";
 import { pageWindow, toPage } from "../repos/pagination";
 import type { WebhookAttemptsTable, WebhookDatabase, WebhookDeliveriesTable } from "./webhook-tables";
@@ -248,55 +248,90 @@ export function createWebhookDeliveryRepo(
       perEndpoint = MAX_CLAIMS_PER_ENDPOINT,
       perTenant = MAX_CLAIMS_PER_TENANT,
     }) {
+      // Claims still held: a handful of rows, read from webhook_deliveries_held and counted here.
+      // Neither `status` nor a GROUP BY may steer SQLite: it would read every pending delivery by
+      // `status`, or a whole index in group order to save sorting a few rows.
       const heldRows = await db
         .selectFrom("webhook_deliveries")
-        .select(["tenant_id", "endpoint_id", (eb) => eb.fn.countAll<number>().as("held")])
-        .where("status", "=", "pending")
+        .select(["tenant_id", "endpoint_id"])
         .where("claimed_until", ">", now)
-        .groupBy(["tenant_id", "endpoint_id"])
+        .where(adapter.offIndex("status"), "=", "pending")
         .execute();
       const held = new Map<string, number>();
       const heldByTenant = new Map<string, number>();
       for (const row of heldRows) {
-        held.set(row.endpoint_id, Number(row.held));
-        heldByTenant.set(row.tenant_id, (heldByTenant.get(row.tenant_id) ?? 0) + Number(row.held));
+        held.set(row.endpoint_id, (held.get(row.endpoint_id) ?? 0) + 1);
+        heldByTenant.set(row.tenant_id, (heldByTenant.get(row.tenant_id) ?? 0) + 1);
       }
       const full = [...held].filter(([, count]) => count >= perEndpoint).map(([endpointId]) => endpointId);
       const fullTenants = [...heldByTenant].filter(([, count]) => count >= perTenant).map(([id]) => id);
-      let query = db
-        .selectFrom("webhook_deliveries")
-        .select(["id", "tenant_id", "endpoint_id"])
-        .where("status", "=", "pending")
-        .where("next_attempt_at", "<=", now)
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", now)]))
-        .where("endpoint_id", "in", (eb) =>
-          eb.selectFrom("webhook_endpoints").select("id").where("disabled_at", "is", null),
+      // The endpoints with pending deliveries, one index probe each (a loose scan of
+      // webhook_deliveries_pending: every step finds the next endpoint id after the last),
+      // so neither idle endpoints nor the backlog of an endpoint at its bound are read. Of those,
+      // the enabled ones below both bounds, each with its oldest claimable delivery.
+      let open = db
+        .withRecursive("pending_endpoints(endpoint_id)", (cte) =>
+          cte
+            .selectNoFrom((eb) => nextPendingEndpoint(eb, undefined).as("endpoint_id"))
+            .unionAll((step) =>
+              step
+                .selectFrom("pending_endpoints as p")
+                .select((eb) => nextPendingEndpoint(eb, "p.endpoint_id").as("endpoint_id"))
+                .where("p.endpoint_id", "is not", null),
+            ),
+        )
+        .selectFrom("pending_endpoints as p")
+        .innerJoin("webhook_endpoints as e", "e.id", "p.endpoint_id")
+        .select([
+          "e.id",
+          "e.tenant_id",
+          (eb) =>
+            eb
+              .selectFrom("webhook_deliveries as d")
+              .whereRef("d.endpoint_id", "=", "e.id")
+              .where(claimableAt(now))
+              .select("d.next_attempt_at")
+              .orderBy("d.next_attempt_at")
+              .limit(1)
+              .as("oldest"),
+        ])
+        .where("e.disabled_at", "is", null);
+      if (full.length > 0) open = open.where("e.id", "not in", full);
+      if (fullTenants.length > 0) open = open.where("e.tenant_id", "not in", fullTenants);
+      const endpoints = (await open.execute())
+        .filter((endpoint): endpoint is typeof endpoint & { oldest: string } => endpoint.oldest !== null)
+        .sort((a, b) => compare(a.oldest, b.oldest) || compare(a.id, b.id));
+      // Oldest first, each endpoint takes what its bound and its tenant's leave, up to `limit`.
+      const due: string[] = [];
+      for (const endpoint of endpoints) {
+        const share = Math.min(
+          perEndpoint - (held.get(endpoint.id) ?? 0),
+          perTenant - (heldByTenant.get(endpoint.tenant_id) ?? 0),
+          limit - due.length,
         );
-      if (full.length > 0) query = query.where("endpoint_id", "not in", full);
-      if (fullTenants.length > 0) query = query.where("tenant_id", "not in", fullTenants);
-      // Endpoints and tenants at their bound were left out above; those that reach it within this
-      // batch are passed over here (their extra rows stay locked only until this short claim commits).
-      const candidates = await adapter
-        .claimRows(query.orderBy("next_attempt_at").orderBy("id").limit(limit))
-        .execute();
-      const due: { id: string }[] = [];
-      for (const candidate of candidates) {
-        const count = held.get(candidate.endpoint_id) ?? 0;
-        const tenantCount = heldByTenant.get(candidate.tenant_id) ?? 0;
-        if (count >= perEndpoint || tenantCount >= perTenant) continue;
-        held.set(candidate.endpoint_id, count + 1);
-        heldByTenant.set(candidate.tenant_id, tenantCount + 1);
-        due.push(candidate);
+        if (share <= 0) continue;
+        const rows = await adapter
+          .claimRows(
+            db
+              .selectFrom("webhook_deliveries as d")
+              .where("d.endpoint_id", "=", endpoint.id)
+              .where(claimableAt(now))
+              .select("d.id")
+              .orderBy("d.next_attempt_at")
+              .orderBy("d.id")
+              .limit(share),
+          )
+          .execute();
+        held.set(endpoint.id, (held.get(endpoint.id) ?? 0) + rows.length);
+        heldByTenant.set(endpoint.tenant_id, (heldByTenant.get(endpoint.tenant_id) ?? 0) + rows.length);
+        for (const row of rows) due.push(row.id);
+        if (due.length >= limit) break;
       }
       if (due.length === 0) return [];
       const rows = await db
         .updateTable("webhook_deliveries")
         .set((eb) => ({ claimed_until: claimUntil, attempts: eb("attempts", "+", 1), updated_at: now }))
-        .where(
-          "id",
-          "in",
-          due.map((row) => row.id),
-        )
+        .where("id", "in", due)
         .returningAll()
         .execute();
       return rows
@@ -360,6 +395,38 @@ export function createWebhookDeliveryRepo(
         .executeTakeFirstOrThrow();
       return result.numUpdatedRows === 1n;
     },
+  };
+}
+
+/**
+ * `'pending'` as a literal, not a bound parameter: SQLite uses a partial index
+ * (`webhook_deliveries_pending`) only when the query states its condition in the same words.
+ */
+const PENDING = sql.lit("pending");
+
+/** The smallest endpoint id with a pending delivery after `after` (the first one when undefined). */
+function nextPendingEndpoint<DB extends WebhookDatabase, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  after: string | undefined,
+) {
+  const ref = eb as unknown as ExpressionBuilder<WebhookDatabase & { p: { endpoint_id: string } }, "p">;
+  let query = ref
+    .selectFrom("webhook_deliveries as n")
+    .select("n.endpoint_id")
+    .where("n.status", "=", PENDING);
+  if (after) query = query.whereRef("n.endpoint_id", ">", after as "p.endpoint_id");
+  return query.orderBy("n.endpoint_id").limit(1);
+}
+
+/** Pending deliveries (as `d`) due by `now` that no worker holds; what a claim may take. */
+function claimableAt(now: string) {
+  return <DB extends { d: WebhookDeliveriesTable }, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) => {
+    const ref = eb as unknown as ExpressionBuilder<{ d: WebhookDeliveriesTable }, "d">;
+    return ref.and([
+      ref("d.status", "=", PENDING),
+      ref("d.next_attempt_at", "<=", now),
+      ref.or([ref("d.claimed_until", "is", null), ref("d.claimed_until", "<=", now)]),
+    ]);
   };
 }
 

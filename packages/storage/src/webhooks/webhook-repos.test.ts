@@ -1,36 +1,13 @@
 import { IntendedOpsError, newId } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
+import { DIALECTS, makeDelivery, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
 import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
-import {
-  MAX_CLAIMS_PER_ENDPOINT,
-  type NewWebhookDelivery,
-  type WebhookAttemptRecord,
-} from "./webhook-delivery-repo";
-import type { WebhookEndpointRecord } from "./webhook-endpoint-repo";
+import { MAX_CLAIMS_PER_ENDPOINT, type WebhookAttemptRecord } from "./webhook-delivery-repo";
 import { withWebhookTables } from "./webhook-tables";
 
 const PAGE = { page: 1, pageSize: 50 };
 const at = (second: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
-
-function makeDelivery(
-  endpoint: WebhookEndpointRecord,
-  overrides: Partial<NewWebhookDelivery> = {},
-): NewWebhookDelivery {
-  const eventId = overrides.eventId ?? newId("webhookEvent");
-  return {
-    id: newId("delivery"),
-    tenantId: endpoint.tenantId,
-    endpointId: endpoint.id,
-    eventId,
-    event: "intent.submitted",
-    body: `{"id":"${eventId}","event":"intent.submitted"}`,
-    createdAt: at(1),
-    nextAttemptAt: at(1),
-    ...overrides,
-  };
-}
 
 function attemptOf(
   delivery: { id: string; tenantId: string; attempts: number },
