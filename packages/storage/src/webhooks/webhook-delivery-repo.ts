@@ -272,7 +272,7 @@ export function createWebhookDeliveryRepo(
       let open = db
         .withRecursive("pending_endpoints(endpoint_id)", (cte) =>
           cte
-            .selectNoFrom((eb) => nextPendingEndpoint(eb, undefined).as("endpoint_id"))
+            .selectNoFrom((eb) => nextPendingEndpoint(eb).as("endpoint_id"))
             .unionAll((step) =>
               step
                 .selectFrom("pending_endpoints as p")
@@ -404,23 +404,27 @@ export function createWebhookDeliveryRepo(
  */
 const PENDING = sql.lit("pending");
 
-/** The smallest endpoint id with a pending delivery after `after` (the first one when undefined). */
-function nextPendingEndpoint<DB extends WebhookDatabase, TB extends keyof DB>(
+/**
+ * The smallest endpoint id with a pending delivery, after the recursive step's last one (`p`) or,
+ * without `after`, the first. The casts here and in `claimableAt` name the only tables the helper
+ * reads: Kysely cannot type one helper for queries with different tables in scope.
+ */
+function nextPendingEndpoint<DB, TB extends keyof DB>(
   eb: ExpressionBuilder<DB, TB>,
-  after: string | undefined,
+  after?: "p.endpoint_id",
 ) {
   const ref = eb as unknown as ExpressionBuilder<WebhookDatabase & { p: { endpoint_id: string } }, "p">;
   let query = ref
     .selectFrom("webhook_deliveries as n")
     .select("n.endpoint_id")
     .where("n.status", "=", PENDING);
-  if (after) query = query.whereRef("n.endpoint_id", ">", after as "p.endpoint_id");
+  if (after) query = query.whereRef("n.endpoint_id", ">", after);
   return query.orderBy("n.endpoint_id").limit(1);
 }
 
 /** Pending deliveries (as `d`) due by `now` that no worker holds; what a claim may take. */
 function claimableAt(now: string) {
-  return <DB extends { d: WebhookDeliveriesTable }, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) => {
+  return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) => {
     const ref = eb as unknown as ExpressionBuilder<{ d: WebhookDeliveriesTable }, "d">;
     return ref.and([
       ref("d.status", "=", PENDING),
