@@ -48,6 +48,15 @@ export interface InMemoryMetricsCollectorOptions {
    * (`RangeError` otherwise).
    */
   maxSamplesPerTenant?: number;
+  /**
+   * Cap on the distinct label sets of one metric labelled with one `tenantId` (default a fifth of
+   * `maxSeriesPerMetric`, rounded up; `Infinity` turns it off). Past it that tenant's new series of
+   * that metric are dropped (counted like `maxSamplesPerTenant`'s) while other tenants keep getting
+   * theirs: without it one tenant with 10,000 agents filled `intendedops_trust_score` up to
+   * `maxSeriesPerMetric`, within its sample share, and every other tenant's trust scores went
+   * missing from the scrape. A number `>= 0` (`RangeError` otherwise).
+   */
+  maxSeriesPerMetricPerTenant?: number;
   /** Monotonic clock in milliseconds for timers; default performance.now. */
   now?: () => number;
 }
@@ -80,6 +89,8 @@ interface Family<S> {
    */
   paths: PathNode<S>;
   pathCount: number;
+  /** Series per tenant (`tenantId` label value); a tenant with none has no entry. */
+  tenantSeries: Map<string, number>;
 }
 
 interface PathNode<S> {
@@ -91,8 +102,9 @@ interface PathNode<S> {
 export const DEFAULT_MAX_SAMPLES = 50_000;
 
 /**
- * The default `maxSamplesPerTenant` is `maxSamples` divided by this: the shared budget runs out
- * only once five tenants are at their share (or through series of no tenant), so one tenant alone
+ * The default `maxSamplesPerTenant` is `maxSamples` divided by this (and the default
+ * `maxSeriesPerMetricPerTenant` is `maxSeriesPerMetric` divided by it): a shared cap runs out only
+ * once five tenants are at their share (or through series of no tenant), so one tenant alone
  * cannot use it up.
  */
 const TENANTS_PER_BUDGET = 5;
@@ -116,6 +128,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
   private readonly maxSeries: number;
   private readonly maxSamples: number;
   private readonly maxSamplesPerTenant: number;
+  private readonly maxTenantSeries: number;
   private readonly now: () => number;
   private dropped = 0;
   /** Samples the series held now expose (see `maxSamples`). */
@@ -137,7 +150,11 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     this.maxSamplesPerTenant =
       options.maxSamplesPerTenant === undefined
         ? Math.ceil(this.maxSamples / TENANTS_PER_BUDGET)
-        : checkedTenantShare(options.maxSamplesPerTenant);
+        : checkedTenantShare("maxSamplesPerTenant", options.maxSamplesPerTenant);
+    this.maxTenantSeries =
+      options.maxSeriesPerMetricPerTenant === undefined
+        ? Math.ceil(this.maxSeries / TENANTS_PER_BUDGET)
+        : checkedTenantShare("maxSeriesPerMetricPerTenant", options.maxSeriesPerMetricPerTenant);
     this.now = options.now ?? (() => performance.now());
     for (const [name, definition] of Object.entries(options.definitions ?? METRIC_DEFINITIONS)) {
       this.createFamily(name, definition.type, definition.help);
@@ -146,15 +163,15 @@ export class InMemoryMetricsCollector extends MetricsCollector {
 
   /**
    * Samples dropped because a metric reached `maxSeriesPerMetric`, the collector `maxSamples`, or
-   * a tenant its `maxSamplesPerTenant`.
+   * a tenant its `maxSamplesPerTenant` or `maxSeriesPerMetricPerTenant`.
    */
   get droppedSamples(): number {
     return this.dropped;
   }
 
   /**
-   * Per tenant, the samples dropped because that tenant had used `maxSamplesPerTenant` (a copy;
-   * included in `droppedSamples`). Tenants that lost nothing to their share are absent.
+   * Per tenant, the samples dropped because that tenant had used `maxSamplesPerTenant` or
+   * `maxSeriesPerMetricPerTenant` (a copy; included in `droppedSamples`). Tenants that lost nothing to their share are absent.
    */
   get droppedSamplesByTenant(): ReadonlyMap<string, number> {
     return new Map(this.tenantDropped);
@@ -287,6 +304,7 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       family.series.clear();
       family.paths = {};
       family.pathCount = 0;
+      family.tenantSeries.clear();
     }
     this.dropped = 0;
     this.samples = 0;
@@ -323,7 +341,15 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     if (!METRIC_NAME.test(name)) {
       throw new TypeError(`invalid metric name: ${JSON.stringify(name)}`);
     }
-    const family: Family<ScalarSeries> = { name, type, help, series: new Map(), paths: {}, pathCount: 0 };
+    const family: Family<ScalarSeries> = {
+      name,
+      type,
+      help,
+      series: new Map(),
+      paths: {},
+      pathCount: 0,
+      tenantSeries: new Map(),
+    };
     this.families.set(name, family);
     return family;
   }
@@ -356,6 +382,9 @@ export class InMemoryMetricsCollector extends MetricsCollector {
     this.samples -= cost;
     const tenant = labels[TENANT_LABEL];
     if (tenant === undefined) return;
+    const series = (family.tenantSeries.get(tenant) ?? 0) - 1;
+    if (series > 0) family.tenantSeries.set(tenant, series);
+    else family.tenantSeries.delete(tenant);
     const held = (this.tenantSamples.get(tenant) ?? 0) - cost;
     // Tenants come and go: forget the ones that hold nothing, so the map stays as small as the series.
     if (held > 0) this.tenantSamples.set(tenant, held);
@@ -375,7 +404,11 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       const cost = this.costOf(family);
       const tenant = normalized[TENANT_LABEL];
       const tenantHeld = tenant === undefined ? 0 : (this.tenantSamples.get(tenant) ?? 0);
-      if (tenant !== undefined && tenantHeld + cost > this.maxSamplesPerTenant) {
+      const tenantSeries = tenant === undefined ? 0 : (family.tenantSeries.get(tenant) ?? 0);
+      if (
+        tenant !== undefined &&
+        (tenantHeld + cost > this.maxSamplesPerTenant || tenantSeries >= this.maxTenantSeries)
+      ) {
         this.dropped += 1;
         this.tenantDropped.set(tenant, (this.tenantDropped.get(tenant) ?? 0) + 1);
         return undefined;
@@ -387,7 +420,10 @@ export class InMemoryMetricsCollector extends MetricsCollector {
       series = create(normalized);
       family.series.set(canonical, series);
       this.samples += cost;
-      if (tenant !== undefined) this.tenantSamples.set(tenant, tenantHeld + cost);
+      if (tenant !== undefined) {
+        this.tenantSamples.set(tenant, tenantHeld + cost);
+        family.tenantSeries.set(tenant, tenantSeries + 1);
+      }
     }
     // Paths are only a cache; bound them like the series they lead to.
     if (family.pathCount >= this.maxSeries * 4) {
@@ -434,9 +470,9 @@ function checkedBuckets(bounds: readonly number[]): number[] {
 }
 
 /** A tenant's share as given; refuses values that would silently turn it off or make it meaningless. */
-function checkedTenantShare(share: number): number {
+function checkedTenantShare(option: string, share: number): number {
   if (!(share >= 0)) {
-    throw new RangeError(`maxSamplesPerTenant must be a number >= 0 (Infinity for no share), got ${share}`);
+    throw new RangeError(`${option} must be a number >= 0 (Infinity for no share), got ${share}`);
   }
   return share;
 }

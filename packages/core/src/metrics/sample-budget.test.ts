@@ -200,6 +200,57 @@ describe("InMemoryMetricsCollector per-tenant share", () => {
     expect(new InMemoryMetricsCollector({ maxSamplesPerTenant: 0 }).droppedSamples).toBe(0);
   });
 
+  it("drops a tenant's new series of one metric past its share of that metric while other tenants and metrics keep theirs", () => {
+    const c = new InMemoryMetricsCollector({ maxSeriesPerMetric: 4, maxSeriesPerMetricPerTenant: 2 });
+    for (const agentId of ["a", "b", "c"]) c.setGauge(M.TRUST_SCORE, 50, { tenantId: "t1", agentId });
+    for (const agentId of ["d", "e"]) c.setGauge(M.TRUST_SCORE, 60, { tenantId: "t2", agentId });
+    // The same tenant still gets series of other metrics.
+    c.increment(M.INTENTS_SUBMITTED, { tenantId: "t1", agentId: "c" });
+    expect(seriesOf(c, M.TRUST_SCORE, "t1").map((l) => l.agentId)).toEqual(["a", "b"]);
+    expect(seriesOf(c, M.TRUST_SCORE, "t2").map((l) => l.agentId)).toEqual(["d", "e"]);
+    expect(seriesOf(c, M.INTENTS_SUBMITTED, "t1")).toHaveLength(1);
+    expect(c.droppedSamplesByTenant).toEqual(new Map([["t1", 1]]));
+    // A recount that lists fewer of its series gives the tenant its share of the metric back.
+    c.replaceGauge(M.TRUST_SCORE, [
+      { labels: { tenantId: "t1", agentId: "c" }, value: 70 },
+      { labels: { tenantId: "t2", agentId: "d" }, value: 60 },
+    ]);
+    c.setGauge(M.TRUST_SCORE, 80, { tenantId: "t1", agentId: "f" });
+    expect(seriesOf(c, M.TRUST_SCORE, "t1").map((l) => l.agentId)).toEqual(["c", "f"]);
+    c.reset();
+    for (const agentId of ["a", "b"]) c.setGauge(M.TRUST_SCORE, 1, { tenantId: "t1", agentId });
+    expect(c.droppedSamples).toBe(0);
+  });
+
+  it("keeps every tenant's trust scores when one tenant has 10,000 agents under the default options (regression: one or two large tenants filled the metric's series cap)", () => {
+    const c = new InMemoryMetricsCollector();
+    const scores = (tenantId: string, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ labels: { tenantId, agentId: `agent-${i}` }, value: 50 }));
+    c.replaceGauge(M.TRUST_SCORE, [
+      ...scores("big-1", 10_000),
+      ...scores("big-2", 10_000),
+      ...scores("small", 3),
+    ]);
+    expect(seriesOf(c, M.TRUST_SCORE, "small")).toHaveLength(3);
+    expect(seriesOf(c, M.TRUST_SCORE, "big-1")).toHaveLength(2_000);
+    expect(c.droppedSamplesByTenant.get("big-1")).toBe(8_000);
+  });
+
+  it("refuses a maxSeriesPerMetricPerTenant below 0 or not a number", () => {
+    expect(() => new InMemoryMetricsCollector({ maxSeriesPerMetricPerTenant: -1 })).toThrow(
+      /maxSeriesPerMetricPerTenant/,
+    );
+    expect(() => new InMemoryMetricsCollector({ maxSeriesPerMetricPerTenant: Number.NaN })).toThrow(
+      RangeError,
+    );
+    const unlimited = new InMemoryMetricsCollector({
+      maxSeriesPerMetric: 3,
+      maxSeriesPerMetricPerTenant: Number.POSITIVE_INFINITY,
+    });
+    for (const agentId of ["a", "b", "c"]) unlimited.setGauge(M.TRUST_SCORE, 1, { tenantId: "t1", agentId });
+    expect(unlimited.droppedSamples).toBe(0);
+  });
+
   it("keeps another tenant's series when one tenant records thousands of agents under the default options (regression: one tenant could push the others out of /metrics)", () => {
     const c = new InMemoryMetricsCollector();
     for (let i = 0; i < 2000; i++) recordIntent(c, i * 20);
