@@ -117,8 +117,8 @@ function afterResponses(socket: ServerSocket, then: () => void): void {
  * refusal goes out at once, unless its own answer has started (writing would corrupt it).
  *
  * With `logger`, a refusal no listener saw writes one `logRefusal` line once it is written: a fresh
- * request id (the answer carries none: the headers were not read), and the method and path when
- * the refused bytes start with a well-formed request line. A refusal inside the body of a request
+ * request id (the headers were not read; the answer's `X-Request-Id` carries the same one), and
+ * the method and path when the refused bytes start with a well-formed request line. A refusal inside the body of a request
  * being served is that request's: its listener logs it. A client that reset the connection is not
  * logged: nothing was refused to anyone.
  */
@@ -132,10 +132,10 @@ export function answerClientError(error: ClientError, socket: Duplex, logger?: L
   const startedAt = performance.now();
   const { status, code, message } = refusal(error);
   const body = JSON.stringify(new IntendedOpsError(code, message).toJSON());
-  const refuse = () => writeRefusal(socket, status, body);
   const server = socket as ServerSocket;
   const parsing = server.parser?.incoming;
   if (parsing && !parsing.complete) {
+    const refuse = () => writeRefusal(socket, status, body);
     // The answers to complete requests pipelined before the broken one go out first (the refusal
     // at once took their place: the client read it as the answer to a submission that was recorded).
     afterEarlierResponses(server, parsing, () => {
@@ -147,10 +147,12 @@ export function answerClientError(error: ClientError, socket: Duplex, logger?: L
   }
   // With an answer in flight, the chunk may start with the requests it answers, not the refused one.
   const line = server._httpMessage ? {} : requestLineOf(error.rawPacket);
+  // The headers were not read, so no id was sent to echo: a fresh one, in the answer and the log
+  // line alike, so a client's report of the refusal leads to its line.
+  const requestId = newId("request");
   afterResponses(server, () => {
-    refuse();
+    writeRefusal(socket, status, body, requestId);
     if (!logger) return;
-    const requestId = newId("request");
     logRefusal(logger, {
       requestId,
       ...line,
