@@ -5,7 +5,9 @@
  * dispatcher does when an attempt ends) and settles it. A claim should cost the same behind a
  * backlog of 50,000 as behind none: the ratio to the empty run is the figure to read.
  * Usage: pnpm --filter @intendedops/storage bench:claims [-- --postgres] [--rounds 2000]
- *        [--backlogs 0,1000,10000,50000] [--endpoints 20]
+ *        [--backlogs 0,1000,10000,50000] [--endpoints 20] [--waiting 0]
+ * `--waiting N` adds N endpoints of other tenants whose receivers are down: each has a delivery
+ * pending, its retry due in an hour (the claim finds those endpoints but takes nothing from them).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,11 +25,13 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "2000" },
     backlogs: { type: "string", default: "0,1000,10000,50000" },
     endpoints: { type: "string", default: "20" },
+    waiting: { type: "string", default: "0" },
   },
 });
 const ROUNDS = Number(args.rounds);
 const BACKLOGS = args.backlogs.split(",").map(Number);
 const ENDPOINTS = Number(args.endpoints);
+const WAITING = Number(args.waiting);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A delivery of `endpoint` created and due at `dueAt`. */
@@ -77,6 +81,11 @@ async function run(backlog: number): Promise<{ meanMs: number; p50: number; p99:
       );
       await store.transaction((tx) => tx.webhooks.deliveries.insertMany(batch));
     }
+    const down = Array.from({ length: WAITING }, (_, i) => makeEndpoint(`down-tenant-${i % 50}`));
+    for (const endpoint of down) await store.webhooks.endpoints.insert(endpoint);
+    await store.transaction((tx) =>
+      tx.webhooks.deliveries.insertMany(down.map((endpoint) => delivery(endpoint, Date.now() + 3_600_000))),
+    );
     // Its receiver hangs: it holds its bound of claims for the whole run.
     const claimUntil = iso(Date.now() + 3_600_000);
     await store.transaction((tx) =>
@@ -123,7 +132,8 @@ async function run(backlog: number): Promise<{ meanMs: number; p50: number; p99:
 
 const label = args.postgres ? "PostgreSQL" : "SQLite file (WAL)";
 console.log(
-  `${label}: ${ROUNDS} claims (limit 1) behind a hanging endpoint's backlog, ${ENDPOINTS} healthy endpoints`,
+  `${label}: ${ROUNDS} claims (limit 1) behind a hanging endpoint's backlog, ${ENDPOINTS} healthy endpoints` +
+    (WAITING > 0 ? `, ${WAITING} endpoints waiting for a retry` : ""),
 );
 let baseline: number | undefined;
 for (const backlog of BACKLOGS) {

@@ -15,7 +15,13 @@ describe.each(DIALECTS)("migration 202612071600_webhook_claim_indexes on %s", (d
     expect(before).toContain("webhook_deliveries_due");
     expect((await t.migrator.migrateToLatest()).error).toBeUndefined();
     const after = await claimIndexes();
-    expect(after).toEqual(expect.arrayContaining(["webhook_deliveries_held", "webhook_deliveries_pending"]));
+    expect(after).toEqual(
+      expect.arrayContaining([
+        "webhook_deliveries_held",
+        "webhook_deliveries_pending_by_due",
+        "webhook_deliveries_pending_by_endpoint",
+      ]),
+    );
     expect(after).not.toContain("webhook_deliveries_due");
     expect((await t.migrator.migrateTo(BEFORE)).error).toBeUndefined();
     expect(await claimIndexes()).toEqual(before);

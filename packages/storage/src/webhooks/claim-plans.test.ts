@@ -26,6 +26,21 @@ function searches(plan: Plan, index: string): boolean {
 }
 
 /**
+ * The plan of `query` reads `index` by a condition, and no other index of the deliveries nor a scan
+ * of them: a claim never walks the delivery log or a backlog.
+ */
+async function expectReadBy(store: KyselyStore, query: CompiledQuery, index: string): Promise<void> {
+  const plan = await planOf(store, query);
+  expect(searches(plan, index), `${index} in ${JSON.stringify(plan)}`).toBe(true);
+  const read = plan.indexes.map(({ name }) => name).filter((name) => name.startsWith("webhook_deliveries"));
+  expect(new Set(read)).toEqual(new Set([index]));
+  expect(plan.tableScans.filter((scan) => /deliveries|SCAN [dn]$/.test(scan))).toEqual([]);
+}
+
+/** The reads among `queries`, in the order they ran. */
+const readsOf = (queries: CompiledQuery[]) => queries.filter((q) => /^(select|with)/.test(q.sql));
+
+/**
  * The dispatcher claims each time an attempt ends, so a claim must cost the same with a backlog of
  * tens of thousands as with none. It used to count held claims by reading every pending delivery,
  * and to walk the backlog of the endpoints at their bound to reach the other endpoints' rows: at
@@ -38,11 +53,14 @@ describe.each(DIALECTS)("webhook claims read indexes, not the backlog (%s)", (_n
   const hanging = makeEndpoint(tenantId);
   const healthy = makeEndpoint(tenantId);
   const idle = Array.from({ length: 20 }, () => makeEndpoint(tenantId));
+  const waiting = Array.from({ length: 30 }, () => makeEndpoint(`w-${randomSuffix()}`));
+  const NOW = at(400);
 
   beforeAll(async () => {
     ctx = await open();
     const { store } = ctx;
-    for (const endpoint of [hanging, healthy, ...idle]) await store.webhooks.endpoints.insert(endpoint);
+    for (const endpoint of [hanging, healthy, ...idle, ...waiting])
+      await store.webhooks.endpoints.insert(endpoint);
     // Idle endpoints with a log of settled deliveries, as the retention window keeps them.
     await store.webhooks.deliveries.insertMany(
       idle.flatMap((endpoint) =>
@@ -50,66 +68,52 @@ describe.each(DIALECTS)("webhook claims read indexes, not the backlog (%s)", (_n
       ),
     );
     await sql`update webhook_deliveries set status = 'succeeded', next_attempt_at = null`.execute(store.db);
-    // A hanging receiver's backlog, due before the healthy endpoint's one delivery.
     await store.webhooks.deliveries.insertMany([
+      // A hanging receiver's backlog, due before the healthy endpoint's one delivery.
       ...Array.from({ length: 300 }, (_, i) => makeDelivery(hanging, { nextAttemptAt: at(i) })),
-      makeDelivery(healthy, { nextAttemptAt: at(59) }),
+      makeDelivery(healthy, { nextAttemptAt: at(350) }),
+      // Receivers that are down: a retry each, due in an hour.
+      ...waiting.map((endpoint) => makeDelivery(endpoint, { nextAttemptAt: at(4000) })),
     ]);
     // The hanging endpoint's receiver holds its claims.
     const held = await store.transaction((tx) =>
-      tx.webhooks.deliveries.claimDue({
-        now: at(59),
-        claimUntil: at(59 + 600),
-        limit: MAX_CLAIMS_PER_ENDPOINT,
-      }),
+      tx.webhooks.deliveries.claimDue({ now: NOW, claimUntil: at(1000), limit: MAX_CLAIMS_PER_ENDPOINT }),
     );
-    expect(held.every((d) => d.endpointId === hanging.id)).toBe(true);
+    expect(held.map((d) => d.endpointId)).toEqual(Array(MAX_CLAIMS_PER_ENDPOINT).fill(hanging.id));
     if (store.dialect === "postgres")
       await sql`analyze webhook_deliveries, webhook_endpoints`.execute(store.db);
   });
   afterAll(() => ctx.dispose());
 
-  it("counts held claims from the held index and finds each endpoint's due rows by its endpoint", async () => {
+  it("reads only the oldest few due deliveries when few are due, and no endpoint waiting for a retry", async () => {
     const { store } = ctx;
     const repo = recordingRepo(store);
-    const claimed = await repo.deliveries.claimDue({ now: at(59), claimUntil: at(59 + 600), limit: 16 });
-    expect(claimed.map((d) => d.endpointId)).toEqual([healthy.id]);
-
-    const reads = repo.queries.filter((q) => /^(select|with)/.test(q.sql));
-    const heldCount = reads.find((q) => !/ limit /.test(q.sql)) as CompiledQuery;
-    expect(searches(await planOf(store, heldCount), "webhook_deliveries_held")).toBe(true);
-    // The endpoints below their bound, each with its oldest claimable delivery, then its rows.
-    const candidates = reads.filter((q) => q !== heldCount);
-    expect(candidates.length).toBe(2);
-    for (const query of candidates) {
-      const plan = await planOf(store, query);
-      expect(searches(plan, "webhook_deliveries_pending")).toBe(true);
-      // No other index of the deliveries, nor a scan of them: their backlog is never walked.
-      const read = plan.indexes
-        .map(({ name }) => name)
-        .filter((name) => name.startsWith("webhook_deliveries"));
-      expect(new Set(read)).toEqual(new Set(["webhook_deliveries_pending"]));
-      expect(plan.tableScans.filter((scan) => /deliveries|SCAN [dn]$/.test(scan))).toEqual([]);
-    }
-    // The healthy endpoint's claim went out: only the held count and the endpoint list run now.
-    repo.queries.length = 0;
-    expect(await repo.deliveries.claimDue({ now: at(59), claimUntil: at(659), limit: 16 })).toEqual([]);
-    expect(repo.queries.filter((q) => /^(select|with)/.test(q.sql))).toHaveLength(2);
+    // Before the backlog came due: nothing to claim, though 32 endpoints have pending deliveries.
+    expect(await repo.deliveries.claimDue({ now: at(-10), claimUntil: at(1000), limit: 16 })).toEqual([]);
+    const [held, window, ...more] = readsOf(repo.queries);
+    expect(more).toEqual([]);
+    await expectReadBy(store, held as CompiledQuery, "webhook_deliveries_held");
+    await expectReadBy(store, window as CompiledQuery, "webhook_deliveries_pending_by_due");
   });
 
-  it("reads no delivery rows when every endpoint is at its bound", async () => {
+  it("reaches a delivery behind a backlog at its bound endpoint by endpoint, reading neither the backlog nor idle endpoints", async () => {
     const { store } = ctx;
     const repo = recordingRepo(store);
-    const claimed = await repo.deliveries.claimDue({
-      now: at(59),
-      claimUntil: at(59 + 600),
-      limit: 16,
-      perEndpoint: 1,
-    });
-    expect(claimed).toEqual([]);
-    // The held count, and the endpoint list with both endpoints left out in SQL.
-    const reads = repo.queries.filter((q) => /^(select|with)/.test(q.sql));
-    expect(reads).toHaveLength(2);
-    expect(reads[1]?.parameters).toEqual(expect.arrayContaining([hanging.id, healthy.id]));
+    const claimed = await repo.deliveries.claimDue({ now: NOW, claimUntil: at(1000), limit: 16 });
+    expect(claimed.map((d) => d.endpointId)).toEqual([healthy.id]);
+    // The held count, the window (all of it the backlog), the endpoints below their bound with
+    // their oldest claimable delivery, then the healthy endpoint's rows.
+    const [held, window, endpoints, rows, ...more] = readsOf(repo.queries);
+    expect(more).toEqual([]);
+    await expectReadBy(store, held as CompiledQuery, "webhook_deliveries_held");
+    await expectReadBy(store, window as CompiledQuery, "webhook_deliveries_pending_by_due");
+    expect(window?.sql).toMatch(/ limit /);
+    await expectReadBy(store, endpoints as CompiledQuery, "webhook_deliveries_pending_by_endpoint");
+    await expectReadBy(store, rows as CompiledQuery, "webhook_deliveries_pending_by_endpoint");
+
+    // Nothing claimable is left: the endpoints are looked up, and no endpoint's rows are read.
+    repo.queries.length = 0;
+    expect(await repo.deliveries.claimDue({ now: NOW, claimUntil: at(1000), limit: 16 })).toEqual([]);
+    expect(readsOf(repo.queries)).toHaveLength(3);
   });
 });
