@@ -56,7 +56,11 @@ describe("GET /metrics when the collector's series cap drops samples", () => {
   afterEach(() => setMetricsCollector(previous));
 
   it("logs a warning naming the dropped samples when agents beyond the cap are missing from the scrape", async () => {
-    const collector = new InMemoryMetricsCollector({ maxSeriesPerMetric: 2 });
+    // The metric's cap alone: no tenant share of it (a fifth of 2 would be 1).
+    const collector = new InMemoryMetricsCollector({
+      maxSeriesPerMetric: 2,
+      maxSeriesPerMetricPerTenant: Number.POSITIVE_INFINITY,
+    });
     setMetricsCollector(collector);
     const app = await startLoggedApp();
     try {

@@ -171,7 +171,8 @@ export class InMemoryMetricsCollector extends MetricsCollector {
 
   /**
    * Per tenant, the samples dropped because that tenant had used `maxSamplesPerTenant` or
-   * `maxSeriesPerMetricPerTenant` (a copy; included in `droppedSamples`). Tenants that lost nothing to their share are absent.
+   * `maxSeriesPerMetricPerTenant` (a copy; included in `droppedSamples`). Tenants that lost nothing
+   * to their share are absent.
    */
   get droppedSamplesByTenant(): ReadonlyMap<string, number> {
     return new Map(this.tenantDropped);
