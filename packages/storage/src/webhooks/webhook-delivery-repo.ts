@@ -186,19 +186,24 @@ export function createWebhookDeliveryRepo(
   }
 
   /**
-   * Takes into `tally` the oldest claimable deliveries in due order that the bounds allow, from at
-   * most DUE_WINDOW of them (webhook_deliveries_pending_by_due): when few are due, as usual, these
-   * are all of them, and endpoints with nothing due (receivers down, waiting for a retry) are never
-   * read. Returns whether the window was full: then more may be due behind it.
+   * Takes into `tally` the oldest claimable deliveries in due order that the bounds allow, from the
+   * DUE_WINDOW oldest pending deliveries no worker holds (webhook_deliveries_pending_by_due, read in
+   * order): when few are due, as usual, the window holds all of them, and endpoints waiting for a
+   * retry are read no further than the window. Returns whether every row of a full window was
+   * due: then more may be due behind it.
    */
   async function claimFromDueWindow(now: string, limit: number, tally: ClaimTally): Promise<boolean> {
+    // The due bound is applied here, not in SQL: given `next_attempt_at <= now`, PostgreSQL
+    // without statistics read every entry up to now in a bitmap (66,000 of them in a soak run, dead
+    // ones included, 16 ms a claim) and sorted, where the index in order with the limit reads 64.
     const window = await db
       .selectFrom("webhook_deliveries as d")
-      .where(claimableAt(now))
+      .where(unheldAt(now))
       .select([
         "d.id",
         "d.tenant_id",
         "d.endpoint_id",
+        "d.next_attempt_at",
         (eb) =>
           eb
             .selectFrom("webhook_endpoints as e")
@@ -214,7 +219,8 @@ export function createWebhookDeliveryRepo(
     // Choose within the bounds, then lock what was chosen. The window itself is not locked: on
     // PostgreSQL that held every row of it until commit, and a concurrent claim skipped them all.
     // A chosen row another claim locked first is given back, and its place goes to the next one.
-    const candidates = window.filter((row) => row.enabled !== null);
+    const due = window.filter((row) => row.next_attempt_at !== null && row.next_attempt_at <= now);
+    const candidates = due.filter((row) => row.enabled !== null);
     let next = 0;
     while (tally.taken.length < limit && next < candidates.length) {
       const chosen: typeof candidates = [];
@@ -243,7 +249,8 @@ export function createWebhookDeliveryRepo(
         if (!lockedIds.has(row.id)) tally.giveBack(row.endpoint_id, row.tenant_id, row.id);
       }
     }
-    return window.length === DUE_WINDOW;
+    // Every row of a full window due: more may be due behind it.
+    return due.length === DUE_WINDOW;
   }
 
   /**
@@ -508,9 +515,16 @@ function nextPendingEndpoint<DB, TB extends keyof DB>(
 function claimableAt(now: string) {
   return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) => {
     const ref = eb as unknown as ExpressionBuilder<{ d: WebhookDeliveriesTable }, "d">;
+    return ref.and([unheldAt(now)(ref), ref("d.next_attempt_at", "<=", now)]);
+  };
+}
+
+/** Pending deliveries (as `d`) that no worker holds at `now`, due or not. */
+function unheldAt(now: string) {
+  return <DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>) => {
+    const ref = eb as unknown as ExpressionBuilder<{ d: WebhookDeliveriesTable }, "d">;
     return ref.and([
       ref("d.status", "=", PENDING),
-      ref("d.next_attempt_at", "<=", now),
       ref.or([ref("d.claimed_until", "is", null), ref("d.claimed_until", "<=", now)]),
     ]);
   };
