@@ -28,6 +28,11 @@ function cli(databaseUrl: string, ...args: string[]) {
   };
 }
 
+/** `keys create` in tenant `acme` with `scopes` and `name`, then `extra` flags. */
+function createKey(databaseUrl: string, scopes: string, name: string, ...extra: string[]) {
+  return cli(databaseUrl, "keys", "create", "--tenant", "acme", "--scopes", scopes, "--name", name, ...extra);
+}
+
 describe("intendedops keys: the CLI applies the API's rules and refuses stray arguments", () => {
   let dir: string;
   let url: string;
@@ -39,17 +44,7 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("stores each scope once, as POST /v1/api-keys does", () => {
-    const created = cli(
-      url,
-      "keys",
-      "create",
-      "--tenant",
-      "acme",
-      "--scopes",
-      "agent,agent,read_only",
-      "--name",
-      "dup",
-    );
+    const created = createKey(url, "agent,agent,read_only", "dup");
     expect(created.code).toBe(0);
     expect(created.stdout).toContain("(agent, read_only)");
     const [key] = JSON.parse(cli(url, "keys", "list", "--tenant", "acme", "--json").stdout);
@@ -102,20 +97,7 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
   // Two or three CLI runs each: more than the default timeout allows on a busy machine.
   describe("--json, for provisioning scripts", { timeout: 60_000 }, () => {
     it("keys create prints one JSON object: the key's fields and, once, the key itself", () => {
-      const created = cli(
-        url,
-        "keys",
-        "create",
-        "--tenant",
-        "acme",
-        "--scopes",
-        "agent",
-        "--name",
-        "ci bot",
-        "--rate-limit",
-        "600",
-        "--json",
-      );
+      const created = createKey(url, "agent", "ci bot", "--rate-limit", "600", "--json");
       expect(created.code).toBe(0);
       expect(created.stderr).toBe("");
       // Before: "Unknown option '--json'", so a script had to scrape the key out of a sentence.
@@ -140,27 +122,13 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
     });
 
     it("keys create prints a key without a rate limit with rateLimitPerMinute null", () => {
-      const created = cli(
-        url,
-        "keys",
-        "create",
-        "--tenant",
-        "acme",
-        "--scopes",
-        "read_only",
-        "--name",
-        "reader",
-        "--json",
-      );
+      const created = createKey(url, "read_only", "reader", "--json");
       expect(created.code).toBe(0);
       expect(JSON.parse(created.stdout)).toMatchObject({ scopes: ["read_only"], rateLimitPerMinute: null });
     });
 
     it("keys revoke prints the revoked key, and whether it was revoked before", () => {
-      const { id } = JSON.parse(
-        cli(url, "keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "gone", "--json")
-          .stdout,
-      );
+      const { id } = JSON.parse(createKey(url, "agent", "gone", "--json").stdout);
       const revoked = cli(url, "keys", "revoke", "--tenant", "acme", id, "--json");
       expect(revoked.code).toBe(0);
       expect(revoked.stderr).toBe("");
@@ -173,7 +141,7 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
     });
 
     it("keeps the human output without --json", () => {
-      const created = cli(url, "keys", "create", "--tenant", "acme", "--scopes", "agent", "--name", "human");
+      const created = createKey(url, "agent", "human");
       const [line, keyLine] = created.stdout.split("\n");
       expect(line).toMatch(/^Created API key key_\S+ \(agent\) in tenant acme\.$/);
       expect(keyLine).toMatch(/^Key \(shown once, store it now\): intendedops_acme_\S+$/);
