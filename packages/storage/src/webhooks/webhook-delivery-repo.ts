@@ -389,14 +389,15 @@ export function createWebhookDeliveryRepo(
       perEndpoint = MAX_CLAIMS_PER_ENDPOINT,
       perTenant = MAX_CLAIMS_PER_TENANT,
     }) {
-      // Claims still held: a handful of rows, read from webhook_deliveries_held and counted here.
-      // Neither `status` nor a GROUP BY may steer SQLite: it would read every pending delivery by
-      // `status`, or a whole index in group order to save sorting a few rows.
+      // Claims still held, whatever the delivery's status (a manual redelivery holds a settled
+      // one, and it is an attempt in flight to its endpoint all the same): a handful of rows, read
+      // from webhook_deliveries_held and counted here. A GROUP BY made SQLite read a whole index in
+      // group order to save sorting them, and a status condition let PostgreSQL without statistics
+      // combine the index with a pending-deliveries one, reading every pending delivery.
       const heldRows = await db
         .selectFrom("webhook_deliveries")
         .select(["tenant_id", "endpoint_id"])
         .where("claimed_until", ">", now)
-        .where(adapter.offIndex("status"), "=", "pending")
         .execute();
       const tally = createClaimTally(heldRows, { perEndpoint, perTenant });
       const windowFull = await claimFromDueWindow(now, limit, tally);
