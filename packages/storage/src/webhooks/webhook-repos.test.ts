@@ -364,6 +364,34 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       expect(stored?.attemptLog).toEqual([stale]);
     });
 
+    it("counts a manual redelivery of a settled delivery against its endpoint's bound while it is held", async () => {
+      await drainQueues();
+      const endpoint = makeEndpoint(newTenant());
+      await store.webhooks.endpoints.insert(endpoint);
+      const settled = makeDelivery(endpoint);
+      const waiting = makeDelivery(endpoint, { nextAttemptAt: at(5) });
+      await store.webhooks.deliveries.insertMany([settled, waiting]);
+      await store.transaction((tx) =>
+        tx.webhooks.deliveries.claimDue({ now: at(1), claimUntil: at(2), limit: 1 }),
+      );
+      await store.webhooks.deliveries.settle(attemptOf({ ...settled, attempts: 1 }), {
+        status: "succeeded",
+        nextAttemptAt: null,
+        at: at(2),
+      });
+      // An operator redelivers the settled one: an attempt in flight to the endpoint all the same.
+      await store.webhooks.deliveries.claim(endpoint.tenantId, settled.id, {
+        now: at(6),
+        claimUntil: at(60),
+      });
+      const claimDue = (now: number) =>
+        store.transaction((tx) =>
+          tx.webhooks.deliveries.claimDue({ now: at(now), claimUntil: at(90), limit: 4, perEndpoint: 1 }),
+        );
+      expect(await claimDue(7)).toEqual([]);
+      expect((await claimDue(61)).map((d) => d.id)).toEqual([waiting.id]);
+    });
+
     it("claims one delivery by id whatever its status unless a worker holds it", async () => {
       const endpoint = makeEndpoint(newTenant());
       await store.webhooks.endpoints.insert(endpoint);
