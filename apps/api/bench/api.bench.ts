@@ -12,10 +12,13 @@
  * --floors (also drive three floors each round, bench/floor-server.ts: the API's own submission
  * listener with the governor taken out, answering after the caller is checked, or after the input
  * checks too, or after the input checks with zod alone checking params — what the HTTP path alone
- * reaches, so the ratio target can be read against it).
+ * reaches, so the ratio target can be read against it),
+ * --database postgres (the API on a fresh PostgreSQL database of `TEST_DATABASE_URL`, the tests'
+ * default otherwise, instead of a SQLite file; the echo and floors are unchanged, and each API row
+ * also shows the CPU the PostgreSQL server's processes spent per request).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,7 @@ import { parseArgs } from "node:util";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateApiKey } from "../src/api-key-format";
 import { createDomainCatalog } from "../src/domain-catalog";
+import { openProcessDatabase } from "../test/support/process-database";
 import { freePort, SERVER_NODE_FLAGS, spawnServer } from "../test/support/server-process";
 import { ALL_FIXTURES } from "./fixtures";
 import { FLOORS, type Floor } from "./floors";
@@ -35,8 +39,13 @@ const { values: flags } = parseArgs({
     rounds: { type: "string", default: "3" },
     "cpu-prof": { type: "string" },
     floors: { type: "boolean", default: false },
+    database: { type: "string", default: "sqlite" },
   },
 });
+if (flags.database !== "sqlite" && flags.database !== "postgres") {
+  throw new Error("--database must be sqlite or postgres");
+}
+const DIALECT: "sqlite" | "postgres" = flags.database;
 const DURATION = Number(flags.duration);
 const CONNECTIONS = Number(flags.connections);
 const ROUNDS = Math.max(1, Number(flags.rounds));
@@ -107,22 +116,51 @@ function memorySampler(pid: number) {
   };
 }
 
+/** CPU seconds (user + system) from a /proc `stat` file. */
+function statCpuSeconds(path: string): number {
+  const stat = readFileSync(path, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * CPU seconds (user + system) a process has used, from /proc: all its threads, and its main
  * thread alone (the event loop, which bounds a Node server's rate). Undefined off Linux.
  */
 function cpuSeconds(pid: number): { all: number; main: number } | undefined {
-  const read = (path: string) => {
-    const stat = readFileSync(path, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat, counted in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  };
   try {
-    return { all: read(`/proc/${pid}/stat`), main: read(`/proc/${pid}/task/${pid}/stat`) };
+    return {
+      all: statCpuSeconds(`/proc/${pid}/stat`),
+      main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
+    };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds used so far by every `postgres` process of the machine (the server's backends and
+ * its background workers; the API's connections are the only busy ones during a run). Processes
+ * that start or end between two readings make the difference approximate; the API's pool keeps
+ * its connections open, so they are few.
+ */
+function postgresCpuSeconds(): number | undefined {
+  let total = 0;
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+        total += statCpuSeconds(`/proc/${entry}/stat`);
+      } catch {
+        // The process ended while being read.
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return total;
 }
 
 function drive(url: string, bodies: string[], headers: Record<string, string>, duration: number) {
@@ -149,6 +187,8 @@ interface Figures {
   rate: number;
   /** The server's CPU per answered request in µs, all threads and main thread; undefined off Linux. */
   cpu: { all: number; main: number } | undefined;
+  /** With `--database postgres`, the API row only: the PostgreSQL processes' CPU per request in µs. */
+  databaseCpu?: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -157,10 +197,18 @@ interface Figures {
 }
 
 /** Drive a server for DURATION seconds, reading its CPU time around the run. */
-async function driveMeasured(pid: number, url: string, encoded: string[], headers: Record<string, string>) {
+async function driveMeasured(
+  pid: number,
+  url: string,
+  encoded: string[],
+  headers: Record<string, string>,
+  withDatabase = false,
+) {
+  const databaseBefore = withDatabase ? postgresCpuSeconds() : undefined;
   const cpuBefore = cpuSeconds(pid);
   const result = await drive(url, encoded, headers, DURATION);
   const cpuAfter = cpuSeconds(pid);
+  const databaseAfter = withDatabase ? postgresCpuSeconds() : undefined;
   // Server CPU per answered request: steadier than req/s on a machine others share.
   const total = result.requests.total;
   const cpu =
@@ -170,7 +218,11 @@ async function driveMeasured(pid: number, url: string, encoded: string[], header
           all: ((cpuAfter.all - cpuBefore.all) * 1e6) / total,
           main: ((cpuAfter.main - cpuBefore.main) * 1e6) / total,
         };
-  return figures(result, cpu);
+  const measured = figures(result, cpu);
+  if (databaseBefore !== undefined && databaseAfter !== undefined && measured.total > 0) {
+    measured.databaseCpu = ((databaseAfter - databaseBefore) * 1e6) / measured.total;
+  }
+  return measured;
 }
 
 const figures = (r: AutocannonResult, cpu: Figures["cpu"]): Figures => ({
@@ -193,21 +245,26 @@ interface Target<F extends Figures> {
   stop(): Promise<void>;
 }
 
-/** The real server on a fresh SQLite file, agents at T3, and an agent key without a practical limit. */
+/**
+ * The real server on a fresh SQLite file (or PostgreSQL database), agents at T3, and an agent key
+ * without a practical limit.
+ */
 async function startApi(
   bodies: Body[],
   encoded: string[],
 ): Promise<Target<ApiFigures> & { statuses: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-bench-"));
+  const database = await openProcessDatabase(DIALECT, dir, "bench");
   const key = generateApiKey("bench");
   const server = await spawnServer({
     mode: flags.source ? "source" : "dist",
-    env: { DATABASE_URL: `file:${join(dir, "bench.db")}`, INTENDEDOPS_BOOTSTRAP_KEY: key, LOG_LEVEL: "info" },
+    env: { DATABASE_URL: database.url, INTENDEDOPS_BOOTSTRAP_KEY: key, LOG_LEVEL: "info" },
     discardStdout: true,
     ...(flags["cpu-prof"] ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] } : {}),
   });
   const stop = async () => {
     await server.stop("SIGTERM");
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -244,7 +301,7 @@ async function startApi(
     const pid = server.child.pid!;
     const measure = async (): Promise<ApiFigures> => {
       const memory = memorySampler(pid);
-      const measured = await driveMeasured(pid, server.url, encoded, headers);
+      const measured = await driveMeasured(pid, server.url, encoded, headers, DIALECT === "postgres");
       const rssMb = memory.stop();
       if (server.child.exitCode !== null) {
         throw new Error(
@@ -363,9 +420,10 @@ const row = (name: string, f: Figures) =>
     f.p99,
   ).padStart(4)} ms   ${cpuText(f)}(${f.total} requests, ${f.non2xx} non-2xx, ${f.errors} errors)`;
 const cpuText = (f: Figures) =>
-  f.cpu === undefined
+  (f.cpu === undefined
     ? ""
-    : `CPU ${f.cpu.all.toFixed(0).padStart(3)} µs/req (main thread ${f.cpu.main.toFixed(0).padStart(3)})   `;
+    : `CPU ${f.cpu.all.toFixed(0).padStart(3)} µs/req (main thread ${f.cpu.main.toFixed(0).padStart(3)})   `) +
+  (f.databaseCpu === undefined ? "" : `PostgreSQL ${f.databaseCpu.toFixed(0)} µs/req   `);
 
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 
@@ -378,7 +436,9 @@ const median = (values: number[]): number => {
 async function main() {
   const { bodies, byRisk } = submissionBodies();
   process.stdout.write(
-    `Bodies: ${bodies.length} intent types (${Object.entries(byRisk)
+    `API on ${DIALECT === "sqlite" ? "a SQLite file" : "PostgreSQL"}. Bodies: ${bodies.length} intent types (${Object.entries(
+      byRisk,
+    )
       .map(([r, n]) => `${n} ${r}`)
       .join(", ")}), ${CONNECTIONS} connections, ${DURATION} s, ${ROUNDS} round(s)\n`,
   );
@@ -454,7 +514,11 @@ async function main() {
   );
   if (apiCpus.length > 0 && echoCpus.length > 0) {
     process.stdout.write(
-      `server CPU per request (all threads): API ${median(apiCpus).toFixed(0)} µs, echo ${median(echoCpus).toFixed(0)} µs\n`,
+      `server CPU per request (all threads): API ${median(apiCpus).toFixed(0)} µs, echo ${median(echoCpus).toFixed(0)} µs` +
+        (DIALECT === "postgres"
+          ? `, PostgreSQL ${median(rounds.map((r) => r.api.databaseCpu ?? Number.NaN)).toFixed(0)} µs`
+          : "") +
+        "\n",
     );
   }
   const withFloors = rounds.flatMap((r) => (r.floors ? [{ ...r, floors: r.floors }] : []));

@@ -18,6 +18,7 @@ import { createIntentRepo, prepareIntentSql } from "./repos/intent-repo";
 import { createIntentionRepo, prepareIntentionSql } from "./repos/intention-repo";
 import { createOutboxRepo, prepareOutboxSql } from "./repos/outbox-repo";
 import { createPolicyRepo } from "./repos/policy-repo";
+import { SubscriptionsReadUnderLock } from "./repos/subscriptions-read-under-lock";
 import { createTenantRepo, type TenantRepo } from "./repos/tenant-repo";
 import { prepareRevisionSql } from "./repos/tenant-revisions";
 import { createTrustChangeRepo } from "./repos/trust-change-repo";
@@ -80,7 +81,7 @@ export interface HealthProbe {
 function prepareStatements({ db, adapter }: OpenDatabase) {
   return {
     agents: prepareAgentSql(db, adapter),
-    intents: prepareIntentSql(db),
+    intents: prepareIntentSql(db, adapter),
     approvals: prepareApprovalSql(db),
     intentions: prepareIntentionSql(db),
     revisions: prepareRevisionSql(db),
@@ -101,6 +102,7 @@ function createRepos(
 ): KyselyTx {
   const runner = hooks.sql ?? kyselySqlRunner(db);
   const { memo } = hooks;
+  const subscriptions = new SubscriptionsReadUnderLock();
   return {
     agents: createAgentRepo(db, statements.agents, runner, memo),
     intents: createIntentRepo(db, adapter, statements.intents, runner),
@@ -117,11 +119,11 @@ function createRepos(
       { prepared: statements.intentions, revisions: statements.revisions, runner },
       hooks.sealBatch,
     ),
-    audit: createAuditRepo(db, statements.audit, runner, memo),
+    audit: createAuditRepo(db, statements.audit, runner, memo, subscriptions),
     idempotency: createIdempotencyRepo(statements.idempotency, runner),
     trustChanges: createTrustChangeRepo(db),
     values: createValueRepo(db),
-    outbox: createOutboxRepo(statements.outbox, runner, memo),
+    outbox: createOutboxRepo(statements.outbox, runner, memo, subscriptions),
     tenants: createTenantRepo(db, clock),
     apiKeys: createApiKeyRepo(db, clock),
     webhooks: createWebhookRepos(db, adapter, { prepared: statements.outboxQueue, runner }),

@@ -47,6 +47,12 @@ export interface DialectAdapter {
    * the statements of an ordinary read otherwise).
    */
   snapshot<DB>(db: Kysely<DB>): TransactionBuilder<DB>;
+  /**
+   * True where one statement may write in its WITH clause as well as in its body (PostgreSQL), so
+   * two writes share one round trip; SQLite allows only SELECT there, and its statements cost no
+   * round trip anyway.
+   */
+  readonly writesInWith: boolean;
   /** True when `error` is the database's unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**

@@ -54,6 +54,7 @@ export function postgresAdapter(migrationSchema: string): DialectAdapter {
     claimRows: (query) => query.forUpdate().skipLocked(),
     // The planner picks by statistics; an expression would only hide the index from it.
     offIndex: (column) => sql<string>`${sql.ref(column)}`,
+    writesInWith: true,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
     inputError: (error) => unstorableText(error) ?? timedOut(error) ?? unreachable(error),
   };

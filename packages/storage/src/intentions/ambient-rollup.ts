@@ -1,8 +1,8 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type QueryCreator, sql } from "kysely";
 import type { Database } from "../database";
 import type { SqlRunner } from "../dialects/dialect-adapter";
-import { prepareSql, runChanges } from "../repos/prepared-sql";
-import { withIntentionTables } from "./intention-tables";
+import { type Placeholders, prepareSql, runChanges } from "../repos/prepared-sql";
+import { type IntentionDatabase, withIntentionTables } from "./intention-tables";
 
 /** What an ambient intent adds to its cluster's rollup. */
 export interface AmbientArrival {
@@ -25,38 +25,51 @@ function keepEarlierOrLater(column: "first_seen_at" | "last_seen_at", op: "<" | 
   return sql<string>`case when ${arriving} ${sql.raw(op)} ${stored} then ${arriving} else ${stored} end`;
 }
 
+type ArrivalPlaceholders = Placeholders<keyof Omit<AmbientArrival, "agentId">>;
+
+/** The cluster's upsert: counted in, its first and last arrival widened. */
+export function upsertAmbientCluster(qc: QueryCreator<IntentionDatabase>, p: ArrivalPlaceholders) {
+  return qc
+    .insertInto("ambient_clusters")
+    .values({
+      tenant_id: p.tenantId,
+      cluster_id: p.clusterId,
+      domain: p.domain,
+      type: p.type,
+      elements: p.elements,
+      intent_count: sql.lit(1),
+      first_seen_at: p.at,
+      last_seen_at: p.at,
+    })
+    .onConflict((oc) =>
+      oc.columns(["tenant_id", "cluster_id"]).doUpdateSet((eb) => ({
+        intent_count: eb("ambient_clusters.intent_count", "+", sql.lit(1)),
+        // Intents of a tenant may commit slightly out of time order.
+        first_seen_at: keepEarlierOrLater("first_seen_at", "<"),
+        last_seen_at: keepEarlierOrLater("last_seen_at", ">"),
+      })),
+    );
+}
+
+/** The (cluster, agent) pair, stored once. */
+export function insertAmbientAgent(
+  qc: QueryCreator<IntentionDatabase>,
+  p: Placeholders<"tenantId" | "clusterId" | "agentId">,
+) {
+  return qc
+    .insertInto("ambient_cluster_agents")
+    .values({ tenant_id: p.tenantId, cluster_id: p.clusterId, agent_id: p.agentId })
+    .onConflict((oc) => oc.doNothing());
+}
+
 /** The two rollup writes of an ambient submission, compiled once per store. */
 export function prepareAmbientRollupSql(db: Kysely<Database>) {
   const idb = withIntentionTables(db);
   return {
     cluster: prepareSql(["tenantId", "clusterId", "domain", "type", "elements", "at"], (p) =>
-      idb
-        .insertInto("ambient_clusters")
-        .values({
-          tenant_id: p.tenantId,
-          cluster_id: p.clusterId,
-          domain: p.domain,
-          type: p.type,
-          elements: p.elements,
-          intent_count: sql.lit(1),
-          first_seen_at: p.at,
-          last_seen_at: p.at,
-        })
-        .onConflict((oc) =>
-          oc.columns(["tenant_id", "cluster_id"]).doUpdateSet((eb) => ({
-            intent_count: eb("ambient_clusters.intent_count", "+", sql.lit(1)),
-            // Intents of a tenant may commit slightly out of time order.
-            first_seen_at: keepEarlierOrLater("first_seen_at", "<"),
-            last_seen_at: keepEarlierOrLater("last_seen_at", ">"),
-          })),
-        ),
+      upsertAmbientCluster(idb, p),
     ),
-    agent: prepareSql(["tenantId", "clusterId", "agentId"], (p) =>
-      idb
-        .insertInto("ambient_cluster_agents")
-        .values({ tenant_id: p.tenantId, cluster_id: p.clusterId, agent_id: p.agentId })
-        .onConflict((oc) => oc.doNothing()),
-    ),
+    agent: prepareSql(["tenantId", "clusterId", "agentId"], (p) => insertAmbientAgent(idb, p)),
   };
 }
 

@@ -144,6 +144,22 @@ describe.each(DIALECTS)("intentions storage on %s", (_dialect, open) => {
       expect((await clusters.list(tenantId, 10)).map((c) => c.count)).toEqual([3, 1]);
     });
 
+    it("counts nothing for an intent whose id is taken: its insert fails with the rollup writes", async () => {
+      const tenantId = await tenantWithAgents("billing-agent", "support-agent");
+      await insert([makeIntent(tenantId, "int_taken", "billing-agent", { createdAt: isoAt(10) })]);
+      // On PostgreSQL the rollup writes share the intent's statement; they must not outlive it.
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.intents.insert(
+            makeIntent(tenantId, "int_taken", "support-agent", { createdAt: isoAt(90) }),
+          );
+        }),
+      ).rejects.toMatchObject({ code: "CONFLICT" });
+      expect(await clusters.list(tenantId, 10)).toEqual([
+        expect.objectContaining({ count: 1, agents: ["billing-agent"], lastSeenAt: isoAt(10) }),
+      ]);
+    });
+
     it("finds nothing for another tenant's cluster or an unknown id", async () => {
       const tenantId = await tenantWithAgents("billing-agent");
       const other = await tenantWithAgents("billing-agent");

@@ -7,13 +7,14 @@ import {
   GENESIS_HASH,
   IntendedOpsError,
 } from "@intendedops/core";
-import type { Insertable, Kysely, Selectable, SelectQueryBuilder } from "kysely";
+import { type Insertable, type Kysely, type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import type { AuditEventsTable, Database } from "../database";
 import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson } from "./json-columns";
 import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
-import { preparedInsertMany, prepareSql, queryRows, runChanges } from "./prepared-sql";
+import { preparedInsertMany, preparedRowsStatement, prepareSql, queryRows, runChanges } from "./prepared-sql";
+import type { SubscriptionsReadUnderLock } from "./subscriptions-read-under-lock";
 
 /** Rows per INSERT statement: a few prepared shapes cover every append. */
 const INSERT_BATCH = 16;
@@ -163,6 +164,36 @@ export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
       (rows) => db.insertInto("audit_events").values(rows),
       toRow,
     ),
+    /**
+     * PostgreSQL: the insert, the head's compare-and-set and the read of the tenant's webhook
+     * subscriptions in one statement. All three run while the tenant's head is locked, and every
+     * round trip there is one that all the tenant's other writers wait for. It answers one row
+     * when the head moved (none otherwise, as `moveHead` answers 0), with the subscriptions
+     * (subscriptions-read-under-lock.ts).
+     */
+    insertEventsMovingHead: adapter.writesInWith
+      ? preparedRowsStatement(
+          AUDIT_COLUMNS,
+          ["tenantId", "seq", "hash", "fromSeq", "fromHash"] as const,
+          (rows, p) =>
+            db
+              .with("appended", (qc) => qc.insertInto("audit_events").values(rows).returning("seq"))
+              .updateTable("audit_heads")
+              .set({ seq: p.seq, hash: p.hash })
+              .where("tenant_id", "=", p.tenantId)
+              .where("seq", "=", p.fromSeq)
+              .where("hash", "=", p.fromHash)
+              .returning(
+                sql<string[] | null>`(select array_agg(${sql.ref("events")}::text) from ${sql.table(
+                  "webhook_endpoints",
+                )} where ${sql.ref("tenant_id")} = ${p.tenantId} and ${sql.ref("disabled_at")} is null)`.as(
+                  "subscriptions",
+                ),
+              ),
+          toRow,
+        )
+      : undefined,
+    isUniqueViolation: adapter.isUniqueViolation,
   };
 }
 
@@ -178,6 +209,7 @@ export function createAuditRepo(
   prepared: AuditSql,
   runner: SqlRunner,
   memo?: BatchMemo,
+  subscriptions?: SubscriptionsReadUnderLock,
 ): AuditRepo {
   const lockedHead = async (tenantId: string): Promise<AuditHead | undefined> => {
     // In a batch, the head the previous member moved to (see append); the compare-and-set in
@@ -267,13 +299,31 @@ export function createAuditRepo(
         }
       });
       // Compare-and-set on the head: events must start right after it and link to its hash.
-      const moved = await runChanges(runner, prepared.moveHead, {
+      const move = {
         tenantId,
         seq: last.seq,
         hash: last.hash,
         fromSeq: first.seq - 1,
         fromHash: first.prevHash,
-      });
+      };
+      const together = prepared.insertEventsMovingHead;
+      if (together && events.length <= INSERT_BATCH) {
+        let moved: { subscriptions: string[] | null }[];
+        try {
+          moved = await runner.rows(...together(events, move));
+        } catch (error) {
+          // Events at seqs the chain already has: the head was not where they start.
+          if (prepared.isUniqueViolation(error)) throw brokenChain(tenantId, first.seq);
+          throw error;
+        }
+        const [row] = moved;
+        if (row) subscriptions?.put(tenantId, row.subscriptions ?? []);
+        // The events are in; a tenant's first ones store the head row, anything else rolls back.
+        else if (!(await startChain(tenantId, first, last))) throw brokenChain(tenantId, first.seq);
+        memo?.set("audit_heads", tenantId, { seq: last.seq, hash: last.hash });
+        return;
+      }
+      const moved = await runChanges(runner, prepared.moveHead, move);
       if (moved !== 1 && !(await startChain(tenantId, first, last))) throw brokenChain(tenantId, first.seq);
       memo?.set("audit_heads", tenantId, { seq: last.seq, hash: last.hash });
       await prepared.insertEvents(runner, events);

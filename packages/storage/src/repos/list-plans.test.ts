@@ -42,7 +42,7 @@ function capturing(store: KyselyStore) {
   const adapter = store.dialect === "sqlite" ? sqliteAdapter : postgresAdapter("public");
   return {
     queries,
-    intents: createIntentRepo(db, adapter, prepareIntentSql(db), runner),
+    intents: createIntentRepo(db, adapter, prepareIntentSql(db, adapter), runner),
     // list() uses neither the prepared statements nor the adapter.
     approvals: createApprovalRepo(db, undefined as never, undefined as never, runner),
     audit: createAuditRepo(db, undefined as never, runner),

@@ -7,6 +7,7 @@ import { subscribes } from "../webhooks/subscriptions";
 import { withWebhookTables } from "../webhooks/webhook-tables";
 import { fromJson, toJson } from "./json-columns";
 import { preparedInsertMany, prepareSql, queryRows } from "./prepared-sql";
+import type { SubscriptionsReadUnderLock } from "./subscriptions-read-under-lock";
 
 /** Rows per INSERT statement: a few prepared shapes cover every enqueue. */
 const INSERT_BATCH = 16;
@@ -52,10 +53,9 @@ export function prepareOutboxSql(db: Kysely<Database>) {
 
 export type OutboxSql = ReturnType<typeof prepareOutboxSql>;
 
-/** The event lists of a tenant's enabled webhook endpoints (empty when it has none). */
-async function subscriptionsOf(prepared: OutboxSql, runner: SqlRunner, tenantId: string) {
-  const rows = await queryRows<{ events: string }, "tenantId">(runner, prepared.subscriptions, { tenantId });
-  return rows.map(({ events }) => {
+/** Endpoints' `events` columns as lists of event names. */
+function parseEventLists(texts: readonly string[]): string[][] {
+  return texts.map((events) => {
     let list = parsedLists.get(events);
     if (!list) {
       if (parsedLists.size >= PARSED_LISTS_MAX) parsedLists.clear();
@@ -66,22 +66,39 @@ async function subscriptionsOf(prepared: OutboxSql, runner: SqlRunner, tenantId:
   });
 }
 
+/** The event lists of a tenant's enabled webhook endpoints (empty when it has none). */
+async function subscriptionsOf(prepared: OutboxSql, runner: SqlRunner, tenantId: string) {
+  const rows = await queryRows<{ events: string }, "tenantId">(runner, prepared.subscriptions, { tenantId });
+  return parseEventLists(rows.map(({ events }) => events));
+}
+
 /**
  * The transactional outbox: events commit with the state change that caused them. Only events
  * an enabled webhook endpoint of the tenant subscribes to are written — read in the same
  * transaction, so an endpoint receives every event committed after its own creation committed —
  * and a tenant without webhooks pays one index lookup instead of writing and later deleting rows.
+ * On PostgreSQL the audit append made that lookup already, under the same lock
+ * (subscriptions-read-under-lock.ts).
  */
-export function createOutboxRepo(prepared: OutboxSql, runner: SqlRunner, memo?: BatchMemo): OutboxRepo {
+export function createOutboxRepo(
+  prepared: OutboxSql,
+  runner: SqlRunner,
+  memo?: BatchMemo,
+  readUnderLock?: SubscriptionsReadUnderLock,
+): OutboxRepo {
   return {
     async enqueue(events) {
       if (events.length === 0) return [];
       const byTenant = new Map<string, string[][]>();
       for (const { tenantId } of events) {
         if (!byTenant.has(tenantId)) {
-          const lists = await remembered(memo, "webhook_endpoints", tenantId, () =>
-            subscriptionsOf(prepared, runner, tenantId),
-          );
+          const read = readUnderLock?.take(tenantId);
+          const lists =
+            read !== undefined
+              ? parseEventLists(read)
+              : await remembered(memo, "webhook_endpoints", tenantId, () =>
+                  subscriptionsOf(prepared, runner, tenantId),
+                );
           byTenant.set(tenantId, lists);
         }
       }

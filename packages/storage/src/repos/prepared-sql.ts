@@ -63,22 +63,30 @@ export function runChanges<K extends string>(
   return runner.changes(prepared.sql, bindArgs(prepared, args));
 }
 
+/** A statement bound to its arguments: run it with `runner.rows(...)` or `runner.changes(...)`. */
+export type BoundSql = [sql: string, params: unknown[]];
+
 /**
- * Multi-row inserts of up to `maxRows` rows, compiled on first use per row count (a submission
- * writes two audit events and one or two outbox events; other counts are rare).
+ * A statement over a few rows plus scalar arguments (a multi-row insert, or one wrapped in a
+ * larger statement), compiled on first use per row count: a submission writes one audit event and
+ * one or two outbox events; other counts are rare.
  */
-export function preparedInsertMany<Row, K extends string>(
+export function preparedRowsStatement<Row, K extends string, E extends string = never>(
   columns: readonly K[],
-  maxRows: number,
-  build: (rows: Placeholders<K>[]) => Compilable,
+  extras: readonly E[],
+  build: (rows: Placeholders<K>[], extras: Placeholders<E>) => Compilable,
   toArgs: (row: Row) => Readonly<Record<K, unknown>>,
-): (runner: SqlRunner, rows: readonly Row[]) => Promise<number> {
+): (rows: readonly Row[], extraArgs?: Readonly<Record<E, unknown>>) => BoundSql {
   const byCount = new Map<number, { sql: string; positions: number[] }>();
   const compiled = (count: number) => {
     let entry = byCount.get(count);
     if (!entry) {
       const name = (column: K, row: number) => `${column}#${row}`;
-      const names = Array.from({ length: count }, (_, row) => columns.map((c) => name(c, row))).flat();
+      // Row-major row arguments, then the extras.
+      const names: string[] = [
+        ...Array.from({ length: count }, (_, row) => columns.map((c) => name(c, row))).flat(),
+        ...extras,
+      ];
       const statement = prepareSql(names, (placeholders) =>
         build(
           Array.from(
@@ -86,28 +94,38 @@ export function preparedInsertMany<Row, K extends string>(
             (_, row) =>
               Object.fromEntries(columns.map((c) => [c, placeholders[name(c, row)]])) as Placeholders<K>,
           ),
+          placeholders as unknown as Placeholders<E>,
         ),
       );
-      // Where each placeholder's value sits in the row-major argument list.
       entry = { sql: statement.sql, positions: statement.order.map((n) => names.indexOf(n)) };
       byCount.set(count, entry);
     }
     return entry;
   };
+  return (rows, extraArgs) => {
+    const flat: unknown[] = [];
+    for (const row of rows) {
+      const args = toArgs(row);
+      for (const column of columns) flat.push(args[column] ?? null);
+    }
+    for (const extra of extras) flat.push(extraArgs?.[extra] ?? null);
+    const { sql, positions } = compiled(rows.length);
+    return [sql, positions.map((position) => flat[position])];
+  };
+}
+
+/** Multi-row inserts of any number of rows, `maxRows` rows per statement. */
+export function preparedInsertMany<Row, K extends string>(
+  columns: readonly K[],
+  maxRows: number,
+  build: (rows: Placeholders<K>[]) => Compilable,
+  toArgs: (row: Row) => Readonly<Record<K, unknown>>,
+): (runner: SqlRunner, rows: readonly Row[]) => Promise<number> {
+  const insert = preparedRowsStatement(columns, [], build, toArgs);
   return async (runner, rows) => {
     let changed = 0;
     for (let start = 0; start < rows.length; start += maxRows) {
-      const chunk = rows.slice(start, start + maxRows);
-      const flat: unknown[] = [];
-      for (const row of chunk) {
-        const args = toArgs(row);
-        for (const column of columns) flat.push(args[column] ?? null);
-      }
-      const { sql, positions } = compiled(chunk.length);
-      changed += await runner.changes(
-        sql,
-        positions.map((position) => flat[position]),
-      );
+      changed += await runner.changes(...insert(rows.slice(start, start + maxRows)));
     }
     return changed;
   };

@@ -1,0 +1,29 @@
+/**
+ * The webhook subscriptions of a tenant as the statement that appended its audit events read them
+ * (PostgreSQL), handed to the outbox of the same transaction.
+ *
+ * The outbox keeps only the events some enabled endpoint subscribes to, and reads the endpoints
+ * after the tenant's audit head is locked, so that the read sees every endpoint committed before
+ * the lock was granted. On PostgreSQL that read is one more round trip while the lock is held,
+ * which every other writer of the tenant waits for. The append statement runs under the lock
+ * already, so it reads the subscriptions too and leaves them here; the outbox takes them instead
+ * of reading again. One object per transaction: what it holds is never older than the lock.
+ */
+export class SubscriptionsReadUnderLock {
+  readonly #byTenant = new Map<string, string[]>();
+
+  /** The `events` column of each enabled endpoint of `tenantId` (JSON text), as read under the lock. */
+  put(tenantId: string, eventLists: readonly string[]): void {
+    this.#byTenant.set(tenantId, [...eventLists]);
+  }
+
+  /**
+   * What `put` left for `tenantId`, once: a later enqueue in the same transaction reads again, in
+   * case the transaction changed an endpoint in between.
+   */
+  take(tenantId: string): string[] | undefined {
+    const lists = this.#byTenant.get(tenantId);
+    this.#byTenant.delete(tenantId);
+    return lists;
+  }
+}
