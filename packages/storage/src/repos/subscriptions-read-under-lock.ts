@@ -8,6 +8,10 @@
  * which every other writer of the tenant waits for. The append statement runs under the lock
  * already, so it reads the subscriptions too and leaves them here; the outbox takes them instead
  * of reading again. One object per transaction: what it holds is never older than the lock.
+ * `recordEvents` enqueues right after it appends, and every endpoint change of the API writes the
+ * endpoint before it records its audit event, so the read sees the transaction's own change. A
+ * caller that changed an endpoint between its append and its enqueue would have the outbox filter
+ * by the endpoints as they were at the append.
  */
 export class SubscriptionsReadUnderLock {
   readonly #byTenant = new Map<string, string[]>();
