@@ -130,6 +130,34 @@ function firstTypeScriptBlock(file: string): string {
   return block;
 }
 
+/**
+ * Writes the first TypeScript example of each of `folders`' READMEs to `<consumer>/<name>/` and a
+ * project for them, compiled as a strict Node user's code would be; returns the project file.
+ */
+function readmeProject(name: string, folders: readonly string[], options: Record<string, unknown>): string {
+  const src = join(consumer, name);
+  mkdirSync(src);
+  for (const folder of folders) {
+    writeFileSync(join(src, `${folder}.ts`), firstTypeScriptBlock(join(PACKAGES, folder, "README.md")));
+  }
+  const project = `tsconfig.${name}.json`;
+  writeFileSync(
+    join(consumer, project),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        strict: true,
+        types: ["node"],
+        ...options,
+      },
+      include: [`${name}/*.ts`],
+    }),
+  );
+  return project;
+}
+
 async function tsc(project: string): Promise<string> {
   try {
     await run(process.execPath, [TSC, "-p", project], { cwd: consumer });
@@ -213,27 +241,12 @@ describe("packed packages", () => {
   it("type-checks every package README's example against the packed types", async () => {
     // Examples call the reader's own systems (myBillingSystem, crm, …): those names are declared
     // `any` in a second pass, and everything else must type-check as written.
-    const src = join(consumer, "readme");
-    mkdirSync(src);
-    for (const { folder } of packed.values()) {
-      writeFileSync(join(src, `${folder}.ts`), firstTypeScriptBlock(join(PACKAGES, folder, "README.md")));
-    }
-    writeFileSync(
-      join(consumer, "tsconfig.readme.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          strict: true,
-          noEmit: true,
-          types: ["node"],
-          lib: ["ES2022", "DOM"],
-        },
-        include: ["readme/*.ts"],
-      }),
+    const project = readmeProject(
+      "readme",
+      [...packed.values()].map(({ folder }) => folder),
+      { noEmit: true, lib: ["ES2022", "DOM"] },
     );
-    const first = await tsc("tsconfig.readme.json");
+    const first = await tsc(project);
     const unknown = new Map<string, Set<string>>();
     for (const [, file, name] of first.matchAll(
       /readme\/([\w-]+)\.ts\(\d+,\d+\): error TS2304: Cannot find name '(\w+)'/g,
@@ -241,34 +254,16 @@ describe("packed packages", () => {
       unknown.set(file!, (unknown.get(file!) ?? new Set()).add(name!));
     }
     for (const [file, names] of unknown) {
-      const path = join(src, `${file}.ts`);
+      const path = join(consumer, "readme", `${file}.ts`);
       const declarations = [...names].map((n) => `declare const ${n}: any;`).join("\n");
       writeFileSync(path, `${readFileSync(path, "utf8")}\n${declarations}\n`);
     }
-    expect(await tsc("tsconfig.readme.json")).toBe("");
+    expect(await tsc(project)).toBe("");
   }, 60_000);
 
   it("runs the core and storage README examples from the packed build", async () => {
-    const src = join(consumer, "run");
-    mkdirSync(src);
-    for (const folder of ["core", "storage"]) {
-      writeFileSync(join(src, `${folder}.ts`), firstTypeScriptBlock(join(PACKAGES, folder, "README.md")));
-    }
-    writeFileSync(
-      join(consumer, "tsconfig.run.json"),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          strict: true,
-          types: ["node"],
-          outDir: "run-out",
-        },
-        include: ["run/*.ts"],
-      }),
-    );
-    expect(await tsc("tsconfig.run.json")).toBe("");
+    const project = readmeProject("run", ["core", "storage"], { outDir: "run-out" });
+    expect(await tsc(project)).toBe("");
     // The core example: an allowed lookup prints its intent id and the handler's result.
     expect(await node(["run-out/core.js"])).toMatch(/^int_[0-9A-Z]{26} shipped\n$/);
     // The storage example: a SQLite file under ./data, migrated on open.

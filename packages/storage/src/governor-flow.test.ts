@@ -1,36 +1,11 @@
-import {
-  type Actor,
-  buildAuditEvents,
-  createCatalog,
-  createGovernor,
-  defineDomain,
-  defineIntentType,
-  type Governor,
-} from "@intendedops/core";
+import { type Actor, buildAuditEvents, createGovernor, type Governor } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import type { KyselyStore } from "./kysely-store";
-import { DIALECTS, randomSuffix, type TestStore } from "./test-fixtures";
+import { DIALECTS, invoiceCatalog, randomSuffix, type TestStore } from "./test-fixtures";
 
 /** The governor's lifecycle over the real store: proves the store's semantics match what the engine expects. */
 
-const catalog = createCatalog([
-  defineDomain({
-    name: "billing",
-    description: "Invoices",
-    types: {
-      send_invoice: defineIntentType({
-        name: "billing.send_invoice",
-        description: "Generate and send invoice",
-        valueCategory: "efficiency",
-        intentClass: "write",
-        defaultRisk: "medium",
-        params: z.object({ customerId: z.string().min(1), amount: z.number().positive() }),
-        estimateValue: () => 1250,
-      }),
-    },
-  }),
-]);
+const catalog = invoiceCatalog("medium");
 
 const START = Date.parse("2026-01-15T10:30:00.000Z");
 const invoice = (n = 1) => ({

@@ -1,7 +1,6 @@
-import { createCatalog, createGovernor, defineDomain, defineIntentType } from "@intendedops/core";
+import { createGovernor } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { openPostgresTestStore, randomSuffix, type TestStore } from "./test-fixtures";
+import { invoiceCatalog, openPostgresTestStore, randomSuffix, type TestStore } from "./test-fixtures";
 
 /**
  * On PostgreSQL every statement is a round trip, and the ones run while the tenant's audit head is
@@ -10,23 +9,7 @@ import { openPostgresTestStore, randomSuffix, type TestStore } from "./test-fixt
  * benchmark (docs/benchmarks.md, "PostgreSQL").
  */
 
-const catalog = createCatalog([
-  defineDomain({
-    name: "billing",
-    description: "Invoices",
-    types: {
-      send_invoice: defineIntentType({
-        name: "billing.send_invoice",
-        description: "Generate and send invoice",
-        valueCategory: "efficiency",
-        intentClass: "write",
-        defaultRisk: "low",
-        params: z.object({ customerId: z.string().min(1), amount: z.number().positive() }),
-        estimateValue: () => 1250,
-      }),
-    },
-  }),
-]);
+const catalog = invoiceCatalog("low");
 
 /** The first words of a statement, enough to tell them apart. */
 const kind = (sql: string) =>

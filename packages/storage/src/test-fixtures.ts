@@ -2,14 +2,20 @@ import { randomBytes } from "node:crypto";
 import {
   type Agent,
   type Approval,
+  type Catalog,
+  createCatalog,
+  defineDomain,
+  defineIntentType,
   type Intent,
   type Intention,
   newId,
   type Policy,
+  type RiskLevel,
   type TrustChange,
   type ValueRecord,
 } from "@intendedops/core";
 import { Migrator, sql } from "kysely";
+import { z } from "zod";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
 import { migrationProvider } from "./migrations/index";
@@ -311,4 +317,28 @@ export async function indexNames(store: KyselyStore): Promise<string[]> {
       : await sql<{ name: string }>`
           select indexname as name from pg_indexes where schemaname = current_schema()`.execute(store.db);
   return rows.map((row) => row.name).sort();
+}
+
+/**
+ * A catalog of one intent type, `billing.send_invoice` (`amount`, and `customerId` when given),
+ * at `defaultRisk`, worth $12.50: enough for the governor's lifecycle over a real store.
+ */
+export function invoiceCatalog(defaultRisk: RiskLevel): Catalog {
+  return createCatalog([
+    defineDomain({
+      name: "billing",
+      description: "Invoices",
+      types: {
+        send_invoice: defineIntentType({
+          name: "billing.send_invoice",
+          description: "Generate and send invoice",
+          valueCategory: "efficiency",
+          intentClass: "write",
+          defaultRisk,
+          params: z.object({ customerId: z.string().min(1).optional(), amount: z.number().positive() }),
+          estimateValue: () => 1250,
+        }),
+      },
+    }),
+  ]);
 }

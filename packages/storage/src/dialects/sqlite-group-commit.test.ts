@@ -5,10 +5,7 @@ import {
   type Actor,
   type Agent,
   buildAuditEvents,
-  createCatalog,
   createGovernor,
-  defineDomain,
-  defineIntentType,
   newId,
   type OutboxEvent,
   verifyChain,
@@ -16,10 +13,9 @@ import {
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createStore, type StoreOptions } from "../create-store";
 import type { KyselyStore, KyselyTx } from "../kysely-store";
-import { makeAgent, makeEndpoint, makeIntent, makePolicy } from "../test-fixtures";
+import { invoiceCatalog, makeAgent, makeEndpoint, makeIntent, makePolicy } from "../test-fixtures";
 
 const TENANT = "tenant-group";
 
@@ -261,22 +257,7 @@ describe("SQLite group commit", () => {
 
   it("resolves concurrent submissions of one idempotency key to one intent when they share a batch", async () => {
     const store = await open();
-    const catalog = createCatalog([
-      defineDomain({
-        name: "billing",
-        description: "Invoices",
-        types: {
-          send_invoice: defineIntentType({
-            name: "billing.send_invoice",
-            description: "Send an invoice",
-            valueCategory: "efficiency",
-            intentClass: "write",
-            defaultRisk: "low",
-            params: z.object({ amount: z.number().positive() }),
-          }),
-        },
-      }),
-    ]);
+    const catalog = invoiceCatalog("low");
     const governor = createGovernor({ store, catalog, metrics: false });
     const actor: Actor = { tenantId: TENANT, id: "key_1", name: "bot", kind: "key" };
     await governor.registerAgent(actor, { id: "billing-agent", name: "Billing", domains: ["billing"] });
