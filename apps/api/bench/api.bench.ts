@@ -15,7 +15,10 @@
  * reaches, so the ratio target can be read against it),
  * --database postgres (the API on a fresh PostgreSQL database of `TEST_DATABASE_URL`, the tests'
  * default otherwise, instead of a SQLite file; the echo and floors are unchanged, and each API row
- * also shows the CPU the PostgreSQL server's processes spent per request).
+ * also shows the CPU the PostgreSQL server's processes spent per request),
+ * --tenants <n> (default 1: the API's submissions spread round-robin over n tenants, each with its
+ * own agents and key; tenants do not share an audit head, so on PostgreSQL this shows what the head
+ * lock leaves to parallel writers).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -40,8 +43,10 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "string" },
     floors: { type: "boolean", default: false },
     database: { type: "string", default: "sqlite" },
+    tenants: { type: "string", default: "1" },
   },
 });
+const TENANTS = Math.max(1, Number(flags.tenants));
 if (flags.database !== "sqlite" && flags.database !== "postgres") {
   throw new Error("--database must be sqlite or postgres");
 }
@@ -163,8 +168,12 @@ function postgresCpuSeconds(): number | undefined {
   return total;
 }
 
-function drive(url: string, bodies: string[], headers: Record<string, string>, duration: number) {
+/** The headers of each request in turn: one set per caller (the API's tenants), else one for all. */
+type HeaderSets = readonly Record<string, string>[];
+
+function drive(url: string, bodies: string[], headerSets: HeaderSets, duration: number) {
   let next = 0;
+  let caller = 0;
   return autocannon({
     url,
     connections: CONNECTIONS,
@@ -173,10 +182,12 @@ function drive(url: string, bodies: string[], headers: Record<string, string>, d
       {
         method: "POST",
         path: "/v1/intents",
-        headers: { ...headers, "content-type": "application/json" },
+        headers: { ...headerSets[0], "content-type": "application/json" },
         setupRequest: (request) => {
           next = (next + 1) % bodies.length;
-          return { ...request, body: bodies[next] };
+          if (headerSets.length === 1) return { ...request, body: bodies[next] };
+          caller = (caller + 1) % headerSets.length;
+          return { ...request, headers: { ...request.headers, ...headerSets[caller] }, body: bodies[next] };
         },
       },
     ],
@@ -201,7 +212,7 @@ async function driveMeasured(
   pid: number,
   url: string,
   encoded: string[],
-  headers: Record<string, string>,
+  headers: HeaderSets,
   withDatabase = false,
 ) {
   const databaseBefore = withDatabase ? postgresCpuSeconds() : undefined;
@@ -246,8 +257,8 @@ interface Target<F extends Figures> {
 }
 
 /**
- * The real server on a fresh SQLite file (or PostgreSQL database), agents at T3, and an agent key
- * without a practical limit.
+ * The real server on a fresh SQLite file (or PostgreSQL database) with TENANTS tenants, each with
+ * its agents at T3 and an agent key without a practical limit.
  */
 async function startApi(
   bodies: Body[],
@@ -255,10 +266,12 @@ async function startApi(
 ): Promise<Target<ApiFigures> & { statuses: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), "intendedops-bench-"));
   const database = await openProcessDatabase(DIALECT, dir, "bench");
-  const key = generateApiKey("bench");
+  const adminKeys = Array.from({ length: TENANTS }, (_, i) =>
+    generateApiKey(i === 0 ? "bench" : `bench${i + 1}`),
+  );
   const server = await spawnServer({
     mode: flags.source ? "source" : "dist",
-    env: { DATABASE_URL: database.url, INTENDEDOPS_BOOTSTRAP_KEY: key, LOG_LEVEL: "info" },
+    env: { DATABASE_URL: database.url, INTENDEDOPS_BOOTSTRAP_KEY: adminKeys.join(","), LOG_LEVEL: "info" },
     discardStdout: true,
     ...(flags["cpu-prof"] ? { nodeFlags: ["--cpu-prof", `--cpu-prof-dir=${flags["cpu-prof"]}`] } : {}),
   });
@@ -268,35 +281,38 @@ async function startApi(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const domain of new Set(bodies.map((b) => b.domain))) {
-      await call(server.url, key, "POST", "/v1/agents", {
-        id: `${domain}-bench`,
-        name: `${domain} bench agent`,
-        domains: [domain],
-        intentTypes: [`${domain}.*`],
-      });
-      await call(server.url, key, "PUT", `/v1/agents/${domain}-bench/trust`, {
-        tier: "T3",
-        reason: "benchmark",
-      });
-    }
-    // The submitting key gets its own limit: the default 1000/min would turn the run into 429s.
-    const agentKey = String(
-      (
-        await call(server.url, key, "POST", "/v1/api-keys", {
-          name: "bench agent",
-          scopes: ["agent"],
-          rateLimitPerMinute: 10_000_000,
-        })
-      ).key,
-    );
     const statuses: Record<string, number> = {};
-    for (const body of bodies) {
-      const data = await call(server.url, agentKey, "POST", "/v1/intents", body);
-      const status = String(data.status);
-      statuses[status] = (statuses[status] ?? 0) + 1;
+    const headers: Record<string, string>[] = [];
+    for (const key of adminKeys) {
+      for (const domain of new Set(bodies.map((b) => b.domain))) {
+        await call(server.url, key, "POST", "/v1/agents", {
+          id: `${domain}-bench`,
+          name: `${domain} bench agent`,
+          domains: [domain],
+          intentTypes: [`${domain}.*`],
+        });
+        await call(server.url, key, "PUT", `/v1/agents/${domain}-bench/trust`, {
+          tier: "T3",
+          reason: "benchmark",
+        });
+      }
+      // The submitting key gets its own limit: the default 1000/min would turn the run into 429s.
+      const agentKey = String(
+        (
+          await call(server.url, key, "POST", "/v1/api-keys", {
+            name: "bench agent",
+            scopes: ["agent"],
+            rateLimitPerMinute: 10_000_000,
+          })
+        ).key,
+      );
+      for (const body of bodies) {
+        const data = await call(server.url, agentKey, "POST", "/v1/intents", body);
+        const status = String(data.status);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+      headers.push({ "x-api-key": agentKey });
     }
-    const headers = { "x-api-key": agentKey };
     await drive(server.url, encoded, headers, 2);
     const pid = server.child.pid!;
     const measure = async (): Promise<ApiFigures> => {
@@ -356,7 +372,7 @@ async function startScript(
   });
   if (options.logsOnStdout) child.stderr?.pipe(process.stderr);
   const url = `http://127.0.0.1:${port}`;
-  const headers = options.headers ?? {};
+  const headers = [options.headers ?? {}];
   try {
     await drive(url, encoded, headers, 2);
   } catch (error) {
@@ -436,7 +452,7 @@ const median = (values: number[]): number => {
 async function main() {
   const { bodies, byRisk } = submissionBodies();
   process.stdout.write(
-    `API on ${DIALECT === "sqlite" ? "a SQLite file" : "PostgreSQL"}. Bodies: ${bodies.length} intent types (${Object.entries(
+    `API on ${DIALECT === "sqlite" ? "a SQLite file" : "PostgreSQL"}, ${TENANTS} tenant(s). Bodies: ${bodies.length} intent types (${Object.entries(
       byRisk,
     )
       .map(([r, n]) => `${n} ${r}`)
