@@ -102,7 +102,8 @@ function createRepos(
 ): KyselyTx {
   const runner = hooks.sql ?? kyselySqlRunner(db);
   const { memo } = hooks;
-  const subscriptions = new SubscriptionsReadUnderLock();
+  // Per write transaction only: the root repos serve every caller's reads at once.
+  const subscriptions = hooks === NO_HOOKS ? undefined : new SubscriptionsReadUnderLock();
   return {
     agents: createAgentRepo(db, statements.agents, runner, memo),
     intents: createIntentRepo(db, adapter, statements.intents, runner),

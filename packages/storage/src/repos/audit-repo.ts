@@ -177,7 +177,7 @@ export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
           ["tenantId", "seq", "hash", "fromSeq", "fromHash"] as const,
           (rows, p) =>
             db
-              .with("appended", (qc) => qc.insertInto("audit_events").values(rows).returning("seq"))
+              .with("appended", (qc) => qc.insertInto("audit_events").values(rows))
               .updateTable("audit_heads")
               .set({ seq: p.seq, hash: p.hash })
               .where("tenant_id", "=", p.tenantId)
