@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStore } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
-import { makeAgent } from "./test-fixtures";
+import { makeAgent, manualSignal } from "./test-fixtures";
 
 /** Appends one event to the tenant's chain in its own transaction. */
 function appendOne(store: KyselyStore, tenantId: string, actor: string): Promise<void> {
@@ -95,14 +95,8 @@ describe("SQLite file store", () => {
     const a = await openStore(file);
     const b = await openStore(file);
     const order: string[] = [];
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const aEntered = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const { promise: released, resolve: release } = manualSignal();
+    const { promise: aEntered, resolve: entered } = manualSignal();
     const first = a.transaction(async (tx) => {
       await tx.agents.insert(makeAgent("acme", "first"));
       entered();
@@ -126,14 +120,8 @@ describe("SQLite file store", () => {
     const file = join(dir, "busy.db");
     const a = await openStore(file);
     const b = await openStore(file, 40);
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const aEntered = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const { promise: released, resolve: release } = manualSignal();
+    const { promise: aEntered, resolve: entered } = manualSignal();
     const holder = a.transaction(async (tx) => {
       await tx.agents.insert(makeAgent("acme", "holder"));
       entered();

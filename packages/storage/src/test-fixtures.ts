@@ -342,3 +342,12 @@ export function invoiceCatalog(defaultRisk: RiskLevel): Catalog {
     }),
   ]);
 }
+
+/** A promise a test settles by hand: whatever awaits `promise` goes on once `resolve` is called. */
+export function manualSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}

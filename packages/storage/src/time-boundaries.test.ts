@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createStore } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
-import { DIALECTS, makeAgent, makeApproval, makeIntent, randomSuffix, type TestStore } from "./test-fixtures";
+import {
+  DIALECTS,
+  makeAgent,
+  makeApproval,
+  makeIntent,
+  manualSignal,
+  randomSuffix,
+  type TestStore,
+} from "./test-fixtures";
 
 /** Where the clock decides something in the store: day bounds, expiry cut-offs, timestamps, waits. */
 describe.each(DIALECTS)("time boundaries on %s", (_dialect, open) => {
@@ -101,14 +109,8 @@ describe("SQLite busy timeout and the wall clock", () => {
     const holder = await createStore({ url: `file:${file}` });
     const waiter = await createStore({ url: `file:${file}`, busyTimeoutMs: 150 });
     opened.push(holder, waiter);
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let entered!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
+    const { promise: released, resolve: release } = manualSignal();
+    const { promise: holding, resolve: entered } = manualSignal();
     const held = holder.transaction(async (tx) => {
       await tx.agents.insert(makeAgent("acme", "holder"));
       entered();

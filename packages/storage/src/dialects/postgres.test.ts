@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgresTestStore, type TestStore } from "../test-fixtures";
+import { manualSignal, openPostgresTestStore, type TestStore } from "../test-fixtures";
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Kysely's PostgreSQL migration lock (pg_advisory_lock), held while a migration runs. */
@@ -19,10 +19,7 @@ async function otherSession(): Promise<pg.Client> {
  * (`done` settles when it has ended), so the next request needs another connection.
  */
 async function holdOneConnection(ctx: TestStore): Promise<{ release: () => void; done: Promise<void> }> {
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  const { promise: held, resolve: release } = manualSignal();
   const done = ctx.store.transaction(async (tx) => {
     await tx.agents.get("acme", "a1");
     await held;
@@ -43,10 +40,7 @@ describe("PostgreSQL connections the server ends", () => {
   it("fails the transaction whose connection is terminated, and the process and store carry on", async () => {
     const { store } = ctx;
     let backend = 0;
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const { promise: running, resolve: started } = manualSignal();
     const transaction = store.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
       backend = rows[0]!.pid;

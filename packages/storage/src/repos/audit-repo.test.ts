@@ -9,7 +9,7 @@ import {
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, randomSuffix, type TestStore } from "../test-fixtures";
+import { DIALECTS, manualSignal, randomSuffix, type TestStore } from "../test-fixtures";
 
 /**
  * A tenant with a chain of `count` events, written the way the governor writes them. With
@@ -223,10 +223,7 @@ describe.each(DIALECTS)("audit repo: verification is read-only (%s)", (_name, op
     // connections, as each holds one while it waits), so all of them find no head row.
     const writers = 8;
     let arrived = 0;
-    let release = () => {};
-    const allIn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { promise: allIn, resolve: release } = manualSignal();
     await Promise.all(
       Array.from({ length: writers }, (_, i) =>
         store.transaction(async (tx) => {

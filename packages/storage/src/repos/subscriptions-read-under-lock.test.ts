@@ -2,7 +2,7 @@ import { buildAuditEvents, newId } from "@intendedops/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { KyselyStore, KyselyTx } from "../kysely-store";
-import { DIALECTS, isoAt, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
+import { DIALECTS, isoAt, makeEndpoint, manualSignal, randomSuffix, type TestStore } from "../test-fixtures";
 
 /** Every statement the store runs, from its query log (slowQueryMs 0 logs them all). */
 function statementLog() {
@@ -108,14 +108,8 @@ describe.each(DIALECTS)("webhook subscriptions read under the audit lock (%s)", 
   it("sees the endpoint that the writer it waited for on the head lock created", async () => {
     const tenantId = await newTenant();
     await store.transaction((tx) => appendThenEnqueue(tx, tenantId, []));
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    let finish!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const { promise: holding, resolve: locked } = manualSignal();
+    const { promise: gate, resolve: finish } = manualSignal();
     // The creator holds the head while it adds the endpoint, as the API's audited create does.
     const creator = store.transaction(async (tx) => {
       await tx.audit.lockHead(tenantId);

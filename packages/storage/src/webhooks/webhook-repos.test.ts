@@ -1,7 +1,14 @@
 import { IntendedOpsError, newId } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "../kysely-store";
-import { DIALECTS, makeDelivery, makeEndpoint, randomSuffix, type TestStore } from "../test-fixtures";
+import {
+  DIALECTS,
+  makeDelivery,
+  makeEndpoint,
+  manualSignal,
+  randomSuffix,
+  type TestStore,
+} from "../test-fixtures";
 import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
 import { MAX_CLAIMS_PER_ENDPOINT, type WebhookAttemptRecord } from "./webhook-delivery-repo";
 import { withWebhookTables } from "./webhook-tables";
@@ -145,14 +152,8 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
       const tenantId = newTenant();
       const endpoint = makeEndpoint(tenantId);
       await store.webhooks.endpoints.insert(endpoint);
-      let release = (): void => {};
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let markDeleted = (): void => {};
-      const deletedInTx = new Promise<void>((resolve) => {
-        markDeleted = resolve;
-      });
+      const { promise: held, resolve: release } = manualSignal();
+      const { promise: deletedInTx, resolve: markDeleted } = manualSignal();
       // An admin's DELETE, still uncommitted while the dispatcher's fan-out reads the endpoints.
       const deleting = store.transaction(async (tx) => {
         await tx.webhooks.endpoints.delete(tenantId, endpoint.id);
@@ -595,14 +596,8 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
         ),
       );
 
-      let releaseFirst!: () => void;
-      const firstMayCommit = new Promise<void>((resolve) => {
-        releaseFirst = resolve;
-      });
-      let firstClaimed!: () => void;
-      const firstHasClaimed = new Promise<void>((resolve) => {
-        firstClaimed = resolve;
-      });
+      const { promise: firstMayCommit, resolve: releaseFirst } = manualSignal();
+      const { promise: firstHasClaimed, resolve: firstClaimed } = manualSignal();
       const first = store.transaction(async (tx) => {
         const deliveries = await tx.webhooks.deliveries.claimDue({
           now: at(10),
