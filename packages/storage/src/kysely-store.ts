@@ -18,6 +18,7 @@ import { createIntentRepo, prepareIntentSql } from "./repos/intent-repo";
 import { createIntentionRepo, prepareIntentionSql } from "./repos/intention-repo";
 import { createOutboxRepo, prepareOutboxSql } from "./repos/outbox-repo";
 import { createPolicyRepo } from "./repos/policy-repo";
+import { RevisionsReadWithAgent } from "./repos/revisions-read-with-agent";
 import { SubscriptionsReadUnderLock } from "./repos/subscriptions-read-under-lock";
 import { createTenantRepo, type TenantRepo } from "./repos/tenant-repo";
 import { prepareRevisionSql } from "./repos/tenant-revisions";
@@ -104,21 +105,30 @@ function createRepos(
   const { memo } = hooks;
   // Per write transaction only: the root repos serve every caller's reads at once.
   const subscriptions = hooks === NO_HOOKS ? undefined : new SubscriptionsReadUnderLock();
+  const revisionsWithAgent =
+    hooks !== NO_HOOKS && adapter.roundTripPerStatement ? new RevisionsReadWithAgent() : undefined;
+  // A revision bump seals a group-commit batch and hides nothing the agent lookup read before it.
+  const revisionsChanged = revisionsWithAgent
+    ? () => {
+        revisionsWithAgent.drop();
+        hooks.sealBatch();
+      }
+    : hooks.sealBatch;
   return {
-    agents: createAgentRepo(db, statements.agents, runner, memo),
+    agents: createAgentRepo(db, statements.agents, runner, memo, revisionsWithAgent),
     intents: createIntentRepo(db, adapter, statements.intents, runner),
     approvals: createApprovalRepo(db, adapter, statements.approvals, runner),
     policies: createPolicyRepo(
       db,
       adapter,
-      { prepared: statements.revisions, runner, memo },
-      hooks.sealBatch,
+      { prepared: statements.revisions, runner, memo, withAgent: revisionsWithAgent },
+      revisionsChanged,
     ),
     intentions: createIntentionRepo(
       db,
       adapter,
       { prepared: statements.intentions, revisions: statements.revisions, runner },
-      hooks.sealBatch,
+      revisionsChanged,
     ),
     audit: createAuditRepo(db, statements.audit, runner, memo, subscriptions),
     idempotency: createIdempotencyRepo(statements.idempotency, runner),

@@ -53,6 +53,12 @@ export interface DialectAdapter {
    * round trip anyway.
    */
   readonly writesInWith: boolean;
+  /**
+   * True where every statement is a round trip to a database server (PostgreSQL), so a read a
+   * transaction will need anyway is worth fetching alongside an earlier statement of it; SQLite
+   * runs statements in process, where a wider statement only costs more.
+   */
+  readonly roundTripPerStatement: boolean;
   /** True when `error` is the database's unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
   /**

@@ -55,6 +55,7 @@ export function postgresAdapter(migrationSchema: string): DialectAdapter {
     // The planner picks by statistics; an expression would only hide the index from it.
     offIndex: (column) => sql<string>`${sql.ref(column)}`,
     writesInWith: true,
+    roundTripPerStatement: true,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
     inputError: (error) => unstorableText(error) ?? timedOut(error) ?? unreachable(error),
   };

@@ -46,6 +46,7 @@ export const sqliteAdapter: DialectAdapter = {
   // The documented way to keep a term off the indexes (https://sqlite.org/optoverview.html).
   offIndex: (column) => sql<string>`${sql.ref(column)} || ''`,
   writesInWith: false,
+  roundTripPerStatement: false,
   isUniqueViolation(error) {
     const code = (error as { code?: unknown } | null)?.code;
     return typeof code === "string" && SQLITE_UNIQUE_CODES.has(code);

@@ -6,6 +6,7 @@ import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson, toJson } from "./json-columns";
 import { pageWindow, toPage } from "./pagination";
 import { prepareSql, queryRows } from "./prepared-sql";
+import type { RevisionsReadWithAgent } from "./revisions-read-with-agent";
 import { conflict, inserted } from "./write-results";
 
 function toRow(agent: Agent): Insertable<AgentsTable> {
@@ -50,11 +51,35 @@ function fromRow(row: Selectable<AgentsTable>): Agent {
 export function prepareAgentSql(db: Kysely<Database>, adapter: DialectAdapter) {
   const byId = (p: { tenantId: never; id: never }) =>
     db.selectFrom("agents").selectAll().where("tenant_id", "=", p.tenantId).where("id", "=", p.id);
+  const revision = (p: { tenantId: never }, kind: "policies" | "intentions") =>
+    db
+      .selectFrom("tenant_revisions")
+      .select("revision")
+      .where("tenant_id", "=", p.tenantId)
+      // A literal, not a parameter: the statement binds only the lookup's own arguments.
+      .where("kind", "=", sql.lit(kind));
   return {
     get: prepareSql(["tenantId", "id"], byId),
     getForUpdate: prepareSql(["tenantId", "id"], (p) => adapter.lockRows(byId(p))),
+    // The agent with both rule revisions of its tenant (two primary-key lookups), for a write
+    // transaction that will read them next (revisions-read-with-agent.ts).
+    getWithRevisions: prepareSql(["tenantId", "id"], (p) =>
+      byId(p).select([
+        revision(p, "policies").as(POLICIES_REVISION),
+        revision(p, "intentions").as(INTENTIONS_REVISION),
+      ]),
+    ),
   };
 }
+
+// Not columns of `agents`, so `fromRow` never sees them as the agent's.
+const POLICIES_REVISION = "tenant_policies_revision";
+const INTENTIONS_REVISION = "tenant_intentions_revision";
+
+type AgentRowWithRevisions = Selectable<AgentsTable> & {
+  [POLICIES_REVISION]: number | null;
+  [INTENTIONS_REVISION]: number | null;
+};
 
 export type AgentSql = ReturnType<typeof prepareAgentSql>;
 
@@ -64,9 +89,23 @@ export function createAgentRepo(
   prepared: AgentSql,
   runner: SqlRunner,
   memo?: BatchMemo,
+  revisionsWithAgent?: RevisionsReadWithAgent,
 ): AgentRepo {
   return {
     async get(tenantId, id, options) {
+      if (revisionsWithAgent && !options?.forUpdate) {
+        const [row] = await queryRows<AgentRowWithRevisions, "tenantId" | "id">(
+          runner,
+          prepared.getWithRevisions,
+          { tenantId, id },
+        );
+        if (!row) return undefined;
+        revisionsWithAgent.put(tenantId, {
+          policies: row[POLICIES_REVISION] ?? 0,
+          intentions: row[INTENTIONS_REVISION] ?? 0,
+        });
+        return fromRow(row);
+      }
       const statement = options?.forUpdate ? prepared.getForUpdate : prepared.get;
       // The row (or null), not the agent: every caller gets objects of its own.
       const row = await remembered(memo, "agents", tenantKey(tenantId, id), async () => {

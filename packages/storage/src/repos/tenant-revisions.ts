@@ -4,6 +4,7 @@ import type { Database } from "../database";
 import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { SqlRunner } from "../dialects/dialect-adapter";
 import { prepareSql, queryRows } from "./prepared-sql";
+import type { RevisionsReadWithAgent } from "./revisions-read-with-agent";
 
 export type RevisionKind = "policies" | "intentions";
 
@@ -48,18 +49,24 @@ export function prepareRevisionSql(db: Kysely<Database>) {
 
 export type RevisionSql = ReturnType<typeof prepareRevisionSql>;
 
-/** How a repo reads revisions: the store's statements on its runner, and the batch's memo if any. */
+/**
+ * How a repo reads revisions: the store's statements on its runner, the batch's memo if any, and
+ * what the transaction's agent lookup read alongside the agent, if anything.
+ */
 export interface RevisionReader {
   prepared: RevisionSql;
   runner: SqlRunner;
   memo?: BatchMemo | undefined;
+  withAgent?: RevisionsReadWithAgent | undefined;
 }
 
 /** Both revisions a submission keys its compiled rules on, in one primary-key range read. */
 export async function readRulesRevisions(
-  { prepared, runner, memo }: RevisionReader,
+  { prepared, runner, memo, withAgent }: RevisionReader,
   tenantId: string,
 ): Promise<RulesRevisions> {
+  const readAlready = withAgent?.take(tenantId);
+  if (readAlready) return readAlready;
   const rows = await remembered(memo, "tenant_revisions", tenantId, () =>
     queryRows<{ kind: string; revision: number }, "tenantId">(runner, prepared.readBoth, { tenantId }),
   );
