@@ -33,7 +33,8 @@ describe("a submission's statements on PostgreSQL", () => {
   });
   afterAll(() => ctx.dispose());
 
-  it("sends six statements, three of them while the audit head is locked", async () => {
+  /** The statements of one submission of `extra`'s body, the tenant's second (its rules cached). */
+  async function statementsOfSubmission(extra: { idempotencyKey?: string } = {}): Promise<string[]> {
     const { store } = ctx;
     const governor = createGovernor({ store, catalog });
     const tenantId = `rt_${randomSuffix()}`;
@@ -49,11 +50,16 @@ describe("a submission's statements on PostgreSQL", () => {
     };
     // Warm the rules cache, as every submission after a tenant's first finds it.
     await governor.submit(admin, body);
+    statements.length = 0;
     recording = true;
-    const { intent } = await governor.submit(admin, body);
+    const { intent } = await governor.submit(admin, { ...body, ...extra });
     recording = false;
     expect(intent.status).toBe("approved");
-    expect(statements).toEqual([
+    return [...statements];
+  }
+
+  it("sends six statements, three of them while the audit head is locked", async () => {
+    expect(await statementsOfSubmission()).toEqual([
       "begin",
       // The agent, with both rule revisions of its tenant in subqueries.
       'select *, (select "revision" from "tenant_revisions"',
@@ -61,6 +67,19 @@ describe("a submission's statements on PostgreSQL", () => {
       'with "cluster"',
       'select "seq", "hash" from "audit_heads"',
       // The audit event, the head's compare-and-set and the webhook subscriptions.
+      'with "appended"',
+      "commit",
+    ]);
+  });
+
+  it("sends two more with an idempotency key: its lookup and its record, both before the lock", async () => {
+    expect(await statementsOfSubmission({ idempotencyKey: "order-1" })).toEqual([
+      "begin",
+      'select * from "idempotency_keys"',
+      'select *, (select "revision" from "tenant_revisions"',
+      'with "cluster"',
+      'insert into "idempotency_keys"',
+      'select "seq", "hash" from "audit_heads"',
       'with "appended"',
       "commit",
     ]);
