@@ -15,6 +15,7 @@ import {
   type ValueRecord,
 } from "@intendedops/core";
 import { Migrator, sql } from "kysely";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { z } from "zod";
 import { createStore, type StoreOptions } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
@@ -60,6 +61,40 @@ export const DIALECTS: [string, (options?: StoreOptions) => Promise<TestStore>][
   ["sqlite", openSqliteTestStore],
   ["postgres", openPostgresTestStore],
 ];
+
+/**
+ * A store for one describe block that logs every statement it runs (`slowQueryMs: 0`), with a new
+ * tenant per call of `newTenant`; `statements` is emptied before each test.
+ */
+export function statementLoggedStore(open: (options?: StoreOptions) => Promise<TestStore>) {
+  const statements: string[] = [];
+  const record = (entry: { sql?: string }) => {
+    if (entry.sql) statements.push(entry.sql);
+  };
+  let ctx: TestStore | undefined;
+  beforeAll(async () => {
+    ctx = await open({ logger: { debug: record, warn: record }, slowQueryMs: 0 });
+  });
+  afterAll(() => ctx?.dispose());
+  beforeEach(() => {
+    statements.length = 0;
+  });
+  const opened = (): KyselyStore => {
+    if (!ctx) throw new Error("statementLoggedStore: the store opens in beforeAll");
+    return ctx.store;
+  };
+  return {
+    statements,
+    get store(): KyselyStore {
+      return opened();
+    },
+    async newTenant(prefix: string): Promise<string> {
+      const tenantId = `${prefix}_${randomSuffix()}`;
+      await opened().tenants.ensure(tenantId, tenantId);
+      return tenantId;
+    },
+  };
+}
 
 /**
  * A Kysely migrator over a test store opened with `migrate: false`, for migration tests that
