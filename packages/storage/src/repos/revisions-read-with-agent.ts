@@ -1,4 +1,5 @@
 import type { RulesRevisions } from "@intendedops/core";
+import { ReadAhead } from "./read-ahead";
 
 /**
  * The tenant's rule revisions as a write transaction's agent lookup read them (PostgreSQL), handed
@@ -14,22 +15,4 @@ import type { RulesRevisions } from "@intendedops/core";
  * key). The transaction's own revision bump must not be hidden, so every bump drops what is held
  * (`drop`, called from the repos' `changed` hook).
  */
-export class RevisionsReadWithAgent {
-  readonly #byTenant = new Map<string, RulesRevisions>();
-
-  put(tenantId: string, revisions: RulesRevisions): void {
-    this.#byTenant.set(tenantId, revisions);
-  }
-
-  /** What `put` left for `tenantId`, once. */
-  take(tenantId: string): RulesRevisions | undefined {
-    const revisions = this.#byTenant.get(tenantId);
-    this.#byTenant.delete(tenantId);
-    return revisions;
-  }
-
-  /** Forgets everything: the transaction changed a revision. */
-  drop(): void {
-    this.#byTenant.clear();
-  }
-}
+export class RevisionsReadWithAgent extends ReadAhead<RulesRevisions> {}

@@ -1,3 +1,5 @@
+import { ReadAhead } from "./read-ahead";
+
 /**
  * The webhook subscriptions of a tenant as the statement that appended its audit events read them
  * (PostgreSQL), handed to the outbox of the same transaction.
@@ -11,23 +13,7 @@
  * `recordEvents` enqueues right after it appends, and every endpoint change of the API writes the
  * endpoint before it records its audit event, so the read sees the transaction's own change. A
  * caller that changed an endpoint between its append and its enqueue would have the outbox filter
- * by the endpoints as they were at the append.
+ * by the endpoints as they were at the append. The values are the `events` column of each enabled
+ * endpoint (JSON text).
  */
-export class SubscriptionsReadUnderLock {
-  readonly #byTenant = new Map<string, string[]>();
-
-  /** The `events` column of each enabled endpoint of `tenantId` (JSON text), as read under the lock. */
-  put(tenantId: string, eventLists: readonly string[]): void {
-    this.#byTenant.set(tenantId, [...eventLists]);
-  }
-
-  /**
-   * What `put` left for `tenantId`, once: a later enqueue in the same transaction reads again, in
-   * case the transaction changed an endpoint in between.
-   */
-  take(tenantId: string): string[] | undefined {
-    const lists = this.#byTenant.get(tenantId);
-    this.#byTenant.delete(tenantId);
-    return lists;
-  }
-}
+export class SubscriptionsReadUnderLock extends ReadAhead<readonly string[]> {}
