@@ -42,6 +42,28 @@ describe("createStore", () => {
     expect(opened.filter((result) => result.status === "rejected")).toEqual([]);
   });
 
+  it("opens PostgreSQL over its Unix socket when the URL names the socket directory in host=", async () => {
+    // docs/configuration.md offers this form for a server on the same machine.
+    const socketDir = process.env.TEST_DATABASE_SOCKET_DIR ?? "/var/run/postgresql";
+    const url = new URL(POSTGRES_URL);
+    url.hostname = "localhost";
+    url.port = "";
+    url.searchParams.set("host", socketDir);
+    const schema = `t_${randomSuffix()}`;
+    const store = await createStore({ url: url.toString(), schema });
+    try {
+      const tenantId = `sock_${randomSuffix()}`;
+      await store.tenants.ensure(tenantId, tenantId);
+      const client = await sql<{ addr: string | null }>`select inet_client_addr() as addr`.execute(store.db);
+      // No client address: the connection is not TCP.
+      expect(client.rows).toEqual([{ addr: null }]);
+      expect(await store.ping()).toBe(true);
+    } finally {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
+      await store.close();
+    }
+  });
+
   it("creates no tables when migrate is false, and all of them on migrate()", async () => {
     const store = await createStore({ url: ":memory:", migrate: false });
     const tables = async () =>
