@@ -103,10 +103,11 @@ function createRepos(
 ): KyselyTx {
   const runner = hooks.sql ?? kyselySqlRunner(db);
   const { memo } = hooks;
-  // Per write transaction only: the root repos serve every caller's reads at once.
-  const subscriptions = hooks === NO_HOOKS ? undefined : new SubscriptionsReadUnderLock();
-  const revisionsWithAgent =
-    hooks !== NO_HOOKS && adapter.roundTripPerStatement ? new RevisionsReadWithAgent() : undefined;
+  // Reads taken ahead (repos/read-ahead.ts): per write transaction only, since the root repos
+  // serve every caller's reads at once, and only where a statement costs a round trip.
+  const readsAhead = hooks !== NO_HOOKS && adapter.roundTripPerStatement;
+  const subscriptions = readsAhead ? new SubscriptionsReadUnderLock() : undefined;
+  const revisionsWithAgent = readsAhead ? new RevisionsReadWithAgent() : undefined;
   // A revision bump seals a group-commit batch and hides nothing the agent lookup read before it.
   const revisionsChanged = revisionsWithAgent
     ? () => {

@@ -206,17 +206,18 @@ export function createIntentRepo(
     },
     async insert(intent) {
       const row = toRow(intent);
-      const ambient = row.ambient_cluster !== null && row.ambient_elements !== null;
+      const { ambient_cluster: clusterId, ambient_elements: elements } = row;
+      const ambient = clusterId !== null && elements !== null;
       const together = ambient ? prepared.insertAmbient : undefined;
       const changed = await runChanges(runner, together ?? prepared.insert, row);
       if (changed !== 1) throw conflict(`Intent already exists: ${intent.id}`);
-      if (!together && row.ambient_cluster !== null && row.ambient_elements !== null) {
+      if (ambient && !together) {
         await recordAmbientArrival(runner, prepared.ambient, {
           tenantId: row.tenant_id,
-          clusterId: row.ambient_cluster,
+          clusterId,
           domain: row.domain,
           type: row.type,
-          elements: row.ambient_elements,
+          elements,
           agentId: row.agent_id,
           at: row.created_at,
         });
