@@ -64,10 +64,10 @@ describe("a submission's statements on PostgreSQL", () => {
       // The agent, with both rule revisions of its tenant in subqueries.
       'select *, (select "revision" from "tenant_revisions"',
       // The intent with its ambient cluster's rollup.
-      'with "cluster"',
+      'with "inserted"',
       'select "seq", "hash" from "audit_heads"',
       // The audit event, the head's compare-and-set and the webhook subscriptions.
-      'with "appended"',
+      'with "moved"',
       "commit",
     ]);
   });
@@ -77,10 +77,10 @@ describe("a submission's statements on PostgreSQL", () => {
       "begin",
       'select * from "idempotency_keys"',
       'select *, (select "revision" from "tenant_revisions"',
-      'with "cluster"',
+      'with "inserted"',
       'insert into "idempotency_keys"',
       'select "seq", "hash" from "audit_heads"',
-      'with "appended"',
+      'with "moved"',
       "commit",
     ]);
   });

@@ -13,7 +13,14 @@ import { type BatchMemo, remembered } from "../dialects/batch-memo";
 import type { DialectAdapter, SqlRunner } from "../dialects/dialect-adapter";
 import { fromJson } from "./json-columns";
 import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
-import { preparedInsertMany, preparedRowsStatement, prepareSql, queryRows, runChanges } from "./prepared-sql";
+import {
+  type Placeholders,
+  preparedInsertMany,
+  preparedRowsStatement,
+  prepareSql,
+  queryRows,
+  runChanges,
+} from "./prepared-sql";
 import type { SubscriptionsReadUnderLock } from "./subscriptions-read-under-lock";
 
 /** Rows per INSERT statement: a few prepared shapes cover every append. */
@@ -50,6 +57,26 @@ function toRow(event: AuditEvent): Required<Insertable<AuditEventsTable>> {
     hash: event.hash,
     leaf_hash: event.leafHash,
   };
+}
+
+/**
+ * The rows as a `VALUES` list aliased `v` with the audit columns, for an `INSERT … SELECT`. Its
+ * placeholders have no target column to take their types from, so the two columns that are not
+ * text are cast to theirs.
+ */
+function valuesOf(rows: Placeholders<keyof AuditEventsTable>[], adapter: DialectAdapter) {
+  const typed = (column: keyof AuditEventsTable, value: unknown) =>
+    column === "seq"
+      ? sql`cast(${value} as bigint)`
+      : column === "data"
+        ? sql`cast(${value} as ${sql.raw(String(adapter.columnTypes.json))})`
+        : sql`${value}`;
+  const list = sql.join(
+    rows.map((row) => sql`(${sql.join(AUDIT_COLUMNS.map((column) => typed(column, row[column])))})`),
+  );
+  return sql<AuditEventsTable>`(values ${list})`.as<"v">(
+    sql`v(${sql.join(AUDIT_COLUMNS.map((column) => sql.ref(column)))})`,
+  );
 }
 
 /**
@@ -165,11 +192,13 @@ export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
       toRow,
     ),
     /**
-     * PostgreSQL: the insert, the head's compare-and-set and the read of the tenant's webhook
+     * PostgreSQL: the head's compare-and-set, the insert and the read of the tenant's webhook
      * subscriptions in one statement. All three run while the tenant's head is locked, and every
-     * round trip there is one that all the tenant's other writers wait for. It answers one row
-     * when the head moved (none otherwise, as `moveHead` answers 0), with the subscriptions
-     * (subscriptions-read-under-lock.ts).
+     * round trip there is one that all the tenant's other writers wait for. The insert takes its
+     * rows only when the head moved, so an append refused as not continuing the chain writes
+     * nothing (a caller that catches the refusal and commits must not leave events past the head).
+     * It answers one row when the head moved (none otherwise, as `moveHead` answers 0), with the
+     * subscriptions (subscriptions-read-under-lock.ts).
      */
     insertEventsMovingHead: adapter.writesInWith
       ? preparedRowsStatement(
@@ -177,13 +206,28 @@ export function prepareAuditSql(db: Kysely<Database>, adapter: DialectAdapter) {
           ["tenantId", "seq", "hash", "fromSeq", "fromHash"] as const,
           (rows, p) =>
             db
-              .with("appended", (qc) => qc.insertInto("audit_events").values(rows))
-              .updateTable("audit_heads")
-              .set({ seq: p.seq, hash: p.hash })
-              .where("tenant_id", "=", p.tenantId)
-              .where("seq", "=", p.fromSeq)
-              .where("hash", "=", p.fromHash)
-              .returning(
+              .with("moved", (qc) =>
+                qc
+                  .updateTable("audit_heads")
+                  .set({ seq: p.seq, hash: p.hash })
+                  .where("tenant_id", "=", p.tenantId)
+                  .where("seq", "=", p.fromSeq)
+                  .where("hash", "=", p.fromHash)
+                  .returning("tenant_id"),
+              )
+              .with("appended", (qc) =>
+                qc
+                  .insertInto("audit_events")
+                  .columns(AUDIT_COLUMNS)
+                  .expression(
+                    qc
+                      .selectFrom(valuesOf(rows, adapter))
+                      .selectAll()
+                      .where((eb) => eb.exists(eb.selectFrom("moved").select("tenant_id"))),
+                  ),
+              )
+              .selectFrom("moved")
+              .select(
                 sql<string[] | null>`(select array_agg(${sql.ref("events")}::text) from ${sql.table(
                   "webhook_endpoints",
                 )} where ${sql.ref("tenant_id")} = ${p.tenantId} and ${sql.ref("disabled_at")} is null)`.as(
@@ -312,14 +356,17 @@ export function createAuditRepo(
         try {
           moved = await runner.rows(...together(events, move));
         } catch (error) {
-          // Events at seqs the chain already has: the head was not where they start.
+          // The head moved, but events past it were already stored (rows written in the database).
           if (prepared.isUniqueViolation(error)) throw brokenChain(tenantId, first.seq);
           throw error;
         }
         const [row] = moved;
         if (row) subscriptions?.put(tenantId, row.subscriptions ?? []);
-        // The events are in; a tenant's first ones store the head row, anything else rolls back.
-        else if (!(await startChain(tenantId, first, last))) throw brokenChain(tenantId, first.seq);
+        else {
+          // Nothing written: a tenant's first events store the head row and then go in.
+          if (!(await startChain(tenantId, first, last))) throw brokenChain(tenantId, first.seq);
+          await prepared.insertEvents(runner, events);
+        }
         memo?.set("audit_heads", tenantId, { seq: last.seq, hash: last.hash });
         return;
       }

@@ -18,7 +18,7 @@ import {
 import { type IntentionDatabase, withIntentionTables } from "../intentions/intention-tables";
 import { fromJson, toJson } from "./json-columns";
 import { inListOrder, nearerEnd, pageWindow, readOrder, toPage } from "./pagination";
-import { type Placeholders, prepareSql, runChanges } from "./prepared-sql";
+import { type Placeholders, prepareSql, queryRows, runChanges } from "./prepared-sql";
 import { conflict } from "./write-results";
 
 function toRow(intent: Intent): Required<Insertable<IntentsTable>> {
@@ -145,8 +145,9 @@ export function prepareIntentSql(db: Kysely<Database>, adapter: DialectAdapter) 
     ambient: prepareAmbientRollupSql(db),
     /**
      * PostgreSQL: an ambient intent's insert with its two rollup writes, one round trip instead of
-     * three. It answers the intent insert's count; when that is 0 (the id is taken) the caller
-     * throws and the transaction takes the rollup writes back with it.
+     * three. The rollup writes take their row from the insert's, so an id already taken (the
+     * caller's CONFLICT) writes nothing at all, as on SQLite: a caller that catches the conflict
+     * and commits must not find the intent counted twice. It answers the inserted intent's id.
      */
     insertAmbient: adapter.writesInWith
       ? prepareSql(INTENT_COLUMNS, (p: Placeholders<keyof IntentsTable>) => {
@@ -159,17 +160,20 @@ export function prepareIntentSql(db: Kysely<Database>, adapter: DialectAdapter) 
             at: p.created_at,
             agentId: p.agent_id,
           };
-          return (
-            withIntentionTables(db)
-              .with("cluster", (qc) => upsertAmbientCluster(qc, arrival))
-              // The first CTE's name widens the creator's type, not the tables the pair insert uses.
-              .with("cluster_agent", (qc) =>
-                insertAmbientAgent(qc as unknown as QueryCreator<IntentionDatabase>, arrival),
-              )
-              .insertInto("intents")
-              .values(p)
-              .onConflict((oc) => oc.doNothing())
-          );
+          // The CTEs' names widen the creators' types, not the tables the rollup writes use.
+          const tables = (qc: unknown) => qc as QueryCreator<IntentionDatabase>;
+          return withIntentionTables(db)
+            .with("inserted", (qc) =>
+              qc
+                .insertInto("intents")
+                .values(p)
+                .onConflict((oc) => oc.doNothing())
+                .returning("id"),
+            )
+            .with("cluster", (qc) => upsertAmbientCluster(tables(qc), arrival, "inserted"))
+            .with("cluster_agent", (qc) => insertAmbientAgent(tables(qc), arrival, "inserted"))
+            .selectFrom("inserted")
+            .select("id");
         })
       : undefined,
   };
@@ -209,8 +213,10 @@ export function createIntentRepo(
       const { ambient_cluster: clusterId, ambient_elements: elements } = row;
       const ambient = clusterId !== null && elements !== null;
       const together = ambient ? prepared.insertAmbient : undefined;
-      const changed = await runChanges(runner, together ?? prepared.insert, row);
-      if (changed !== 1) throw conflict(`Intent already exists: ${intent.id}`);
+      const inserted = together
+        ? (await queryRows(runner, together, row)).length
+        : await runChanges(runner, prepared.insert, row);
+      if (inserted !== 1) throw conflict(`Intent already exists: ${intent.id}`);
       if (ambient && !together) {
         await recordAmbientArrival(runner, prepared.ambient, {
           tenantId: row.tenant_id,

@@ -53,7 +53,7 @@ describe.each(DIALECTS)("webhook subscriptions read under the audit lock (%s)", 
     expect(reads).toHaveLength(1);
     // PostgreSQL reads them in the append's own statement, while the head is locked: one round
     // trip fewer for every writer of the tenant waiting on that lock.
-    if (dialect === "postgres") expect(reads[0]).toMatch(/^with "appended" as \(insert into "audit_events"/);
+    if (dialect === "postgres") expect(reads[0]).toMatch(/^with "moved" as \(update "audit_heads"/);
     else expect(reads[0]).toMatch(/^select "events" from "webhook_endpoints"/);
     expect(await logged.store.transaction((tx) => tx.webhooks.outbox.claim(100))).toContainEqual(approved);
   });
