@@ -386,3 +386,37 @@ export function manualSignal(): { promise: Promise<void>; resolve: () => void } 
   });
   return { promise, resolve };
 }
+
+/**
+ * PostgreSQL: holds `first` (a transaction that signals `ready` once it has done its work, then
+ * waits to commit) open while `second` starts, and answers whether `second` had to wait for the
+ * turn `name` (DialectAdapter.takeTurn) before it could finish, with both results. It polls
+ * pg_locks for a waiter on that turn until `second` settles, then lets `first` commit.
+ */
+export async function whileFirstHoldsItsTurn<A, B>(
+  store: KyselyStore,
+  name: string,
+  first: (ready: () => void, mayCommit: Promise<void>) => Promise<A>,
+  second: () => Promise<B>,
+): Promise<{ secondWaited: boolean; first: A; second: B }> {
+  const mayCommit = manualSignal();
+  const ready = manualSignal();
+  const firstResult = first(ready.resolve, mayCommit.promise);
+  await ready.promise;
+  let settled = false;
+  const secondResult = second().finally(() => {
+    settled = true;
+  });
+  let secondWaited = false;
+  for (const started = Date.now(); !settled && !secondWaited; ) {
+    const { rows } = await sql<{ waiting: number }>`
+      select count(*)::int as waiting from pg_locks
+      where locktype = 'advisory' and not granted
+        and classid = hashtext(current_schema())::oid and objid = hashtext(${name})::oid`.execute(store.db);
+    secondWaited = (rows[0]?.waiting ?? 0) > 0;
+    if (Date.now() - started > 10_000) throw new Error(`nothing waited for the turn ${name} within 10 s`);
+    if (!secondWaited) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  mayCommit.resolve();
+  return { secondWaited, first: await firstResult, second: await secondResult };
+}

@@ -34,6 +34,15 @@ export interface DialectAdapter {
    */
   claimRows<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /**
+   * Makes the transaction wait, until it ends, for every other transaction of the store that took
+   * the turn called `name`: for work that counts rows concurrent transactions may be writing, such
+   * as webhook claims, whose in-flight bounds hold across server instances. PostgreSQL: a
+   * transaction-level advisory lock keyed by the store's schema and `name` (outside a transaction
+   * it ends with the statement). SQLite: nothing, as its write transactions already run one at a
+   * time.
+   */
+  takeTurn<DB>(db: Kysely<DB>, name: string): Promise<void>;
+  /**
    * `column` as a filter operand no index is searched by, where the planner has to be told:
    * SQLite keeps no statistics and, between two indexes that fit a query equally, takes the
    * narrower one even when the other tests the condition on its entries (SQLite: `column || ''`).

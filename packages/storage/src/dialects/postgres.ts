@@ -52,6 +52,9 @@ export function postgresAdapter(migrationSchema: string): DialectAdapter {
     lockRows: (query) => query.forNoKeyUpdate(),
     snapshot: (db) => db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only"),
     claimRows: (query) => query.forUpdate().skipLocked(),
+    takeTurn: async (db, name) => {
+      await sql`select pg_advisory_xact_lock(hashtext(current_schema()), hashtext(${name}))`.execute(db);
+    },
     // The planner picks by statistics; an expression would only hide the index from it.
     offIndex: (column) => sql<string>`${sql.ref(column)}`,
     writesInWith: true,

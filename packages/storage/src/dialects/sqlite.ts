@@ -43,6 +43,7 @@ export const sqliteAdapter: DialectAdapter = {
   snapshot: (db) => db.transaction(),
   // One writer at a time: a claimed batch is already exclusive until the transaction commits.
   claimRows: (query) => query,
+  takeTurn: async () => {},
   // The documented way to keep a term off the indexes (https://sqlite.org/optoverview.html).
   offIndex: (column) => sql<string>`${sql.ref(column)} || ''`,
   writesInWith: false,

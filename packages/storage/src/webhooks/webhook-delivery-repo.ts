@@ -389,6 +389,10 @@ export function createWebhookDeliveryRepo(
       perEndpoint = MAX_CLAIMS_PER_ENDPOINT,
       perTenant = MAX_CLAIMS_PER_TENANT,
     }) {
+      // The bounds count the claims other instances hold, and a claim another transaction has
+      // made but not committed is invisible to this one's reads: claims take turns, each starting
+      // once the one before it has committed (a claim takes a few milliseconds).
+      await adapter.takeTurn(db, "webhook_claims");
       // Claims still held, whatever the delivery's status (a manual redelivery holds a settled
       // one, and it is an attempt in flight to its endpoint all the same): a handful of rows, read
       // from webhook_deliveries_held and counted here. A GROUP BY made SQLite read a whole index in

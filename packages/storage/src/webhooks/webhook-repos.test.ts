@@ -8,6 +8,7 @@ import {
   manualSignal,
   randomSuffix,
   type TestStore,
+  whileFirstHoldsItsTurn,
 } from "../test-fixtures";
 import type { InboundEndpointRecord } from "./inbound-endpoint-repo";
 import { MAX_CLAIMS_PER_ENDPOINT, type WebhookAttemptRecord } from "./webhook-delivery-repo";
@@ -575,7 +576,7 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
   });
 
   describe.runIf(dialect === "postgres")("concurrent claims", () => {
-    it("gives two open transactions disjoint deliveries and events when both claim at once", async () => {
+    it("gives two transactions that claim at once disjoint deliveries and events, the second claim after the first commits", async () => {
       await drainQueues();
       const tenantId = newTenant();
       // Three endpoints, two deliveries each: no endpoint reaches its bound of claims held at once.
@@ -596,27 +597,37 @@ describe.each(DIALECTS)("webhook repos on %s", (dialect, open) => {
         ),
       );
 
-      const { promise: firstMayCommit, resolve: releaseFirst } = manualSignal();
-      const { promise: firstHasClaimed, resolve: firstClaimed } = manualSignal();
-      const first = store.transaction(async (tx) => {
-        const deliveries = await tx.webhooks.deliveries.claimDue({
-          now: at(10),
-          claimUntil: at(70),
-          limit: 4,
-        });
-        const events = await tx.webhooks.outbox.claim(4);
-        firstClaimed();
-        await firstMayCommit;
-        return { deliveries, events };
-      });
-      await firstHasClaimed;
-      const second = await store.transaction(async (tx) => ({
-        deliveries: await tx.webhooks.deliveries.claimDue({ now: at(10), claimUntil: at(70), limit: 4 }),
-        events: await tx.webhooks.outbox.claim(4),
-      }));
-      releaseFirst();
-      const firstResult = await first;
-
+      const claims = await whileFirstHoldsItsTurn(
+        store,
+        "webhook_claims",
+        (claimed, mayCommit) =>
+          store.transaction(async (tx) => {
+            const deliveries = await tx.webhooks.deliveries.claimDue({
+              now: at(10),
+              claimUntil: at(70),
+              limit: 4,
+            });
+            const events = await tx.webhooks.outbox.claim(4);
+            claimed();
+            await mayCommit;
+            return { deliveries, events };
+          }),
+        () =>
+          store.transaction(async (tx) => {
+            // Events are claimed side by side: those the first transaction holds are skipped.
+            const events = await tx.webhooks.outbox.claim(4);
+            const deliveries = await tx.webhooks.deliveries.claimDue({
+              now: at(10),
+              claimUntil: at(70),
+              limit: 4,
+            });
+            return { deliveries, events };
+          }),
+      );
+      // Delivery claims take turns (their bounds count the claims of every instance): the second
+      // waited for the first to commit, and then saw its claims.
+      expect(claims.secondWaited).toBe(true);
+      const { first: firstResult, second } = claims;
       expect(firstResult.deliveries).toHaveLength(4);
       expect(second.deliveries).toHaveLength(2);
       expect(firstResult.events).toHaveLength(4);
