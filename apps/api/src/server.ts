@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { getMetricsCollector, IntendedOps_METRICS, metrics } from "@intendedops/core";
@@ -43,7 +43,10 @@ export interface StartOptions extends ServiceOptions {
  * protocol refusals are logged to the services' logger.
  */
 export function createApiServer(app: OpenAPIHono<AppEnv>, config: AppConfig, services: Services): HttpServer {
-  const honoListener = getRequestListener(app.fetch, { hostname: config.host });
+  // The adapter puts this in the request's URL when a request names no host (HTTP/1.0 without
+  // Host, an empty Host), and an IPv6 literal goes in a URL only between brackets.
+  const hostname = isIP(config.host) === 6 ? `[${config.host}]` : config.host;
+  const honoListener = getRequestListener(app.fetch, { hostname });
   const submissions = createSubmissionListener(services);
   return createHttpServer(
     (req, res) => {
