@@ -10,9 +10,11 @@ import {
   type SqliteDatabase,
   SqliteDialect,
   SqliteDriver,
+  type TransactionSettings,
 } from "kysely";
 
 const BEGIN_IMMEDIATE = CompiledQuery.raw("begin immediate");
+const BEGIN_DEFERRED = CompiledQuery.raw("begin");
 const ROLLBACK = CompiledQuery.raw("rollback");
 
 /** Waits between attempts on a locked database, the same curve SQLite's own busy handler uses. */
@@ -120,8 +122,14 @@ class ImmediateSqliteDriver extends SqliteDriver {
     this.#queue.release();
   }
 
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(BEGIN_IMMEDIATE);
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    // A read-only transaction (the store's snapshot reads) begins deferred: in WAL mode its first
+    // read fixes its snapshot and it takes no write lock, so another process's writer neither
+    // makes it wait nor waits for it.
+    await connection.executeQuery(settings?.accessMode === "read only" ? BEGIN_DEFERRED : BEGIN_IMMEDIATE);
   }
 
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {

@@ -40,7 +40,7 @@ export const sqliteAdapter: DialectAdapter = {
   migrationSchema: undefined,
   // BEGIN IMMEDIATE makes every write transaction the only writer: rows need no lock of their own.
   lockRows: (query) => query,
-  snapshot: (db) => db.transaction(),
+  snapshot: (db) => db.transaction().setAccessMode("read only"),
   // One writer at a time: a claimed batch is already exclusive until the transaction commits.
   claimRows: (query) => query,
   takeTurn: async () => {},
