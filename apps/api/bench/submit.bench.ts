@@ -2,7 +2,8 @@
  * `npx tsx --conditions=@intendedops/source bench/submit.bench.ts` (from apps/api): `governor.submit` in-process on the real server's
  * services (SQLite file, jobs running, no HTTP), so storage and governor changes can be measured
  * without autocannon sharing the CPU. Prints submissions per second and CPU µs per submission.
- * Flags: --count <n>, --concurrency <n>, --postgres, --keep (leave the SQLite file for inspection).
+ * Flags: --count <n>, --concurrency <n>, --postgres, --unprepared (PostgreSQL without prepared
+ * statements: DATABASE_PREPARED_STATEMENTS=0), --keep (leave the SQLite file for inspection).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +20,7 @@ const { values: flags } = parseArgs({
     count: { type: "string", default: "20000" },
     concurrency: { type: "string", default: "50" },
     postgres: { type: "boolean", default: false },
+    unprepared: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -29,7 +31,14 @@ const dir = mkdtempSync(join(tmpdir(), "intendedops-submit-bench-"));
 const databaseUrl = flags.postgres
   ? (process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test")
   : `file:${join(dir, "bench.db")}`;
-const config = { ...loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", PORT: "0" }) };
+const config = {
+  ...loadConfig({
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "silent",
+    PORT: "0",
+    DATABASE_PREPARED_STATEMENTS: flags.unprepared ? "0" : "1",
+  }),
+};
 const schema = flags.postgres ? `bench_${Date.now().toString(36)}` : undefined;
 const server = await startServer(config, { print: () => {}, ...(schema ? { schema } : {}) });
 const { governor, store } = server.services;

@@ -38,6 +38,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
   });
 
+  it("reads DATABASE_PREPARED_STATEMENTS, on by default", () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "0" }).databasePreparedStatements).toBe(false);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "false" }).databasePreparedStatements).toBe(false);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "true" }).databasePreparedStatements).toBe(true);
+  });
+
   it("reads MAX_POLICIES_PER_TENANT, 1,000 by default, and names it when it is out of range", () => {
     expect(loadConfig({}).maxPoliciesPerTenant).toBe(1000);
     expect(loadConfig({ MAX_POLICIES_PER_TENANT: "5000" }).maxPoliciesPerTenant).toBe(5000);
@@ -77,6 +84,7 @@ describe("loadConfig", () => {
     ["DATABASE_POOL_SIZE", "0"],
     ["DATABASE_POOL_SIZE", "ten"],
     ["DATABASE_POOL_SIZE", "1001"],
+    ["DATABASE_PREPARED_STATEMENTS", "off"],
   ])("names %s in the error when its value is %j", (variable, value) => {
     let thrown: unknown;
     try {

@@ -25,6 +25,12 @@ export interface AppConfig {
   databaseUrl: string;
   /** `DATABASE_POOL_SIZE`: PostgreSQL connections for queries (the health check has one more of its own). */
   databasePoolSize: number;
+  /**
+   * `DATABASE_PREPARED_STATEMENTS`: PostgreSQL keeps the submission path's statements prepared on
+   * each pooled connection (default true; false behind a pooler in transaction mode that does not
+   * carry prepared statements).
+   */
+  databasePreparedStatements: boolean;
   /** Keys created with `admin` scope at start if missing (their tenants too). */
   bootstrapKeys: string[];
   logLevel: LogLevel;
@@ -105,6 +111,11 @@ const bootstrapKeys = z
     "each key must look like intendedops_<tenantId>_<secret> with a tenant id of lowercase letters, digits and '-' and a secret of at least 128 bits: 32 hex characters, or 22 letters and digits of both cases",
   );
 
+/** A switch: 0, 1, false or true. */
+const flag = z
+  .enum(["0", "1", "false", "true"], { error: "must be 0, 1, false or true" })
+  .transform((v) => v === "1" || v === "true");
+
 /** Every variable the server reads, with its default and rule; one place. */
 const VARIABLES = {
   PORT: { schema: integer(0, 65_535), fallback: "3000" },
@@ -126,12 +137,8 @@ const VARIABLES = {
   WEBHOOK_LOG_RETENTION_DAYS: { schema: integer(0, 36_500), fallback: "30" },
   JOB_INTERVAL_MS: { schema: integer(100, 3_600_000), fallback: "5000" },
   SHUTDOWN_TIMEOUT_MS: { schema: integer(0, 600_000), fallback: "10000" },
-  INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS: {
-    schema: z
-      .enum(["0", "1", "false", "true"], { error: "must be 0, 1, false or true" })
-      .transform((v) => v === "1" || v === "true"),
-    fallback: "0",
-  },
+  DATABASE_PREPARED_STATEMENTS: { schema: flag, fallback: "1" },
+  INTENDEDOPS_ALLOW_PRIVATE_WEBHOOKS: { schema: flag, fallback: "0" },
   INTENDEDOPS_SECRET_KEY: {
     schema: z.string().min(32, "must be at least 32 characters").optional(),
     fallback: undefined,
@@ -163,6 +170,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     host: readVariable(env, "HOST"),
     databaseUrl: readVariable(env, "DATABASE_URL"),
     databasePoolSize: readVariable(env, "DATABASE_POOL_SIZE"),
+    databasePreparedStatements: readVariable(env, "DATABASE_PREPARED_STATEMENTS"),
     bootstrapKeys: readVariable(env, "INTENDEDOPS_BOOTSTRAP_KEY"),
     logLevel: readVariable(env, "LOG_LEVEL"),
     metricsToken: readVariable(env, "METRICS_TOKEN"),

@@ -87,6 +87,7 @@ export async function createServices(config: AppConfig, options: ServiceOptions 
     options.store ??
     (await openDatabase(config.databaseUrl, {
       poolSize: config.databasePoolSize,
+      preparedStatements: config.databasePreparedStatements,
       // PostgreSQL's connection failures, slow queries and (at debug) failed queries go to the
       // app's log. Not SQLite's: the store's logger times every statement through Kysely's log
       // hook, which on SQLite (statements of microseconds) cost the server 7-45 % more CPU per

@@ -33,6 +33,14 @@ export interface StoreOptions {
    * fails (default 10 000 ms; 0: no limit).
    */
   connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: keep the statements every submission runs prepared on each pooled connection
+   * (named statements; default true), so the server parses and plans each once per connection
+   * instead of on every run. Set false behind a connection pooler in transaction mode that does
+   * not carry prepared statements across its server connections (PgBouncer before 1.21, or
+   * without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
   /** SQLite: how long a write waits for another process's write lock, in ms (default 5000). */
   busyTimeoutMs?: number;
   /** Receives slow-query warnings (pino-compatible). */
@@ -120,6 +128,7 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
         poolSize,
         statementTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        namedStatements: options.preparedStatements !== false,
         ...(options.schema === undefined ? {} : { schema: options.schema }),
         ...(log ? { log } : {}),
         ...(options.logger ? { logger: options.logger } : {}),

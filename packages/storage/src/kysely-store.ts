@@ -95,13 +95,16 @@ function prepareStatements({ db, adapter }: OpenDatabase) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+/** The repos on `db`: the store's pool, a transaction of it, or a group-commit batch's handle. */
 function createRepos(
-  { db, adapter }: OpenDatabase,
+  open: OpenDatabase,
   clock: () => number,
   statements: Statements,
   hooks: TransactionHooks = NO_HOOKS,
+  db: OpenDatabase["db"] = open.db,
 ): KyselyTx {
-  const runner = hooks.sql ?? kyselySqlRunner(db);
+  const { adapter } = open;
+  const runner = hooks.sql ?? kyselySqlRunner(db, open.prepared);
   const { memo } = hooks;
   // Reads taken ahead (repos/read-ahead.ts): per write transaction only, since the root repos
   // serve every caller's reads at once, and only where a statement costs a round trip.
@@ -170,7 +173,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
   const reposFor = (db: OpenDatabase["db"], hooks: TransactionHooks): KyselyTx => {
     let repos = batchRepos.get(hooks);
     if (!repos) {
-      repos = createRepos({ db, adapter: open.adapter }, clock, statements, hooks);
+      repos = createRepos(open, clock, statements, hooks, db);
       batchRepos.set(hooks, repos);
     }
     return repos;
@@ -188,7 +191,7 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
         options?.snapshot
           ? open.adapter
               .snapshot(open.db)
-              .execute((trx) => fn(createRepos({ db: trx, adapter: open.adapter }, clock, statements)))
+              .execute((trx) => fn(createRepos(open, clock, statements, NO_HOOKS, trx)))
           : fn(root),
       ),
     async ping() {

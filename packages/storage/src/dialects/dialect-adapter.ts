@@ -126,6 +126,11 @@ export interface OpenDatabase {
    * (resolves when the database answered, rejects otherwise); absent: a query on `db`.
    */
   ping?: () => Promise<void>;
+  /**
+   * Told the text of each prepared statement (repos/prepared-sql.ts) before it runs through
+   * Kysely, so the dialect may keep it prepared on the server (PostgreSQL: named statements).
+   */
+  prepared?: (sql: string) => void;
 }
 
 /** The subset of a pino-style logger the store writes to. */

@@ -3,6 +3,7 @@ import { Kysely, type KyselyConfig, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../database";
 import type { DialectAdapter, OpenDatabase, StoreLogger } from "./dialect-adapter";
+import { isStaleStatement, NamedStatements } from "./postgres-named-statements";
 
 export interface PostgresOpenOptions {
   url: string;
@@ -16,6 +17,8 @@ export interface PostgresOpenOptions {
   statementTimeoutMs: number;
   /** How long a query waits to connect or for a free pooled connection, in ms (0: forever). */
   connectTimeoutMs: number;
+  /** Run the store's prepared SQL as named statements (default true; see postgres-named-statements.ts). */
+  namedStatements?: boolean;
   log?: KyselyConfig["log"];
   logger?: StoreLogger;
 }
@@ -60,7 +63,8 @@ export function postgresAdapter(migrationSchema: string): DialectAdapter {
     writesInWith: true,
     roundTripPerStatement: true,
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
-    inputError: (error) => unstorableText(error) ?? timedOut(error) ?? unreachable(error),
+    inputError: (error) =>
+      unstorableText(error) ?? timedOut(error) ?? unreachable(error) ?? preparedAgain(error),
   };
 }
 
@@ -109,6 +113,18 @@ function unreachable(error: unknown): IntendedOpsError | undefined {
     CONNECTION_LOST_MESSAGES.has(error.message);
   if (!lost) return undefined;
   return new IntendedOpsError("SERVICE_UNAVAILABLE", "The database is unreachable; retry shortly");
+}
+
+/**
+ * A named statement a migration or a pooler made stale (postgres-named-statements.ts): this run
+ * failed, and the connection prepares the statement again on the next. Retrying succeeds.
+ */
+function preparedAgain(error: unknown): IntendedOpsError | undefined {
+  if (!isStaleStatement(error)) return undefined;
+  return new IntendedOpsError(
+    "SERVICE_UNAVAILABLE",
+    "A statement had to be prepared again on its connection; retry shortly",
+  );
 }
 
 /**
@@ -185,7 +201,9 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
   // emits its own 'error' when the server ends the connection (pg_terminate_backend, a
   // restart, a failover), and an 'error' event nobody listens to ends the process. The query
   // in flight rejects with the same error, so the request fails and the process stays up.
+  const named = options.namedStatements === false ? undefined : new NamedStatements();
   pool.on("connect", (client) => {
+    named?.attach(client);
     client.on("error", (error) => options.logger?.warn({ err: error }, "PostgreSQL connection failed"));
   });
   const db = new Kysely<Database>({
@@ -197,7 +215,11 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(db);
     const current = rows[0]?.name;
     if (!current) throw new Error("PostgreSQL search_path names no existing schema");
-    return { db, adapter: postgresAdapter(current) };
+    return {
+      db,
+      adapter: postgresAdapter(current),
+      ...(named ? { prepared: (text) => named.mark(text) } : {}),
+    };
   } catch (error) {
     await db.destroy();
     throw error;

@@ -1,13 +1,18 @@
 import { CompiledQuery, type Kysely, type KyselyConfig, type SqliteDatabase } from "kysely";
 import type { SqlRunner } from "./dialect-adapter";
 
-/** Prepared SQL through Kysely's executor: any dialect, connection acquired per statement as usual. */
-export function kyselySqlRunner<DB>(db: Kysely<DB>): SqlRunner {
+/**
+ * Prepared SQL through Kysely's executor: any dialect, connection acquired per statement as usual.
+ * `prepared` is told each statement's text first (OpenDatabase.prepared).
+ */
+export function kyselySqlRunner<DB>(db: Kysely<DB>, prepared?: (sql: string) => void): SqlRunner {
   return {
     async rows<R>(sql: string, params: readonly unknown[]) {
+      prepared?.(sql);
       return (await db.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;
     },
     async changes(sql, params) {
+      prepared?.(sql);
       const result = await db.executeQuery(CompiledQuery.raw(sql, [...params]));
       return Number(result.numAffectedRows ?? 0n);
     },
