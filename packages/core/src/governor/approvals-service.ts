@@ -231,9 +231,12 @@ export function createApprovalsService(ctx: GovernorContext) {
       // A few share SQLite's group-commit batches and PostgreSQL's pool without taking all of it.
       for (let i = 0; i < due.length; i += EXPIRY_CONCURRENCY) {
         const chunk = due.slice(i, i + EXPIRY_CONCURRENCY);
-        for (const done of await Promise.all(chunk.map((approval) => expireOne(approval, now)))) {
-          if (done) expired += 1;
-        }
+        // Every expiration of the chunk ends before the run does, even when one fails: the job's
+        // runs must not overlap, and shutdown closes the store once the run has settled.
+        const settled = await Promise.allSettled(chunk.map((approval) => expireOne(approval, now)));
+        const failed = settled.find((result) => result.status === "rejected");
+        if (failed) throw failed.reason;
+        for (const result of settled) if (result.status === "fulfilled" && result.value) expired += 1;
       }
       const last = due.at(-1);
       // A short batch means nothing is left. A store that ignores `after` hands back the same
