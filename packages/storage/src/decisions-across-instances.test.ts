@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStore } from "./create-store";
 import type { KyselyStore } from "./kysely-store";
 import {
+  billingTenant,
+  invoiceBody,
   invoiceCatalog,
+  keyActor,
   makeEndpoint,
   openPostgresTestStore,
-  randomSuffix,
   type TestStore,
 } from "./test-fixtures";
 
@@ -22,12 +24,6 @@ import {
 
 const catalog = invoiceCatalog("medium");
 const START = Date.parse("2026-01-15T10:30:00.000Z");
-const invoice = (n = 1) => ({
-  type: "billing.send_invoice",
-  domain: "billing",
-  agentId: "billing-agent",
-  params: { customerId: `cust_${n}`, amount: 99.99 },
-});
 
 async function openSqliteFilePair(): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), "decisions-across-instances-"));
@@ -69,19 +65,8 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
   });
 
   async function tenant(approvers = 1) {
-    const tenantId = `tenant-${randomSuffix()}`;
-    const agentKey: Actor = { tenantId, id: "key_agent", name: "bot", kind: "key" };
-    const approverKeys: Actor[] = ["alice", "bob", "carol", "dave"].map((n) => ({
-      tenantId,
-      id: `key_${n}`,
-      name: n,
-      kind: "key",
-    }));
-    await a.registerAgent(agentKey, {
-      name: "Billing Agent",
-      domains: ["billing"],
-      intentTypes: ["billing.*"],
-    });
+    const { tenantId, agentKey } = await billingTenant(a);
+    const approverKeys = ["alice", "bob", "carol", "dave"].map((name) => keyActor(tenantId, name));
     await a.createPolicy(agentKey, {
       name: "Review invoices",
       effect: "require_approval",
@@ -133,7 +118,7 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
     const { tenantId, agentKey, approverKeys } = await tenant();
     const [alice, bob] = approverKeys as [Actor, Actor];
     for (let round = 0; round < 15; round++) {
-      const { intent, approval } = await a.submit(agentKey, invoice(round));
+      const { intent, approval } = await a.submit(agentKey, invoiceBody(round));
       const results = await Promise.allSettled([
         a.approve(alice, approval!.id),
         b.reject(bob, approval!.id, "no"),
@@ -157,7 +142,7 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
     const { tenantId, agentKey, approverKeys } = await tenant(3);
     const [alice, bob, carol] = approverKeys as [Actor, Actor, Actor];
     for (let round = 0; round < 10; round++) {
-      const { intent, approval } = await a.submit(agentKey, invoice(round));
+      const { intent, approval } = await a.submit(agentKey, invoiceBody(round));
       const results = await Promise.allSettled([
         a.approve(alice, approval!.id),
         b.approve(bob, approval!.id),
@@ -184,7 +169,7 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
     const [alice] = approverKeys as [Actor];
     for (let round = 0; round < 15; round++) {
       clock.now = START;
-      const { intent, approval } = await a.submit(agentKey, invoice(round));
+      const { intent, approval } = await a.submit(agentKey, invoiceBody(round));
       const expiresAt = Date.parse(approval!.expiresAt!);
       // The approver read the clock just before the deadline; the job runs just after it.
       clock.now = expiresAt - 1;
@@ -209,7 +194,7 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
     const { tenantId, agentKey } = await tenant();
     clock.now = START;
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push((await a.submit(agentKey, invoice(i))).intent.id);
+    for (let i = 0; i < 20; i++) ids.push((await a.submit(agentKey, invoiceBody(i))).intent.id);
     const later = START + 601_000;
     const [x, y] = await Promise.all([a.expireDue(later), b.expireDue(later)]);
     expect(x + y).toBeGreaterThanOrEqual(20);
@@ -225,7 +210,7 @@ describe.each(BACKENDS)("approval and outcome races, two instances on one %s dat
     const { tenantId, agentKey, approverKeys } = await tenant();
     const [alice] = approverKeys as [Actor];
     for (let round = 0; round < 15; round++) {
-      const { intent, approval } = await a.submit(agentKey, invoice(round));
+      const { intent, approval } = await a.submit(agentKey, invoiceBody(round));
       await a.approve(alice, approval!.id);
       const results = await Promise.allSettled([
         a.complete(agentKey, intent.id, { value: { cents: 100, category: "revenue" } }),

@@ -1,12 +1,14 @@
-import { type Actor, createGovernor, type Governor } from "@intendedops/core";
+import { createGovernor, type Governor } from "@intendedops/core";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "./kysely-store";
 import {
+  billingTenant,
+  invoiceBody,
   invoiceCatalog,
+  keyActor,
   makeEndpoint,
   openPostgresTestStore,
-  randomSuffix,
   type TestStore,
 } from "./test-fixtures";
 
@@ -39,6 +41,13 @@ describe("a statement failing late in a decision or outcome leaves no trace (Pos
     await ctx?.dispose();
   });
 
+  /** A Billing Agent tenant with a webhook endpoint subscribed to every event (outbox rows too). */
+  async function billingTenantWithEndpoint() {
+    const created = await billingTenant(gov);
+    await store.webhooks.endpoints.insert(makeEndpoint(created.tenantId, { events: ["*"] }));
+    return created;
+  }
+
   async function snapshot(tenantId: string) {
     const rows = async (t: string) =>
       (
@@ -67,22 +76,9 @@ describe("a statement failing late in a decision or outcome leaves no trace (Pos
 
   for (const table of TABLES) {
     it(`rolls back approve, reject, complete, fail and expiry whole when an insert into ${table} fails`, async () => {
-      const tenantId = `tenant-${randomSuffix()}`;
-      const agentKey: Actor = { tenantId, id: "key_agent", name: "bot", kind: "key" };
-      const alice: Actor = { tenantId, id: "key_alice", name: "alice", kind: "key" };
-      await gov.registerAgent(agentKey, {
-        name: "Billing Agent",
-        domains: ["billing"],
-        intentTypes: ["billing.*"],
-      });
-      await store.webhooks.endpoints.insert(makeEndpoint(tenantId, { events: ["*"] }));
-      const submit = (n: number) =>
-        gov.submit(agentKey, {
-          type: "billing.send_invoice",
-          domain: "billing",
-          agentId: "billing-agent",
-          params: { customerId: `c${n}`, amount: 5 },
-        });
+      const { tenantId, agentKey } = await billingTenantWithEndpoint();
+      const alice = keyActor(tenantId, "alice");
+      const submit = (n: number) => gov.submit(agentKey, invoiceBody(n, 5));
       const p1 = await submit(1);
       const p2 = await submit(2);
       const p3 = await submit(3);
@@ -125,21 +121,8 @@ describe("a statement failing late in a decision or outcome leaves no trace (Pos
   }
 
   it("expireDue settles only once every expiration it started has ended, even when one fails (regression: Promise.all left the others running)", async () => {
-    const tenantId = `tenant-${randomSuffix()}`;
-    const agentKey: Actor = { tenantId, id: "key_agent", name: "bot", kind: "key" };
-    await gov.registerAgent(agentKey, {
-      name: "Billing Agent",
-      domains: ["billing"],
-      intentTypes: ["billing.*"],
-    });
-    await store.webhooks.endpoints.insert(makeEndpoint(tenantId, { events: ["*"] }));
-    const submit = (n: number) =>
-      gov.submit(agentKey, {
-        type: "billing.send_invoice",
-        domain: "billing",
-        agentId: "billing-agent",
-        params: { customerId: `c${n}`, amount: 5 },
-      });
+    const { tenantId, agentKey } = await billingTenantWithEndpoint();
+    const submit = (n: number) => gov.submit(agentKey, invoiceBody(n, 5));
     const failing = await submit(1);
     const slow = await submit(2);
     // One expiration hits an unexpected database error (not an IntendedOpsError), the other is slow.

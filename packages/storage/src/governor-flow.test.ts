@@ -1,20 +1,21 @@
-import { type Actor, buildAuditEvents, createGovernor, type Governor } from "@intendedops/core";
+import { buildAuditEvents, createGovernor, type Governor } from "@intendedops/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KyselyStore } from "./kysely-store";
-import { DIALECTS, invoiceCatalog, randomSuffix, type TestStore } from "./test-fixtures";
+import {
+  billingTenant,
+  DIALECTS,
+  invoiceBody,
+  invoiceCatalog,
+  keyActor,
+  randomSuffix,
+  type TestStore,
+} from "./test-fixtures";
 
 /** The governor's lifecycle over the real store: proves the store's semantics match what the engine expects. */
 
 const catalog = invoiceCatalog("medium");
 
 const START = Date.parse("2026-01-15T10:30:00.000Z");
-const invoice = (n = 1) => ({
-  type: "billing.send_invoice",
-  domain: "billing",
-  agentId: "billing-agent",
-  params: { customerId: `cust_${n}`, amount: 99.99 },
-});
-
 describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
   let ctx: TestStore;
   let store: KyselyStore;
@@ -32,16 +33,8 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
 
   /** A tenant with the Billing Agent registered, and its actors. */
   async function tenant() {
-    const tenantId = `tenant-${randomSuffix()}`;
-    const agentKey: Actor = { tenantId, id: "key_agent", name: "billing bot", kind: "key" };
-    const alice: Actor = { tenantId, id: "key_alice", name: "alice", kind: "key" };
-    const bob: Actor = { tenantId, id: "key_bob", name: "bob", kind: "key" };
-    await governor.registerAgent(agentKey, {
-      name: "Billing Agent",
-      domains: ["billing"],
-      intentTypes: ["billing.*"],
-    });
-    return { tenantId, agentKey, alice, bob };
+    const { tenantId, agentKey } = await billingTenant(governor);
+    return { tenantId, agentKey, alice: keyActor(tenantId, "alice"), bob: keyActor(tenantId, "bob") };
   }
 
   it("runs submit, approve and complete with a valid audit chain when used end to end", async () => {
@@ -49,7 +42,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     const agent = await governor.getAgent(tenantId, "billing-agent");
     expect(agent.trustTier).toBe("T0");
 
-    const submitted = await governor.submit(agentKey, invoice());
+    const submitted = await governor.submit(agentKey, invoiceBody());
     expect(submitted.intent.status).toBe("pending");
     const approvalId = submitted.approval?.id ?? "";
     const approved = await governor.approve(alice, approvalId);
@@ -75,7 +68,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
 
   it("reports a row stored past the audit head, chained or not, as the first invalid event", async () => {
     const { tenantId, agentKey, alice } = await tenant();
-    const { approval } = await governor.submit(agentKey, invoice());
+    const { approval } = await governor.submit(agentKey, invoiceBody());
     // Decided, so no later expiry run of another test appends to this tenant's chain.
     await governor.approve(alice, approval?.id ?? "");
     const head = await store.transaction((tx) => tx.audit.lockHead(tenantId));
@@ -116,19 +109,19 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
     const { tenantId, agentKey } = await tenant();
     const results = await Promise.all(
       Array.from({ length: 8 }, () =>
-        governor.submit(agentKey, { ...invoice(), idempotencyKey: "invoice-7" }),
+        governor.submit(agentKey, { ...invoiceBody(), idempotencyKey: "invoice-7" }),
       ),
     );
     expect(new Set(results.map((r) => r.intent.id)).size).toBe(1);
     expect((await governor.listIntents(tenantId)).total).toBe(1);
     await expect(
-      governor.submit(agentKey, { ...invoice(2), idempotencyKey: "invoice-7" }),
+      governor.submit(agentKey, { ...invoiceBody(2), idempotencyKey: "invoice-7" }),
     ).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
   });
 
   it("lets exactly one of two concurrent decisions on an approval win", async () => {
     const { agentKey, alice, bob } = await tenant();
-    const { approval } = await governor.submit(agentKey, invoice());
+    const { approval } = await governor.submit(agentKey, invoiceBody());
     const outcomes = await Promise.allSettled([
       governor.approve(alice, approval?.id ?? ""),
       governor.reject(bob, approval?.id ?? "", "no"),
@@ -217,7 +210,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
 
   it("keeps the chain valid when many submissions run at once", async () => {
     const { tenantId, agentKey } = await tenant();
-    await Promise.all(Array.from({ length: 30 }, (_, i) => governor.submit(agentKey, invoice(i))));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => governor.submit(agentKey, invoiceBody(i))));
     expect((await governor.listIntents(tenantId, { status: "pending" }, { pageSize: 100 })).total).toBe(30);
     expect(await governor.verifyAudit(tenantId)).toMatchObject({ valid: true });
     expect((await governor.stats(tenantId)).pendingApprovals).toBe(30);
@@ -226,7 +219,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
   it("lists trust changes in the order they were applied when a change read the clock before an earlier one committed", async () => {
     const { tenantId, agentKey, alice } = await tenant();
     const approvedIntent = async (n: number) => {
-      const { approval } = await governor.submit(agentKey, invoice(n));
+      const { approval } = await governor.submit(agentKey, invoiceBody(n));
       return (await governor.approve(alice, approval?.id ?? "")).intent.id;
     };
     const first = await approvedIntent(1);
@@ -260,7 +253,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
         while (next < 120) {
           const n = next++;
           try {
-            const { intent } = await governor.submit(agentKey, invoice(n));
+            const { intent } = await governor.submit(agentKey, invoiceBody(n));
             // Completions only: each moves trust (up), and the agent stays allowed to invoice.
             await governor.complete(agentKey, intent.id, { result: { n } });
           } catch (error) {
@@ -277,7 +270,7 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
 
   it("expires approvals whose time has passed", async () => {
     const { tenantId, agentKey } = await tenant();
-    const { intent } = await governor.submit(agentKey, invoice());
+    const { intent } = await governor.submit(agentKey, invoiceBody());
     const expired = await governor.expireDue(START + 100 * 3600 * 1000);
     expect(expired).toBeGreaterThanOrEqual(1);
     expect((await governor.getIntent(tenantId, intent.id)).intent.status).toBe("expired");
@@ -290,8 +283,8 @@ describe.each(DIALECTS)("governor over the %s store", (_dialect, open) => {
       effect: "block",
       match: { types: ["billing.send_invoice"] },
     });
-    expect((await governor.submit(agentKey, invoice())).intent.status).toBe("blocked");
+    expect((await governor.submit(agentKey, invoiceBody())).intent.status).toBe("blocked");
     await governor.deletePolicy(agentKey, policy.id);
-    expect((await governor.submit(agentKey, invoice())).intent.status).toBe("pending");
+    expect((await governor.submit(agentKey, invoiceBody())).intent.status).toBe("pending");
   });
 });

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import {
+  type Actor,
   type Agent,
   type Approval,
   type Catalog,
   createCatalog,
   defineDomain,
   defineIntentType,
+  type Governor,
   type Intent,
   type Intention,
   newId,
@@ -376,6 +378,37 @@ export function invoiceCatalog(defaultRisk: RiskLevel): Catalog {
       },
     }),
   ]);
+}
+
+/** The body of a `billing.send_invoice` submission of the Billing Agent (invoiceCatalog). */
+export const invoiceBody = (n = 1, amount = 99.99) => ({
+  type: "billing.send_invoice",
+  domain: "billing",
+  agentId: "billing-agent",
+  params: { customerId: `cust_${n}`, amount },
+});
+
+/** A key of `tenantId` named `name` (id `key_<name>`), as the governor's actor. */
+export const keyActor = (tenantId: string, name: string): Actor => ({
+  tenantId,
+  id: `key_${name}`,
+  name,
+  kind: "key",
+});
+
+/**
+ * A new tenant with the Billing Agent registered (declaring `billing.*`) by the key `key_agent`,
+ * for governor tests over a real store; `agentKey` is that key.
+ */
+export async function billingTenant(governor: Governor): Promise<{ tenantId: string; agentKey: Actor }> {
+  const tenantId = `tenant-${randomSuffix()}`;
+  const agentKey = keyActor(tenantId, "agent");
+  await governor.registerAgent(agentKey, {
+    name: "Billing Agent",
+    domains: ["billing"],
+    intentTypes: ["billing.*"],
+  });
+  return { tenantId, agentKey };
 }
 
 /** A promise a test settles by hand: whatever awaits `promise` goes on once `resolve` is called. */
