@@ -1,17 +1,18 @@
 import type pg from "pg";
 
 /**
- * SQLSTATEs after which a connection's named statements are prepared again under new names:
- * 0A000 "cached plan must not change result type" (a migration of another server instance changed
- * a table a `select *` reads) and 26000 "prepared statement does not exist" (something ran
- * `DEALLOCATE` or `DISCARD ALL` on the connection, as a pooler in front of PostgreSQL may).
+ * True when `error` is PostgreSQL's answer to a named statement that must be prepared again:
+ * 26000 "prepared statement does not exist" (something ran `DEALLOCATE` or `DISCARD ALL` on the
+ * connection, as a pooler in front of PostgreSQL may), or the one 0A000 (a broad class, "feature
+ * not supported") that says "cached plan must not change result type" (a migration of another
+ * server instance changed a table a `select *` reads).
  */
-const STALE_STATEMENT = new Set(["0A000", "26000"]);
-
-/** True when `error` is PostgreSQL's answer to a named statement that must be prepared again. */
 export function isStaleStatement(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && STALE_STATEMENT.has(code);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === "26000" ||
+    (code === "0A000" && typeof message === "string" && message.includes("must not change result type"))
+  );
 }
 
 type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;

@@ -197,11 +197,11 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
+  const named = options.namedStatements === false ? undefined : new NamedStatements();
   // The pool listens for errors only on idle clients. A client checked out for a transaction
   // emits its own 'error' when the server ends the connection (pg_terminate_backend, a
   // restart, a failover), and an 'error' event nobody listens to ends the process. The query
   // in flight rejects with the same error, so the request fails and the process stays up.
-  const named = options.namedStatements === false ? undefined : new NamedStatements();
   pool.on("connect", (client) => {
     named?.attach(client);
     client.on("error", (error) => options.logger?.warn({ err: error }, "PostgreSQL connection failed"));
