@@ -1,18 +1,29 @@
+import { createHash } from "node:crypto";
 import type pg from "pg";
 
 /**
- * True when `error` is PostgreSQL's answer to a named statement that must be prepared again:
- * 26000 "prepared statement does not exist" (something ran `DEALLOCATE` or `DISCARD ALL` on the
- * connection, as a pooler in front of PostgreSQL may), or the one 0A000 (a broad class, "feature
- * not supported") that says "cached plan must not change result type" (a migration of another
- * server instance changed a table a `select *` reads).
+ * True when `error` says a named statement no longer exists as prepared: 26000 "prepared statement
+ * does not exist" (something ran `DEALLOCATE` or `DISCARD ALL` on the connection, as a pooler in
+ * front of PostgreSQL may), or 0A000 "cached plan must not change result type" (a migration of
+ * another server instance changed a table a `select *` reads). 0A000 is a broad class ("feature not
+ * supported"); the routine that raised it tells this one apart in any `lc_messages` language.
+ * Retrying the run succeeds.
  */
 export function isStaleStatement(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return (
-    code === "26000" ||
-    (code === "0A000" && typeof message === "string" && message.includes("must not change result type"))
-  );
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  return code === "26000" || (code === "0A000" && routine === "RevalidateCachedQuery");
+}
+
+/**
+ * True when a named statement's run failed in a way that preparing its text again may mend: a stale
+ * statement, or a class 42 error (a type mismatch, an undefined column or function). PostgreSQL
+ * keeps the parameter types it inferred at the statement's first Parse, so after another instance's
+ * migration changes a column's type the prepared statement fails where the same text, prepared
+ * again, works. The fixed statements of the store raise class 42 for nothing else.
+ */
+function mendedByPreparingAgain(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return isStaleStatement(error) || (typeof code === "string" && code.startsWith("42"));
 }
 
 type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
@@ -26,25 +37,32 @@ type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
  * on its arguments.
  */
 export class NamedStatements {
-  readonly #ids = new Map<string, number>();
+  /** Marked SQL text → the name it is prepared under (before the connection's generation). */
+  readonly #names = new Map<string, string>();
   readonly #generations = new WeakMap<object, number>();
 
-  /** Marks `sql` to run as a named statement from now on. */
+  /**
+   * Marks `sql` to run as a named statement from now on. Its name is a digest of the text, so no
+   * two texts share one, in this process or in any other (another instance, another version)
+   * whose statements a pooler might hand the same server connection.
+   */
   mark(sql: string): void {
-    if (!this.#ids.has(sql)) this.#ids.set(sql, this.#ids.size);
+    if (!this.#names.has(sql))
+      this.#names.set(sql, createHash("sha256").update(sql).digest("hex").slice(0, 24));
   }
 
   /** Makes `client` run marked SQL as named statements (pg prepares each once per connection). */
   attach(client: pg.PoolClient): void {
     const query = client.query.bind(client) as Query;
     const named: Query = (text, values, callback) => {
-      const id = typeof text === "string" && callback === undefined ? this.#ids.get(text) : undefined;
-      if (id === undefined || !Array.isArray(values)) return query(text, values, callback);
+      const name = typeof text === "string" && callback === undefined ? this.#names.get(text) : undefined;
+      if (name === undefined || !Array.isArray(values)) return query(text, values, callback);
       const generation = this.#generations.get(client) ?? 0;
-      return (query({ name: `intendedops_${generation}_${id}`, text, values }) as Promise<unknown>).catch(
+      return (query({ name: `intendedops_${generation}_${name}`, text, values }) as Promise<unknown>).catch(
         (error: unknown) => {
-          // The run fails (its transaction is aborted); the connection's next run prepares anew.
-          if (isStaleStatement(error)) this.#generations.set(client, generation + 1);
+          // The run fails (its transaction is aborted); the connection's next runs prepare anew,
+          // under names of a new generation (the old statements stay until the connection ends).
+          if (mendedByPreparingAgain(error)) this.#generations.set(client, generation + 1);
           throw error;
         },
       );
