@@ -90,6 +90,24 @@ function readIncoming(incoming: NodeIncoming, limit: number): Promise<Uint8Array
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
+/** Keeps a leading byte-order mark as U+FEFF: the text stands for exactly the bytes received. */
+const exactDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of exactly `bytes`, for a signature that covers the bytes as received: a leading
+ * byte-order mark stays in it, and invalid UTF-8 is refused (400 VALIDATION_ERROR, as for every
+ * other body) instead of being replaced with U+FFFD, which would stand for bytes nobody signed.
+ */
+export function exactText(bytes: Uint8Array): string {
+  try {
+    return exactDecoder.decode(bytes);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "invalid UTF-8";
+    throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
+      { path: [], message: reason },
+    ]);
+  }
+}
 
 /**
  * Hono's request reads its body cache as promises (its type says string): seeding it lets

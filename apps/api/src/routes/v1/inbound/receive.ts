@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { IntendedOpsError, validationError } from "@intendedops/core";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../../context";
-import { assertJsonContentType } from "../../../middleware/body";
+import { assertJsonContentType, exactText } from "../../../middleware/body";
 import { receiveInbound } from "../../../webhooks/inbound-receiver";
 import { defineRoute, envelope } from "../../api-route";
 import { IdParamsSchema } from "../pagination";
@@ -51,7 +51,11 @@ export function registerReceiveInbound(app: OpenAPIHono<AppEnv>): void {
           secrets: c.get("webhooks").secrets,
           clock: c.get("clock"),
         },
-        { endpointId: params.data.id, headers: c.req.raw.headers, body: await c.req.text() },
+        {
+          endpointId: params.data.id,
+          headers: c.req.raw.headers,
+          body: exactText(new Uint8Array(await c.req.arrayBuffer())),
+        },
       );
       return c.json({
         data: { intentId: result.intent.id, status: result.intent.status, messageId: result.messageId },
