@@ -27,6 +27,15 @@ describe("rotateSecret", () => {
     expect(rotated.url).toBe(endpoint.url);
   });
 
+  it("seals an old secret that was stored plain (before a key was set)", () => {
+    const plain = { ...endpoint, secret: "whsec_stored_plain" };
+    const { rotated } = rotateSecret(plain, box, NOW);
+    expect(rotated.previousSecret).toMatch(/^sealed:/);
+    expect(box.open(rotated.previousSecret!, "wh_1")).toBe("whsec_stored_plain");
+    // Without a key there is nothing to seal with: it moves as it is.
+    expect(rotateSecret(plain, createSecretBox(), NOW).rotated.previousSecret).toBe("whsec_stored_plain");
+  });
+
   it("makes a different secret on every rotation", () => {
     expect(rotateSecret(endpoint, box, NOW).secret).not.toBe(rotateSecret(endpoint, box, NOW).secret);
   });

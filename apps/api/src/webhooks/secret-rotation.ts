@@ -20,17 +20,26 @@ export interface RotatableEndpoint {
  */
 export function rotateSecret<E extends RotatableEndpoint>(
   endpoint: E,
-  secrets: Pick<SecretBox, "seal">,
+  secrets: Pick<SecretBox, "seal" | "open">,
   now: number,
 ): { rotated: E; secret: string } {
   const secret = generateWebhookSecret();
   const rotated: E = {
     ...endpoint,
     secret: secrets.seal(secret, endpoint.id),
-    // The stored form moves as is: it is bound to the same endpoint id.
-    previousSecret: endpoint.secret,
+    previousSecret: sealedIfPlain(endpoint, secrets),
     previousSecretExpiresAt: new Date(now + ROTATION_OVERLAP_MS).toISOString(),
     updatedAt: new Date(now).toISOString(),
   };
   return { rotated, secret };
+}
+
+/**
+ * The endpoint's stored secret, sealed if it is stored plain: a secret stored before
+ * INTENDEDOPS_SECRET_KEY was set must not stay readable at rest as the previous one. A sealed one
+ * moves as is (it is bound to the same endpoint id); without a key, seal stores it as it is.
+ */
+function sealedIfPlain(endpoint: RotatableEndpoint, secrets: Pick<SecretBox, "seal" | "open">): string {
+  const plain = secrets.open(endpoint.secret, endpoint.id);
+  return plain === endpoint.secret ? secrets.seal(plain, endpoint.id) : endpoint.secret;
 }
