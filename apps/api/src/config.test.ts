@@ -38,6 +38,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
   });
 
+  it("reads MAX_WEBHOOKS_PER_TENANT, 100 by default", () => {
+    expect(loadConfig({}).maxWebhooksPerTenant).toBe(100);
+    expect(loadConfig({ MAX_WEBHOOKS_PER_TENANT: "5" }).maxWebhooksPerTenant).toBe(5);
+  });
+
   it("reads DATABASE_PREPARED_STATEMENTS, on by default", () => {
     expect(loadConfig({}).databasePreparedStatements).toBe(true);
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "0" }).databasePreparedStatements).toBe(false);
@@ -85,6 +90,7 @@ describe("loadConfig", () => {
     ["DATABASE_POOL_SIZE", "ten"],
     ["DATABASE_POOL_SIZE", "1001"],
     ["DATABASE_PREPARED_STATEMENTS", "off"],
+    ["MAX_WEBHOOKS_PER_TENANT", "0"],
   ])("names %s in the error when its value is %j", (variable, value) => {
     let thrown: unknown;
     try {

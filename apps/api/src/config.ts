@@ -42,6 +42,11 @@ export interface AppConfig {
   keyCacheTtlMs: number;
   /** `MAX_POLICIES_PER_TENANT`: most policies one tenant may hold (each submission evaluates them all). */
   maxPoliciesPerTenant: number;
+  /**
+   * `MAX_WEBHOOKS_PER_TENANT`: most outgoing webhook endpoints one tenant may hold, and separately
+   * most inbound endpoints (every event is written once per subscribed endpoint).
+   */
+  maxWebhooksPerTenant: number;
   /** `WEBHOOK_LOG_RETENTION_DAYS`: settled webhook deliveries are deleted this many days after; 0 keeps them. */
   webhookLogRetentionDays: number;
   /** How often background jobs (approval expiry) run. */
@@ -134,6 +139,7 @@ const VARIABLES = {
   RATE_LIMIT_PER_MINUTE: { schema: integer(1, 10_000_000), fallback: "1000" },
   KEY_CACHE_TTL_MS: { schema: integer(0, 600_000), fallback: "5000" },
   MAX_POLICIES_PER_TENANT: { schema: integer(1, 100_000), fallback: "1000" },
+  MAX_WEBHOOKS_PER_TENANT: { schema: integer(1, 100_000), fallback: "100" },
   WEBHOOK_LOG_RETENTION_DAYS: { schema: integer(0, 36_500), fallback: "30" },
   JOB_INTERVAL_MS: { schema: integer(100, 3_600_000), fallback: "5000" },
   SHUTDOWN_TIMEOUT_MS: { schema: integer(0, 600_000), fallback: "10000" },
@@ -177,6 +183,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitPerMinute: readVariable(env, "RATE_LIMIT_PER_MINUTE"),
     keyCacheTtlMs: readVariable(env, "KEY_CACHE_TTL_MS"),
     maxPoliciesPerTenant: readVariable(env, "MAX_POLICIES_PER_TENANT"),
+    maxWebhooksPerTenant: readVariable(env, "MAX_WEBHOOKS_PER_TENANT"),
     webhookLogRetentionDays: readVariable(env, "WEBHOOK_LOG_RETENTION_DAYS"),
     jobIntervalMs: readVariable(env, "JOB_INTERVAL_MS"),
     shutdownTimeoutMs: readVariable(env, "SHUTDOWN_TIMEOUT_MS"),

@@ -34,6 +34,8 @@ export interface EndpointRows<R> {
   find(id: string): Promise<R | undefined>;
   /** The tenant's endpoints, oldest first. */
   list(tenantId: string, page: PageRequest): Promise<Page<R>>;
+  /** How many endpoints the tenant holds (for a per-tenant bound). */
+  count(tenantId: string): Promise<number>;
   /** Rewrites every mutable column; false when the endpoint is not in the tenant. */
   update(record: R): Promise<boolean>;
   /** False when the endpoint is not in the tenant. */
@@ -58,6 +60,14 @@ export function endpointRows<T extends EndpointTable, R>(
   const name = table as EndpointTable as "endpoints";
   const fromRow = (row: KeyColumns) => mapping.fromRow(row as unknown as WebhookDatabase[T]);
   const toRow = (record: R) => mapping.toRow(record) as unknown as KeyColumns;
+  const count = async (tenantId: string): Promise<number> => {
+    const counted = await keyed
+      .selectFrom(name)
+      .select((eb) => eb.fn.countAll<number>().as("total"))
+      .where("tenant_id", "=", tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(counted.total);
+  };
   return {
     async insert(record) {
       const row = toRow(record);
@@ -79,7 +89,7 @@ export function endpointRows<T extends EndpointTable, R>(
     },
     async list(tenantId, page) {
       const { limit, offset } = pageWindow(page);
-      const [rows, counted] = await Promise.all([
+      const [rows, total] = await Promise.all([
         keyed
           .selectFrom(name)
           .selectAll()
@@ -89,14 +99,11 @@ export function endpointRows<T extends EndpointTable, R>(
           .limit(limit)
           .offset(offset)
           .execute(),
-        keyed
-          .selectFrom(name)
-          .select((eb) => eb.fn.countAll<number>().as("total"))
-          .where("tenant_id", "=", tenantId)
-          .executeTakeFirstOrThrow(),
+        count(tenantId),
       ]);
-      return toPage(rows.map(fromRow), Number(counted.total), page);
+      return toPage(rows.map(fromRow), total, page);
     },
+    count,
     async update(record) {
       const { id, tenant_id, created_at, ...changes } = toRow(record);
       const result = await keyed

@@ -12,16 +12,33 @@ export interface EndpointAudit<R> {
   data?: (endpoint: R) => Record<string, unknown>;
 }
 
-/** Insert one of the caller's endpoints and audit it, in one transaction. */
+/**
+ * Insert one of the caller's endpoints and audit it, in one transaction; CONFLICT once the tenant
+ * would hold more than MAX_WEBHOOKS_PER_TENANT endpoints of that kind (`label`): every event is
+ * written once per subscribed endpoint, so an unbounded number made one tenant's events cost the
+ * whole server.
+ */
 export function insertEndpoint<R extends { id: string }>(
   c: Context<AppEnv>,
-  rowsOf: (repos: WebhookRepos) => Pick<EndpointRows<R>, "insert">,
+  rowsOf: (repos: WebhookRepos) => Pick<EndpointRows<R>, "insert" | "count">,
+  label: string,
   record: R,
   audit: EndpointAudit<R>,
 ): Promise<void> {
   return c.get("store").transaction(async (tx) => {
-    await rowsOf(tx.webhooks).insert(record);
+    const rows = rowsOf(tx.webhooks);
+    await rows.insert(record);
     await auditEndpoint(c, tx, record, audit);
+    // Counted after the audit event: appending it holds the tenant's audit head until commit, so
+    // a concurrent insert waits there and then counts this endpoint too.
+    const limit = c.get("config").maxWebhooksPerTenant;
+    if ((await rows.count(callerOf(c).tenantId)) > limit) {
+      throw new IntendedOpsError(
+        "CONFLICT",
+        `This tenant already holds ${limit} ${label.toLowerCase()}s, the most it may; delete one first`,
+        { limit },
+      );
+    }
   });
 }
 

@@ -53,7 +53,7 @@ export function registerCreateInboundEndpoint(app: OpenAPIHono<AppEnv>): void {
       createdAt: at,
       updatedAt: at,
     };
-    await insertEndpoint(c, (repos) => repos.inbound, record, {
+    await insertEndpoint(c, (repos) => repos.inbound, "Inbound endpoint", record, {
       eventType: "inbound_endpoint.created",
       data: (e) => ({ intentTypes: e.intentTypes }),
     });

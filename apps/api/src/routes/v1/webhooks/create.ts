@@ -46,7 +46,7 @@ export function registerCreateWebhook(app: OpenAPIHono<AppEnv>): void {
       createdAt: at,
       updatedAt: at,
     };
-    await insertEndpoint(c, (repos) => repos.endpoints, record, {
+    await insertEndpoint(c, (repos) => repos.endpoints, "Webhook endpoint", record, {
       eventType: "webhook_endpoint.created",
       data: (e) => ({ url: e.url, events: e.events }),
     });
