@@ -134,9 +134,22 @@ describe("webhook delivery across a crash", () => {
     const expected = crypto.createHmac("sha256", webhook.secret!).update(request!.body).digest("hex");
     expect(request!.headers["x-intendedops-signature"]).toBe(expected);
 
-    // The delivery ran as the server's background job, and the job metric counted it.
-    const metricsText = await (await fetch(`${second.url}/metrics`)).text();
-    const processed = /intendedops_jobs_processed_total\{job="webhook-delivery"\} (\d+)/.exec(metricsText);
-    expect(Number(processed?.[1])).toBeGreaterThanOrEqual(1);
+    // The delivery ran as the server's background job, and the job metric counted it. The job
+    // counts it once the receiver's answer is in and the delivery settled, which can be just
+    // after the receiver saw the request: read the metric until it shows (or the test times out).
+    const processed = async () => {
+      const metricsText = await (await fetch(`${second.url}/metrics`)).text();
+      const match = /intendedops_jobs_processed_total\{job="webhook-delivery"\} (\d+)/.exec(metricsText);
+      return Number(match?.[1] ?? 0);
+    };
+    let counted = await processed();
+    for (
+      const started = Date.now();
+      counted < 1 && Date.now() - started < 10_000;
+      counted = await processed()
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(counted).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
