@@ -126,7 +126,11 @@ describe("guardedLookup", () => {
 
   it("refuses the connection when the name now resolves to a private address (DNS rebinding)", async () => {
     const { error } = await lookup("hooks.example.com", resolveTo("169.254.169.254"));
-    expect(error?.message).toMatch(/refused: hooks\.example\.com resolves to 169\.254\.169\.254/);
+    expect(error?.message).toMatch(
+      /refused: hooks\.example\.com resolves to a loopback, private or link-local/,
+    );
+    // What the server's resolver answered stays out of the tenant's delivery log.
+    expect(error?.message).not.toMatch(/169\.254/);
   });
 
   it("hands back the checked addresses when they are public", async () => {

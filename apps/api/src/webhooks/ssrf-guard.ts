@@ -140,8 +140,10 @@ export function guardedLookup(options: SsrfOptions): LookupFunction {
         const addresses = family === 0 ? all : all.filter((a) => a.family === family);
         const bad = options.allowPrivate ? undefined : addresses.find((a) => isForbiddenAddress(a.address));
         if (bad) {
+          // The address stays out of the message: it lands in the tenant's delivery log, and a
+          // tenant must not learn what the server's own resolver says about internal names.
           const error = new ForbiddenTargetError(
-            `refused: ${hostname} resolves to ${bad.address}, a loopback, private or link-local address`,
+            `refused: ${hostname} resolves to a loopback, private or link-local address`,
           );
           return callback(error, "", 0);
         }
