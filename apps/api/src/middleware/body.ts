@@ -102,11 +102,16 @@ export function exactText(bytes: Uint8Array): string {
   try {
     return exactDecoder.decode(bytes);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : "invalid UTF-8";
-    throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
-      { path: [], message: reason },
-    ]);
+    throw malformedBody(error);
   }
+}
+
+/** 400 VALIDATION_ERROR for a body that is not UTF-8 JSON, with the decoder's or parser's reason. */
+function malformedBody(error: unknown): IntendedOpsError {
+  const reason = error instanceof Error ? error.message : "invalid JSON";
+  return new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
+    { path: [], message: reason },
+  ]);
 }
 
 /**
@@ -160,10 +165,7 @@ function parseJsonBody(bytes: Uint8Array, header: HeaderReader): JsonBody | unde
     const text = decoder.decode(bytes);
     body = { text, value: JSON.parse(text) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : "invalid JSON";
-    throw new IntendedOpsError("VALIDATION_ERROR", "Malformed JSON in request body", [
-      { path: [], message: reason },
-    ]);
+    throw malformedBody(error);
   }
   assertStorableJson(body.value, body.text);
   return body;
