@@ -381,8 +381,10 @@ export function createAuditRepo(
       const unfiltered =
         filter.eventType === undefined && filter.agentId === undefined && filter.intentId === undefined;
       if (unfiltered && filter.fromDate === undefined && filter.toDate === undefined) {
-        // The whole chain: its events are seq 1…n without gaps unless rows were deleted around it,
-        // so when the count equals the highest seq, page N is a seq range of the primary key. An
+        // The whole chain: its events are seq 1…n without gaps unless rows were edited in the
+        // database, so when the lowest seq is 1 and the count equals the highest, page N is a seq
+        // range of the primary key (the count alone is not enough: a deleted row and a forged one
+        // at seq 0 or below keep it equal, and the range would skip one and repeat another). An
         // offset walked every skipped entry (on PostgreSQL every skipped row: 0.4–0.9 s for a page
         // past 780,000 events); with a gap, the offset as before. The highest seq is read first
         // (one index probe) and bounds the count and the page, so both describe the same chain
@@ -395,19 +397,24 @@ export function createAuditRepo(
         const last = Number(highest?.last ?? 0);
         const upToLast = () =>
           db.selectFrom("audit_events").where("tenant_id", "=", tenantId).where("seq", "<=", last);
-        const [counted, inRange] = await Promise.all([
+        const [counted, lowest, inRange] = await Promise.all([
           upToLast()
             .select((eb) => eb.fn.countAll<number>().as("total"))
             .executeTakeFirstOrThrow(),
+          // Its own statement: SQLite answers a lone min() with one index probe, min() and max()
+          // together with a scan.
+          upToLast()
+            .select((eb) => eb.fn.min("seq").as("first"))
+            .executeTakeFirst(),
           upToLast().selectAll().where("seq", ">", offset).orderBy("seq").limit(limit).execute(),
         ]);
         const total = Number(counted.total);
-        const rows =
-          total === last
-            ? inRange
-            : offset >= total
-              ? []
-              : await upToLast().selectAll().orderBy("seq").limit(limit).offset(offset).execute();
+        const gapless = total === last && (total === 0 || Number(lowest?.first) === 1);
+        const rows = gapless
+          ? inRange
+          : offset >= total
+            ? []
+            : await upToLast().selectAll().orderBy("seq").limit(limit).offset(offset).execute();
         return toPage(
           rows.map((row) => fromRow(row)),
           total,
