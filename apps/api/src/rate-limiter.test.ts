@@ -5,6 +5,22 @@ const MINUTE = 60_000;
 const start = 1_700_000_000_000 - (1_700_000_000_000 % MINUTE);
 
 describe("createRateLimiter", () => {
+  it("keeps a budget spent in a minute when another key calls during a clock step back", () => {
+    // Regression: a request while the clock read an earlier minute made the minute it returned to
+    // look new, and every counter of that minute (key b's spent budget) was wiped.
+    const limiter = createRateLimiter();
+    const minute = start + 5 * MINUTE;
+    for (let i = 0; i < 2; i++) expect(limiter.hit("key:b", 2, minute + 30_000).allowed).toBe(true);
+    expect(limiter.hit("key:b", 2, minute + 30_000).allowed).toBe(false);
+    // The clock steps back into the minute before; only key a calls during the step.
+    limiter.hit("key:a", 2, minute - 10_000);
+    // Back in the minute b spent its budget in, which has not ended.
+    expect(limiter.peek("key:b", 2, minute + 31_000).remaining).toBe(0);
+    expect(limiter.hit("key:b", 2, minute + 31_000).allowed).toBe(false);
+    // And a's counter from the earlier minute holds nothing now.
+    expect(limiter.hit("key:a", 2, minute + 31_000)).toMatchObject({ allowed: true, remaining: 1 });
+  });
+
   it("counts down the remaining requests when a bucket is hit within one minute", () => {
     const limiter = createRateLimiter();
     expect(limiter.hit("k", 3, start + 10_000)).toEqual({

@@ -48,15 +48,21 @@ export function createRateLimiter(): RateLimiter {
   return {
     hit(bucket, limit, now) {
       const window = Math.floor(now / WINDOW_MS);
-      // A new minute: every older counter is dead, so drop them all at once instead of sweeping.
-      if (window > currentWindow) counters = new Map();
-      currentWindow = window;
+      // A minute later than any seen: every counter is dead, so drop them all at once instead of
+      // sweeping. Only forward: a request while the clock reads an earlier minute must not make
+      // the minute it returns to look new, which wiped the budgets other keys had spent in it.
+      if (window > currentWindow) {
+        counters = new Map();
+        currentWindow = window;
+      }
       let counter = counters.get(bucket);
       if (!counter) {
         counter = { window, count: 0 };
         counters.set(bucket, counter);
       }
-      // Only a counter of a later minute (the clock stepped back) can differ: it moves to this one.
+      // A counter of a minute that has passed (kept across a step back) holds nothing now, as in
+      // `spent`; one of a later minute (the clock stepped back) moves to this one with its count.
+      if (counter.window < window) counter.count = 0;
       counter.window = window;
       const resetSeconds = secondsUntilReset(window, now);
       if (counter.count >= limit) return { allowed: false, limit, remaining: 0, resetSeconds };

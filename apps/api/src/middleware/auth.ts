@@ -42,7 +42,16 @@ export async function identify(keys: KeyResolver, header: HeaderReader): Promise
   if (key === CONFLICTING_KEYS) {
     return { failure: unauthorized("x-api-key and Authorization carry different API keys: send one key") };
   }
-  const caller = await keys.resolve(key);
+  let caller: Caller | undefined;
+  try {
+    caller = await keys.resolve(key);
+  } catch (error) {
+    // The lookup failed (the database is busy or down: 503). That is the answer for a route that
+    // needs a key; the request is still counted and answered with its rate-limit headers, and the
+    // public routes (/health, /metrics) answer as if no key had been sent.
+    if (error instanceof IntendedOpsError) return { failure: error };
+    throw error;
+  }
   if (!caller) return { failure: unauthorized("Invalid API key") };
   const tenantHeader = header("x-tenant-id");
   if (tenantHeader !== undefined && tenantHeader !== caller.tenantId) {
