@@ -41,14 +41,27 @@ const STATUS_BY_OUTCOME: Readonly<Record<Decision["outcome"], IntentStatus>> = {
   block: "blocked",
 };
 
+/**
+ * The request's fingerprint for its idempotency key. Params JSON cannot carry (NaN, Infinity, a
+ * BigInt: only an embedder's call can send them) have no canonical JSON; then the params check
+ * has refused them already, and its VALIDATION_ERROR is the answer, with a key as without one.
+ */
+function fingerprintOf(body: CreateIntentInput, classified: unknown): string {
+  try {
+    return requestFingerprint(body);
+  } catch (error) {
+    throw classified instanceof IntendedOpsError ? classified : error;
+  }
+}
+
 /** Submission (decide + record), simulation and intent reads. */
 export function createIntentsService(ctx: GovernorContext) {
   async function submit(actor: Actor, input: CreateIntentInput): Promise<SubmitResult> {
     const body = parseWithSchema(CreateIntentInputSchema, input);
-    const fingerprint = body.idempotencyKey === undefined ? null : requestFingerprint(body);
     // Params validation is pure CPU work: do it before taking the write lock, but report its
     // error only after the agent lookup so error precedence stays agent → params.
     const classified = classify(ctx, body, paramsAsSent(input, body));
+    const fingerprint = body.idempotencyKey === undefined ? null : fingerprintOf(body, classified);
     try {
       return await writeTransaction(ctx, actor, async (scope) => {
         if (fingerprint !== null && body.idempotencyKey !== undefined) {

@@ -29,6 +29,21 @@ describe("governor submit", () => {
     });
   });
 
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    "answers VALIDATION_ERROR for a param JSON cannot carry (%s), with an idempotency key as without",
+    async (amount) => {
+      // Regression: with a key, the request's fingerprint (canonical JSON) was taken before the
+      // params check and threw a bare TypeError. Only an embedder's call can send such a value.
+      const { governor } = createHarness();
+      await registerBillingAgent(governor);
+      const request = { ...invoiceRequest, params: { ...invoiceRequest.params, amount } };
+      await expect(governor.submit(agentKey, request)).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
+      await expect(governor.submit(agentKey, { ...request, idempotencyKey: "k-nan" })).rejects.toMatchObject({
+        code: "VALIDATION_ERROR",
+      });
+    },
+  );
+
   it("answers AGENT_NOT_FOUND before checking params when the agent does not exist", async () => {
     const { governor } = createHarness();
     await expect(
