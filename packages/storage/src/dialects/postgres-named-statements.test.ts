@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeAgent, makeIntent, openPostgresTestStore, randomSuffix, type TestStore } from "../test-fixtures";
-import { isStaleStatement } from "./postgres-named-statements";
+import { isStaleStatement, POOLER_SYMPTOMS_BEFORE_UNNAMED } from "./postgres-named-statements";
 
 /**
  * The store's prepared SQL runs as named statements on PostgreSQL: parsed and planned once per
@@ -68,6 +68,74 @@ describe("named statements (postgres)", () => {
     expect(agent?.id).toBe("agent-1");
     const prepared = await preparedAfterLookup(test, tenantId);
     expect(prepared.some((s) => /^intendedops_1_[0-9a-f]{24}: select \*.* from "agents"/.test(s))).toBe(true);
+  });
+
+  it("answers 503 when a pooler ran the Parse where another client had prepared the name (42P05)", async () => {
+    const { test, tenantId } = await withAgent();
+    const [first] = (await preparedAfterLookup(test, tenantId)).filter((s) => s.includes('from "agents"'));
+    const digest = first?.match(/^intendedops_0_([0-9a-f]{24}):/)?.[1];
+    expect(digest).toBeDefined();
+    // The connection lost the statement (26000), and the name it prepares next is taken, as when
+    // a pooler in transaction mode hands it a server connection another client prepared it on.
+    await sql`deallocate all`.execute(test.store.db);
+    await sql.raw(`prepare "intendedops_1_${digest}" as select 1`).execute(test.store.db);
+    const lookup = () =>
+      test.store
+        .transaction((tx) => tx.agents.get(tenantId, "agent-1"))
+        .then(
+          (agent) => agent?.id,
+          (error: { code?: string }) => `failed ${error.code}`,
+        );
+    expect([await lookup(), await lookup(), await lookup()]).toEqual([
+      "failed SERVICE_UNAVAILABLE",
+      "failed SERVICE_UNAVAILABLE",
+      "agent-1",
+    ]);
+  });
+
+  it("runs unnamed once a pooler has lost its statements three times, and says so once", async () => {
+    const warnings: string[] = [];
+    const record = (_details: Record<string, unknown>, message: string) => warnings.push(message);
+    const { test, tenantId } = await withAgent({ logger: { warn: record, debug: () => {} } });
+    const lookup = () =>
+      test.store
+        .transaction((tx) => tx.agents.get(tenantId, "agent-1"))
+        .then(
+          (agent) => (agent?.id === "agent-1" ? "ok" : "missing"),
+          (error: { code?: string }) => `failed ${error.code}`,
+        );
+    // What a pooler in transaction mode does to the one pooled connection between transactions:
+    // the server connection the next run lands on never saw the statement prepared.
+    const poolerHandsAnotherConnection = () => sql`deallocate all`.execute(test.store.db);
+    const runs: string[] = [await lookup()];
+    for (let i = 0; i < POOLER_SYMPTOMS_BEFORE_UNNAMED + 2; i++) {
+      await poolerHandsAnotherConnection();
+      runs.push(await lookup(), await lookup());
+    }
+    const failed = runs.filter((run) => run !== "ok");
+    expect(failed).toEqual(Array(POOLER_SYMPTOMS_BEFORE_UNNAMED).fill("failed SERVICE_UNAVAILABLE"));
+    // Every run after the third failure succeeded, pooler or not.
+    expect(runs.slice(runs.lastIndexOf("failed SERVICE_UNAVAILABLE") + 1).every((run) => run === "ok")).toBe(
+      true,
+    );
+    await poolerHandsAnotherConnection();
+    expect(await preparedAfterLookup(test, tenantId)).toEqual([]);
+    expect(warnings.filter((message) => message.includes("run unnamed from now on"))).toHaveLength(1);
+  });
+
+  it("counts only a pooler's symptoms towards running unnamed, not a migration's stale plans", async () => {
+    const { test, tenantId } = await withAgent();
+    for (let i = 0; i < POOLER_SYMPTOMS_BEFORE_UNNAMED + 1; i++) {
+      await preparedAfterLookup(test, tenantId);
+      await sql`alter table agents add column ${sql.id(`added_${i}`)} text`.execute(test.store.db);
+      await expect(test.store.transaction((tx) => tx.agents.get(tenantId, "agent-1"))).rejects.toMatchObject({
+        code: "SERVICE_UNAVAILABLE",
+      });
+    }
+    const prepared = await preparedAfterLookup(test, tenantId);
+    expect(prepared.some((s) => s.startsWith(`intendedops_${POOLER_SYMPTOMS_BEFORE_UNNAMED + 1}_`))).toBe(
+      true,
+    );
   });
 
   it("prepares again after another instance changes a column's type: at most one run fails", async () => {

@@ -2,16 +2,18 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 
 /**
- * True when `error` says a named statement no longer exists as prepared: 26000 "prepared statement
- * does not exist" (something ran `DEALLOCATE` or `DISCARD ALL` on the connection, as a pooler in
- * front of PostgreSQL may), or 0A000 "cached plan must not change result type" (a migration of
- * another server instance changed a table a `select *` reads). 0A000 is a broad class ("feature not
- * supported"); the routine that raised it tells this one apart in any `lc_messages` language.
- * Retrying the run succeeds.
+ * True when `error` says a named statement is not the one this connection prepared: 26000 "prepared
+ * statement does not exist" (something ran `DEALLOCATE` or `DISCARD ALL` on the connection, as a
+ * pooler in front of PostgreSQL may), 42P05 "prepared statement already exists" (a pooler in
+ * transaction mode ran the Parse on a server connection where another client had prepared the
+ * name), or 0A000 "cached plan must not change result type" (a migration of another server instance
+ * changed a table a `select *` reads). 0A000 is a broad class ("feature not supported"); the
+ * routine that raised it tells this one apart in any `lc_messages` language. Retrying the run
+ * succeeds.
  */
 export function isStaleStatement(error: unknown): boolean {
   const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
-  return code === "26000" || (code === "0A000" && routine === "RevalidateCachedQuery");
+  return code === "26000" || code === "42P05" || (code === "0A000" && routine === "RevalidateCachedQuery");
 }
 
 /**
@@ -25,6 +27,24 @@ function mendedByPreparingAgain(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return isStaleStatement(error) || (typeof code === "string" && code.startsWith("42"));
 }
+
+/**
+ * True when `error` is what a connection pooler in transaction mode (PgBouncer before 1.21, or
+ * without `max_prepared_statements`) does to named statements: the server connection a run lands on
+ * never saw the statement prepared (26000), or another client already prepared that name there
+ * (42P05). A migration never causes either.
+ */
+function poolerSymptom(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "26000" || code === "42P05";
+}
+
+/**
+ * Runs that fail with a pooler's symptom before the store stops naming statements. One can be a
+ * single `DISCARD ALL`; three on one store mean its statements keep landing where they were not
+ * prepared, and every further run would risk another failed request.
+ */
+export const POOLER_SYMPTOMS_BEFORE_UNNAMED = 3;
 
 type Query = (text: unknown, values?: unknown, callback?: unknown) => unknown;
 
@@ -40,6 +60,16 @@ export class NamedStatements {
   /** Marked SQL text → the name it is prepared under (before the connection's generation). */
   readonly #names = new Map<string, string>();
   readonly #generations = new WeakMap<object, number>();
+  #poolerSymptoms = 0;
+  #unnamed = false;
+
+  /** `onUnnamed` is told once, when pooler symptoms made the store give up naming statements. */
+  constructor(private readonly onUnnamed?: (symptoms: number) => void) {}
+
+  /** True once the store runs every statement unnamed (see POOLER_SYMPTOMS_BEFORE_UNNAMED). */
+  get unnamed(): boolean {
+    return this.#unnamed;
+  }
 
   /**
    * Marks `sql` to run as a named statement from now on. Its name is a digest of the text, so no
@@ -55,7 +85,10 @@ export class NamedStatements {
   attach(client: pg.PoolClient): void {
     const query = client.query.bind(client) as Query;
     const named: Query = (text, values, callback) => {
-      const name = typeof text === "string" && callback === undefined ? this.#names.get(text) : undefined;
+      const name =
+        typeof text === "string" && callback === undefined && !this.#unnamed
+          ? this.#names.get(text)
+          : undefined;
       if (name === undefined || !Array.isArray(values)) return query(text, values, callback);
       const generation = this.#generations.get(client) ?? 0;
       return (query({ name: `intendedops_${generation}_${name}`, text, values }) as Promise<unknown>).catch(
@@ -63,10 +96,20 @@ export class NamedStatements {
           // The run fails (its transaction is aborted); the connection's next runs prepare anew,
           // under names of a new generation (the old statements stay until the connection ends).
           if (mendedByPreparingAgain(error)) this.#generations.set(client, generation + 1);
+          if (poolerSymptom(error)) this.#countPoolerSymptom();
           throw error;
         },
       );
     };
     (client as unknown as { query: Query }).query = named;
+  }
+
+  #countPoolerSymptom(): void {
+    this.#poolerSymptoms += 1;
+    if (this.#unnamed || this.#poolerSymptoms < POOLER_SYMPTOMS_BEFORE_UNNAMED) return;
+    // Unnamed, each run is parsed where it lands, which any pooler handles; it costs what named
+    // statements save (about half of each statement's time on the database).
+    this.#unnamed = true;
+    this.onUnnamed?.(this.#poolerSymptoms);
   }
 }

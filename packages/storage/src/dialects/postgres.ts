@@ -197,7 +197,16 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   pool.on("error", (error) => options.logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
-  const named = options.namedStatements === false ? undefined : new NamedStatements();
+  const named =
+    options.namedStatements === false
+      ? undefined
+      : new NamedStatements((symptoms) =>
+          options.logger?.warn(
+            { symptoms },
+            "PostgreSQL lost the store's prepared statements again and again (a connection pooler in transaction mode?): " +
+              "they run unnamed from now on; turn them off (DATABASE_PREPARED_STATEMENTS=0, or createStore({ preparedStatements: false })) to start that way",
+          ),
+        );
   // The pool listens for errors only on idle clients. A client checked out for a transaction
   // emits its own 'error' when the server ends the connection (pg_terminate_backend, a
   // restart, a failover), and an 'error' event nobody listens to ends the process. The query
