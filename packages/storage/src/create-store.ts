@@ -2,6 +2,7 @@ import type { KyselyConfig, LogEvent } from "kysely";
 import pg from "pg";
 import type { OpenDatabase, StoreLogger } from "./dialects/dialect-adapter";
 import { openPostgres } from "./dialects/postgres";
+import { liftStatementTimeout } from "./dialects/postgres-startup";
 import { openSqlite } from "./dialects/sqlite";
 import { createKyselyStore, type HealthProbe, type KyselyStore } from "./kysely-store";
 import { migrateToLatest } from "./migrate";
@@ -122,9 +123,12 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
   const location = parseStoreUrl(options.url ?? DEFAULT_STORE_URL);
   const log = slowQueryLog(options.logger, options.slowQueryMs ?? 500);
   if (location.dialect === "postgres") {
+    // A statement_timeout in the URL wins over the option, and is applied by the pool (not sent as
+    // the URL's start-up parameter, which PgBouncer refuses even at 0).
+    const { url, statementTimeoutMs: fromUrl } = liftStatementTimeout(location.url);
     const postgres = (poolSize: number, statementTimeoutMs: number) =>
       openPostgres({
-        url: location.url,
+        url,
         poolSize,
         statementTimeoutMs,
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -145,9 +149,9 @@ export async function createStore(options: StoreOptions = {}): Promise<KyselySto
     }
     const open = await postgres(
       options.poolSize ?? 10,
-      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      fromUrl ?? options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     );
-    return createKyselyStore(open, options.clock ?? Date.now, postgresProbe(location.url, options.logger));
+    return createKyselyStore(open, options.clock ?? Date.now, postgresProbe(url, options.logger));
   }
   const open: OpenDatabase = openSqlite({
     filename: location.filename,

@@ -4,6 +4,7 @@ import pg from "pg";
 import type { Database } from "../database";
 import type { DialectAdapter, OpenDatabase, StoreLogger } from "./dialect-adapter";
 import { isStaleStatement, NamedStatements } from "./postgres-named-statements";
+import { refusedStartupParameter } from "./postgres-startup";
 
 export interface PostgresOpenOptions {
   url: string;
@@ -231,6 +232,6 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     };
   } catch (error) {
     await db.destroy();
-    throw error;
+    throw refusedStartupParameter(error) ?? error;
   }
 }
