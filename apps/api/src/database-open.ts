@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import {
   accessSync,
   closeSync,
   constants,
   existsSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   rmSync,
@@ -120,9 +122,12 @@ function cannotOpen(url: string, error: unknown, logger: StoreOptions["logger"])
  * servers keep writing to it (`VACUUM INTO` reads one snapshot; in WAL mode writers do not wait
  * for it). Copying the file itself while a server runs misses what is still in the -wal file and
  * can catch a checkpoint half done: such copies failed `pragma integrity_check`. The copy is
- * created 0600, never over an existing file, and synced to disk before this resolves. The
+ * created 0600, never over an existing file, and synced to disk before this resolves; until then
+ * it is `<path>.partial-<pid>-<random>`, so an interrupted backup leaves nothing at `path`. The
  * database is not migrated first (a backup taken before an upgrade must be of the old schema).
  */
+const EXISTS = "the file exists (a backup never overwrites one)";
+
 export async function backupDatabase(url: string, target: string): Promise<{ path: string; bytes: number }> {
   const location = parseStoreUrl(url);
   if (location.dialect === "postgres") {
@@ -137,36 +142,54 @@ export async function backupDatabase(url: string, target: string): Promise<{ pat
     throw new StartupError(`Cannot back up: there is no database at DATABASE_URL (${url})`);
   }
   const path = resolve(target);
-  try {
-    closeSync(openSync(path, "wx", 0o600));
-  } catch (error) {
+  // The copy is written under a name of its own and linked to `path` only once it is complete and
+  // on disk: killed before that (SIGKILL, the OOM killer, a reboot), a backup left an empty or
+  // half-written file at `path` that SQLite opened as a valid, empty database.
+  const partial = `${path}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const refused = (error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
-      code === "EEXIST"
-        ? "the file exists (a backup never overwrites one)"
-        : code === "ENOENT"
-          ? "its directory does not exist"
-          : reason(error);
-    throw new StartupError(`Cannot write the backup to ${target}: ${why}`, { cause: error });
+      code === "EEXIST" ? EXISTS : code === "ENOENT" ? "its directory does not exist" : reason(error);
+    return new StartupError(`Cannot write the backup to ${target}: ${why}`, { cause: error });
+  };
+  if (existsSync(path)) throw new StartupError(`Cannot write the backup to ${target}: ${EXISTS}`);
+  try {
+    // Created 0600 before SQLite writes into it (VACUUM INTO takes an empty file).
+    closeSync(openSync(partial, "wx", 0o600));
+  } catch (error) {
+    throw refused(error);
   }
   try {
     const store = await openDatabase(url, { migrate: false });
     try {
-      await sql`vacuum into ${path}`.execute(store.db);
+      await sql`vacuum into ${partial}`.execute(store.db);
     } finally {
       await store.close();
     }
     // SQLite does not sync what VACUUM INTO writes.
-    const fd = openSync(path, "r+");
+    syncPath(partial, "r+");
     try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      // A link, not a rename: it fails on a file that appeared at `path` meanwhile.
+      linkSync(partial, path);
+    } catch (error) {
+      throw refused(error);
     }
+    rmSync(partial, { force: true });
+    syncPath(dirname(path), "r");
   } catch (error) {
-    rmSync(path, { force: true });
+    rmSync(partial, { force: true });
     if (error instanceof StartupError) throw error;
     throw new StartupError(`Cannot write the backup to ${target}: ${reason(error)}`, { cause: error });
   }
   return { path, bytes: statSync(path).size };
+}
+
+/** fsync a file, or a directory (so a link made in it survives a crash). */
+function syncPath(path: string, flags: "r" | "r+"): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
