@@ -157,12 +157,16 @@ export function createWebhookDispatcher(options: DispatcherOptions): WebhookDisp
     const response = await send(delivery, endpoint, startedAt, cut);
     const at = clock();
     const gone = response.statusCode === 410;
+    // A ping is never retried, whoever attempts it. Its row is an ordinary due delivery, so when the
+    // server died during the ping's one attempt, the dispatcher of the next start claimed it once
+    // the claim lapsed and, with `retry` true, kept it on the retry schedule for days.
+    const retries = retry && delivery.event !== PING_EVENT;
     let outcome: WebhookDeliveryOutcome;
     if (isSuccess(response.statusCode)) {
       outcome = { status: "succeeded", nextAttemptAt: null, at: iso(at) };
     } else {
       const delay =
-        retry && !gone
+        retries && !gone
           ? retryDelayMs(schedule, delivery.attempts, random, parseRetryAfter(response.retryAfter, at))
           : undefined;
       outcome =
