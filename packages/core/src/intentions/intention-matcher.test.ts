@@ -142,6 +142,34 @@ describe("compileIntentions", () => {
     expect(m.kind === "matched" && m.intention.label).toBe("glob");
   });
 
+  it("picks a type-free intention by auto-match only for an intent that requests data elements", () => {
+    // The contract's own example: no intent_types, scoped by its two Salesforce elements.
+    const seed = intention("customer_support_lookup", {
+      intent_types: [],
+      data_elements: [el("Account.Name"), el("Contact.Email")],
+    });
+    const matcher = compileIntentions([seed]);
+    const invoice = lookup({ type: "billing.send_invoice", domain: "billing", intentClass: "write" });
+    // Regression: it matched every intent of the tenant that requested nothing.
+    expect(matcher.match(invoice)).toEqual({ kind: "ambient" });
+    expect(matcher.match(lookup())).toEqual({ kind: "ambient" });
+    expect(matcher.match(lookup({ dataElements: [ref("Contact.Email")] }))).toMatchObject({
+      kind: "matched",
+      named: false,
+      intention: { label: "customer_support_lookup" },
+    });
+    // Named, it still applies to an intent that requests nothing.
+    expect(matcher.match({ ...invoice, intention: "customer_support_lookup" })).toMatchObject({
+      kind: "matched",
+      named: true,
+    });
+    // An intention that lists the type still covers an intent that requests nothing.
+    const typed = intention("invoices", { intent_types: ["billing.send_invoice"], data_elements: [el("A")] });
+    expect(compileIntentions([seed, typed]).match(invoice)).toMatchObject({
+      intention: { label: "invoices" },
+    });
+  });
+
   it("is ambient when no active intention covers the type and the requested elements", () => {
     const matcher = compileIntentions([
       customerSupportLookup,

@@ -22,7 +22,8 @@ const NO_ELEMENTS: readonly DataElementRef[] = Object.freeze([]);
 /**
  * Compile a tenant's intentions (only `active` ones count) into a matcher. An intent naming an
  * active intention that covers its type gets that one; otherwise the narrowest active intention
- * covering the type whose data elements include every requested one; otherwise it is ambient.
+ * covering the type whose data elements include every requested one (one without `intent_types`
+ * only when the intent requests some); otherwise it is ambient.
  * See docs/intentions.md for the full rule.
  */
 export function compileIntentions(intentions: readonly Intention[]): IntentionMatcher {
@@ -69,7 +70,10 @@ export function compileIntentions(intentions: readonly Intention[]): IntentionMa
       const domain = typeDomain(intent);
       let best = firstCovering(exact.get(intent.type), requested);
       best = better(best, firstCovering(wildcard.get(domain), requested));
-      best = better(best, firstCovering(universal, requested));
+      // An intention scoped by data elements alone is picked only for an intent that requests
+      // some: with none requested there is nothing to match it on, and it took every intent of
+      // the tenant (a "Customer Support Lookup" governed billing writes and minted their tokens).
+      if (requested.length > 0) best = better(best, firstCovering(universal, requested));
       if (best === null) return note === undefined ? AMBIENT : { kind: "ambient", note: `${note}; ambient` };
       return note === undefined
         ? best.auto
@@ -85,7 +89,8 @@ function compileIntention(intention: Intention, rank: number): CompiledIntention
     if (paths) paths.add(el.path);
     else elements.set(el.data_source_id, new Set([el.path]));
   }
-  // No intent_types means the intention is scoped by data elements alone and covers every type.
+  // No intent_types means the intention is scoped by data elements alone and covers every type
+  // (auto-match picks it only for an intent that requests data elements).
   const covers = intention.intent_types.length === 0 ? () => true : compileGlobList(intention.intent_types);
   const result = (named: boolean): Matched =>
     Object.freeze({ kind: "matched", intention, named, disallowed: NO_ELEMENTS as DataElementRef[] });
