@@ -55,6 +55,15 @@ describe.each(DIALECTS)("intention matching through the API on %s", (dialect) =>
     expect(intent.decision.intention).toBe("customer_support_lookup");
   });
 
+  it("applies the contract's example as written (no intent_types) only to intents that request its data", async () => {
+    // SEED_INTENTION is the contract's create body verbatim: no intent_types.
+    await publishIntention(t, SEED_INTENTION);
+    const nothingRequested = await submit(t, categorize());
+    expect(nothingRequested.decision.intention).toBe("ambient");
+    const requested = await submit(t, categorize({ dataElements: [ref("Contact.Email")] }));
+    expect(requested.decision.intention).toBe("customer_support_lookup");
+  });
+
   it("records ambient when no active intention covers the type and elements", async () => {
     await publishIntention(t, { ...supportLookup, intent_types: ["billing.*"] });
     await t.data("POST", "/v1/intentions", {
