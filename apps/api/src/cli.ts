@@ -180,7 +180,11 @@ async function keysCommand(args: string[]): Promise<void> {
     );
     // What POST /v1/api-keys answers, so a provisioning script reads the key without parsing prose.
     if (values.json) return writeJson({ ...toApiKeyView(record), key });
-    write(`Created API key ${record.id} (${input.scopes.join(", ")}) in tenant ${tenantId}.`);
+    // The database too: run from another directory, the default file: URL is another database,
+    // and a key made there is refused by the server without a hint why.
+    write(
+      `Created API key ${record.id} (${input.scopes.join(", ")}) in tenant ${tenantId}, in ${displayDatabaseUrl(loadConfig().databaseUrl)}.`,
+    );
     write(`Key (shown once, store it now): ${key}`);
     return;
   }
@@ -191,7 +195,9 @@ async function keysCommand(args: string[]): Promise<void> {
     const keys = await withStore((store) => store.apiKeys.list(tenantId));
     const views = keys.map(toApiKeyView);
     if (values.json) return writeJson(views);
-    if (views.length === 0) return write(`No API keys in tenant ${tenantId}.`);
+    const where = displayDatabaseUrl(loadConfig().databaseUrl);
+    if (views.length === 0) return write(`No API keys in tenant ${tenantId}, in ${where}.`);
+    write(`API keys of tenant ${tenantId}, in ${where}:`);
     for (const k of views) {
       const state = k.revokedAt ? `revoked ${k.revokedAt}` : "active";
       write(`${k.id}  ${k.keyPrefix}…  ${k.name}  [${k.scopes.join(",")}]  ${state}`);

@@ -143,9 +143,14 @@ describe("intendedops keys: the CLI applies the API's rules and refuses stray ar
     it("keeps the human output without --json", () => {
       const created = createKey(url, "agent", "human");
       const [line, keyLine] = created.stdout.split("\n");
-      expect(line).toMatch(/^Created API key key_\S+ \(agent\) in tenant acme\.$/);
+      expect(line).toMatch(/^Created API key key_\S+ \(agent\) in tenant acme, in \S+\.$/);
       expect(keyLine).toMatch(/^Key \(shown once, store it now\): intendedops_acme_\S+$/);
       const id = line?.split(" ")[3] ?? "";
+      // Both name the database, so a key made in another one (another directory) is noticed.
+      const where = / in (\S+)\.$/.exec(line ?? "")?.[1];
+      expect(cli(url, "keys", "list", "--tenant", "acme").stdout.split("\n")[0]).toBe(
+        `API keys of tenant acme, in ${where}:`,
+      );
       expect(cli(url, "keys", "revoke", "--tenant", "acme", id).stdout).toBe(`Revoked ${id}.\n`);
     });
 
