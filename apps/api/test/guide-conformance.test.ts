@@ -954,9 +954,18 @@ describe.each(["sqlite", "postgres"] as const)(
           body: JSON.stringify({ tier: "T4", reason: "conformance" }),
         }),
       );
-      // The published lookup covers every type (no intent_types) and the intent asks for no data.
+      // The published lookup has no intent_types: it applies to intents that request its data, and
+      // this one requests none, so it is ambient (docs/intentions.md).
       const before = await data(post("/v1/intents", agentKey, triage), 201);
-      expect(before).toMatchObject({
+      expect(before).toMatchObject({ status: "approved", decision: { intention: "ambient" } });
+      const lookingUp = await data(
+        post("/v1/intents", agentKey, {
+          ...triage,
+          dataElements: [{ dataSourceId: "salesforce_prod", path: "Contact.Email" }],
+        }),
+        201,
+      );
+      expect(lookingUp).toMatchObject({
         status: "approved",
         decision: { intention: "customer_support_lookup" },
       });
