@@ -28,13 +28,19 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
+/** The message of a condition that fits none of its shapes (zod's own says only "Invalid input"). */
+export const CONDITION_SHAPE_MESSAGE = `A condition is {"field": "<params path>", "op": one of ${CONDITION_OPS.join(", ")}, "value": …}, or {"all": [conditions]}, {"any": [conditions]} or {"not": condition}`;
+
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    ComparisonSchema,
-    z.strictObject({ all: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ not: ConditionSchema }),
-  ]),
+  z.union(
+    [
+      ComparisonSchema,
+      z.strictObject({ all: z.array(ConditionSchema).min(1) }),
+      z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+      z.strictObject({ not: ConditionSchema }),
+    ],
+    { error: CONDITION_SHAPE_MESSAGE },
+  ),
 );
 
 /**
