@@ -108,7 +108,9 @@ async function serveCommand(): Promise<void> {
 
 async function withStore<T>(fn: (store: KyselyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await openDatabase(config.databaseUrl);
+  // A one-shot command runs each statement once: naming them saves nothing, and behind a pooler in
+  // transaction mode their names collide with the servers' on shared server connections.
+  const store = await openDatabase(config.databaseUrl, { preparedStatements: false });
   try {
     return await fn(store);
   } finally {

@@ -7,6 +7,7 @@ import type {
   TransactionHooks,
   TransactionRunner,
 } from "./dialects/dialect-adapter";
+import { POOLER_SYMPTOMS_BEFORE_UNNAMED } from "./dialects/postgres-named-statements";
 import { kyselySqlRunner } from "./dialects/sql-runner";
 import { migrateToLatest } from "./migrate";
 import { createAgentRepo, prepareAgentSql } from "./repos/agent-repo";
@@ -58,6 +59,9 @@ export interface KyselyStore extends StoragePort {
    * reads the parent row first, so only a programming error can cause one).
    * Do not open another transaction from inside `fn` on SQLite: its one connection is taken, so
    * the inner call would wait forever.
+   * On PostgreSQL, a run that fails because a prepared statement went stale (another instance's
+   * migration, a connection pooler) committed nothing, and `fn` runs again from the start, at most
+   * `MAX_RUNS` times in all: keep `fn`'s effects inside `tx` (as the governor does).
    */
   transaction<T>(fn: (tx: KyselyTx) => Promise<T>): Promise<T>;
   /**
@@ -146,6 +150,13 @@ function createRepos(
   };
 }
 
+/**
+ * Most runs of one transaction or read that fail in a way running again mends
+ * (DialectAdapter.retryable): a pooler's lost statements make the store run unnamed after the third
+ * (POOLER_SYMPTOMS_BEFORE_UNNAMED), so the fourth run goes through.
+ */
+export const MAX_RUNS = POOLER_SYMPTOMS_BEFORE_UNNAMED + 1;
+
 /** Kysely's own transaction: one BEGIN … COMMIT per call (PostgreSQL). */
 function kyselyTransactions(db: OpenDatabase["db"]): TransactionRunner {
   // Hooks of its own per transaction: repos are cached per hooks object (one connection each).
@@ -163,13 +174,15 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
   // A group-commit batch hands every member the same handle and hooks: build its repos once.
   const batchRepos = new WeakMap<TransactionHooks, KyselyTx>();
   let closed = false;
-  const { inputError } = open.adapter;
+  const { inputError, retryable } = open.adapter;
   const asInputError = <T>(work: Promise<T>): Promise<T> =>
     inputError === undefined
       ? work
       : work.catch((error: unknown) => {
           throw inputError(error) ?? error;
         });
+  const runs = <T>(run: () => Promise<T>): Promise<T> =>
+    retryable === undefined ? run() : runAgainWhile(run, retryable);
   const reposFor = (db: OpenDatabase["db"], hooks: TransactionHooks): KyselyTx => {
     let repos = batchRepos.get(hooks);
     if (!repos) {
@@ -185,14 +198,16 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
     apiKeys: root.apiKeys,
     webhooks: root.webhooks,
     migrate: () => migrateToLatest(open),
-    transaction: (fn) => asInputError(runTransaction((db, hooks) => fn(reposFor(db, hooks)))),
+    transaction: (fn) => asInputError(runs(() => runTransaction((db, hooks) => fn(reposFor(db, hooks))))),
     read: (fn, options) =>
       asInputError(
-        options?.snapshot
-          ? open.adapter
-              .snapshot(open.db)
-              .execute((trx) => fn(createRepos(open, clock, statements, NO_HOOKS, trx)))
-          : fn(root),
+        runs(() =>
+          options?.snapshot
+            ? open.adapter
+                .snapshot(open.db)
+                .execute((trx) => fn(createRepos(open, clock, statements, NO_HOOKS, trx)))
+            : fn(root),
+        ),
       ),
     async ping() {
       if (closed) return false;
@@ -210,4 +225,15 @@ export function createKyselyStore(open: OpenDatabase, clock: () => number, probe
       await Promise.all([probe?.close(), open.db.destroy()]);
     },
   };
+}
+
+/** `run`, run again while it fails with an error `retryable` accepts, `MAX_RUNS` times at most. */
+async function runAgainWhile<T>(run: () => Promise<T>, retryable: (error: unknown) => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= MAX_RUNS || !retryable(error)) throw error;
+    }
+  }
 }

@@ -76,6 +76,12 @@ export interface DialectAdapter {
    * store answers as for bad input rather than failing as if the database were broken.
    */
   inputError?(error: unknown): IntendedOpsError | undefined;
+  /**
+   * True when `error` failed a whole transaction (nothing committed) in a way that running it again
+   * from the start mends: on PostgreSQL, a prepared statement that a migration of another instance
+   * or a connection pooler made stale, which the connection prepares anew on the next run.
+   */
+  retryable?(error: unknown): boolean;
 }
 
 /** Runs SQL compiled once per store (repos/prepared-sql.ts) on one connection, pool or transaction. */

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { MAX_RUNS } from "../kysely-store";
 import { makeAgent, makeIntent, openPostgresTestStore, randomSuffix, type TestStore } from "../test-fixtures";
 import { isStaleStatement, POOLER_SYMPTOMS_BEFORE_UNNAMED } from "./postgres-named-statements";
 
@@ -56,21 +57,29 @@ describe("named statements (postgres)", () => {
       sql`alter table agents add column added_by_a_later_version text`,
     ],
     ["a pooler deallocates the connection's statements (26000)", sql`deallocate all`],
-  ])("prepares a statement again when %s: one run fails, the next succeeds", async (_name, change) => {
-    const { test, tenantId } = await withAgent();
-    await preparedAfterLookup(test, tenantId);
-    // On the one pooled connection, outside a transaction.
-    await change.execute(test.store.db);
-    await expect(test.store.transaction((tx) => tx.agents.get(tenantId, "agent-1"))).rejects.toMatchObject({
-      code: "SERVICE_UNAVAILABLE",
-    });
-    const agent = await test.store.transaction((tx) => tx.agents.get(tenantId, "agent-1"));
-    expect(agent?.id).toBe("agent-1");
-    const prepared = await preparedAfterLookup(test, tenantId);
-    expect(prepared.some((s) => /^intendedops_1_[0-9a-f]{24}: select \*.* from "agents"/.test(s))).toBe(true);
-  });
+  ])(
+    "prepares a statement again when %s, and runs the transaction again: nothing fails",
+    async (_name, change) => {
+      const { test, tenantId } = await withAgent();
+      await preparedAfterLookup(test, tenantId);
+      // On the one pooled connection, outside a transaction.
+      await change.execute(test.store.db);
+      let runs = 0;
+      const agent = await test.store.transaction((tx) => {
+        runs += 1;
+        return tx.agents.get(tenantId, "agent-1");
+      });
+      expect(agent?.id).toBe("agent-1");
+      // The first run failed on the stale statement (its transaction rolled back); the second succeeded.
+      expect(runs).toBe(2);
+      const prepared = await preparedAfterLookup(test, tenantId);
+      expect(prepared.some((s) => /^intendedops_1_[0-9a-f]{24}: select \*.* from "agents"/.test(s))).toBe(
+        true,
+      );
+    },
+  );
 
-  it("answers 503 when a pooler ran the Parse where another client had prepared the name (42P05)", async () => {
+  it("runs again when a pooler ran the Parse where another client had prepared the name (42P05)", async () => {
     const { test, tenantId } = await withAgent();
     const [first] = (await preparedAfterLookup(test, tenantId)).filter((s) => s.includes('from "agents"'));
     const digest = first?.match(/^intendedops_0_([0-9a-f]{24}):/)?.[1];
@@ -79,21 +88,18 @@ describe("named statements (postgres)", () => {
     // a pooler in transaction mode hands it a server connection another client prepared it on.
     await sql`deallocate all`.execute(test.store.db);
     await sql.raw(`prepare "intendedops_1_${digest}" as select 1`).execute(test.store.db);
-    const lookup = () =>
-      test.store
-        .transaction((tx) => tx.agents.get(tenantId, "agent-1"))
-        .then(
-          (agent) => agent?.id,
-          (error: { code?: string }) => `failed ${error.code}`,
-        );
-    expect([await lookup(), await lookup(), await lookup()]).toEqual([
-      "failed SERVICE_UNAVAILABLE",
-      "failed SERVICE_UNAVAILABLE",
-      "agent-1",
-    ]);
+    let runs = 0;
+    const agent = await test.store.transaction((tx) => {
+      runs += 1;
+      return tx.agents.get(tenantId, "agent-1");
+    });
+    // 26000 (gen 0 gone), then 42P05 (gen 1 taken), then prepared as gen 2.
+    expect({ id: agent?.id, runs }).toEqual({ id: "agent-1", runs: 3 });
+    const prepared = await preparedAfterLookup(test, tenantId);
+    expect(prepared.some((s) => s.startsWith(`intendedops_2_${digest}:`))).toBe(true);
   });
 
-  it("runs unnamed once a pooler has lost its statements three times, and says so once", async () => {
+  it("runs unnamed once a pooler has lost its statements three times, and says so once; no call fails", async () => {
     const warnings: string[] = [];
     const record = (_details: Record<string, unknown>, message: string) => warnings.push(message);
     const { test, tenantId } = await withAgent({ logger: { warn: record, debug: () => {} } });
@@ -112,12 +118,8 @@ describe("named statements (postgres)", () => {
       await poolerHandsAnotherConnection();
       runs.push(await lookup(), await lookup());
     }
-    const failed = runs.filter((run) => run !== "ok");
-    expect(failed).toEqual(Array(POOLER_SYMPTOMS_BEFORE_UNNAMED).fill("failed SERVICE_UNAVAILABLE"));
-    // Every run after the third failure succeeded, pooler or not.
-    expect(runs.slice(runs.lastIndexOf("failed SERVICE_UNAVAILABLE") + 1).every((run) => run === "ok")).toBe(
-      true,
-    );
+    // No call failed: each lost statement ran its transaction again.
+    expect(runs.every((run) => run === "ok")).toBe(true);
     await poolerHandsAnotherConnection();
     expect(await preparedAfterLookup(test, tenantId)).toEqual([]);
     expect(warnings.filter((message) => message.includes("run unnamed from now on"))).toHaveLength(1);
@@ -128,14 +130,34 @@ describe("named statements (postgres)", () => {
     for (let i = 0; i < POOLER_SYMPTOMS_BEFORE_UNNAMED + 1; i++) {
       await preparedAfterLookup(test, tenantId);
       await sql`alter table agents add column ${sql.id(`added_${i}`)} text`.execute(test.store.db);
-      await expect(test.store.transaction((tx) => tx.agents.get(tenantId, "agent-1"))).rejects.toMatchObject({
-        code: "SERVICE_UNAVAILABLE",
-      });
+      expect((await test.store.transaction((tx) => tx.agents.get(tenantId, "agent-1")))?.id).toBe("agent-1");
     }
     const prepared = await preparedAfterLookup(test, tenantId);
     expect(prepared.some((s) => s.startsWith(`intendedops_${POOLER_SYMPTOMS_BEFORE_UNNAMED + 1}_`))).toBe(
       true,
     );
+  });
+
+  it("runs a transaction at most MAX_RUNS times, then answers 503", async () => {
+    const { test } = await withAgent();
+    let runs = 0;
+    const stale = () => Object.assign(new Error("prepared statement does not exist"), { code: "26000" });
+    await expect(
+      test.store.transaction(async () => {
+        runs += 1;
+        throw stale();
+      }),
+    ).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    expect(runs).toBe(MAX_RUNS);
+    // Any other error is not run again.
+    runs = 0;
+    await expect(
+      test.store.transaction(async () => {
+        runs += 1;
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(runs).toBe(1);
   });
 
   it("prepares again after another instance changes a column's type: at most one run fails", async () => {

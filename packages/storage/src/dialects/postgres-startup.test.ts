@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:net";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStore } from "../create-store";
 import { liftStatementTimeout } from "./postgres-startup";
@@ -83,5 +84,23 @@ describe("a pooler that refuses start-up parameters", () => {
     await expect(opening).rejects.toThrow(/unsupported startup parameter: options.*search_path/);
     expect(pooler.startups.length).toBeGreaterThan(0);
     expect(pooler.startups.every((startup) => !startup.includes("statement_timeout"))).toBe(true);
+  });
+});
+
+describe("a schema the connection does not use", () => {
+  it("fails the open instead of using another schema (a pooler that drops the search_path)", async () => {
+    const url = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+    // The URL's options win over the store's, as a pooler's dropped parameter leaves the default.
+    const opening = createStore({ url: `${url}?options=-c%20search_path%3Dpublic`, schema: "t_not_used" });
+    await expect(opening).rejects.toThrow(/schema is public, not t_not_used.*ALTER ROLE/);
+    const probe = await createStore({ url, migrate: false });
+    try {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables
+        where table_schema = 't_not_used'`.execute(probe.db);
+      expect(rows[0]?.n).toBe(0);
+      await sql`drop schema if exists t_not_used cascade`.execute(probe.db);
+    } finally {
+      await probe.close();
+    }
   });
 });

@@ -36,7 +36,7 @@ const INSTEAD: Record<string, string> = {
   statement_timeout:
     "add statement_timeout=0 to the database URL and set the limit on the role instead (ALTER ROLE … SET statement_timeout = '30s'), or list statement_timeout in PgBouncer's ignore_startup_parameters",
   options:
-    "drop options from the database URL and set it on the role instead (ALTER ROLE … SET search_path = …), or list options in PgBouncer's ignore_startup_parameters",
+    "set the schema on the role instead (ALTER ROLE … SET search_path = …), and drop options from the database URL (or the store's schema option, which sends it); PgBouncer's ignore_startup_parameters would drop it silently",
 };
 
 /**

@@ -1,8 +1,9 @@
 import { IntendedOpsError } from "@intendedops/core";
-import { Kysely, type KyselyConfig, PostgresDialect, sql } from "kysely";
+import { Kysely, type KyselyConfig, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "../database";
 import type { DialectAdapter, OpenDatabase, StoreLogger } from "./dialect-adapter";
+import { PooledPostgresDialect } from "./postgres-migration-lock";
 import { isStaleStatement, NamedStatements } from "./postgres-named-statements";
 import { refusedStartupParameter } from "./postgres-startup";
 
@@ -66,6 +67,7 @@ export function postgresAdapter(migrationSchema: string): DialectAdapter {
     isUniqueViolation: (error) => (error as { code?: unknown } | null)?.code === "23505",
     inputError: (error) =>
       unstorableText(error) ?? timedOut(error) ?? unreachable(error) ?? preparedAgain(error),
+    retryable: isStaleStatement,
   };
 }
 
@@ -217,7 +219,7 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     client.on("error", (error) => options.logger?.warn({ err: error }, "PostgreSQL connection failed"));
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PooledPostgresDialect({ pool }),
     ...(options.log ? { log: options.log } : {}),
   });
   try {
@@ -225,6 +227,13 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<OpenDa
     const { rows } = await sql<{ name: string | null }>`select current_schema() as name`.execute(db);
     const current = rows[0]?.name;
     if (!current) throw new Error("PostgreSQL search_path names no existing schema");
+    // A pooler told to ignore the `options` start-up parameter drops the search_path silently: the
+    // store would have created the schema and then used another one.
+    if (schema !== undefined && current !== schema) {
+      throw new Error(
+        `the connection's schema is ${current}, not ${schema}: something between the store and PostgreSQL dropped the search_path (a connection pooler ignoring the options start-up parameter?); set the role's search_path instead (ALTER ROLE … SET search_path = ${schema}) and open the store without schema`,
+      );
+    }
     return {
       db,
       adapter: postgresAdapter(current),
