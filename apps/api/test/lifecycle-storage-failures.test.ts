@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
 import { serveCommand, spawnServer } from "./support/server-process";
 import { PG_URL } from "./support/test-app";
+import { eventually } from "./webhooks-support";
 
 const API_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = serveCommand("source").slice(0, -1);
@@ -115,15 +116,21 @@ describe("intendedops serve on PostgreSQL while another session holds a lock", (
       expect(blocked.status).toBe(503);
       expect(elapsed).toBeLessThan(5000);
       // Logged as the condition it is (warn), not as a fault of the server (regression: "unhandled error").
-      const lines = server
-        .stdout()
-        .split("\n")
-        .filter((line) => line.startsWith("{"))
-        .map((line) => JSON.parse(line) as { level: number; msg: string });
+      // The line is written after the answer goes out, so it may reach stdout a moment later.
+      const logLines = () =>
+        server
+          .stdout()
+          .split("\n")
+          .filter((line) => line.startsWith("{"))
+          .map((line) => JSON.parse(line) as { level: number; msg: string });
+      const unavailable = expect.objectContaining({
+        level: 40,
+        msg: "service unavailable: answered 503, retry shortly",
+      });
+      await eventually(async () => logLines().some((line) => unavailable.asymmetricMatch(line)), 5000);
+      const lines = logLines();
       expect(lines.filter((line) => line.msg === "unhandled error")).toEqual([]);
-      expect(lines).toContainEqual(
-        expect.objectContaining({ level: 40, msg: "service unavailable: answered 503, retry shortly" }),
-      );
+      expect(lines).toContainEqual(unavailable);
 
       expect((await submit()).status).toBe(201);
       const verify = await fetch(`${server.url}/v1/audit/verify`, { headers });
