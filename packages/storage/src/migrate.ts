@@ -18,9 +18,6 @@ export async function migrateToLatest(open: OpenDatabase): Promise<string[]> {
     // Always name the schema on PostgreSQL: Kysely otherwise looks for its migration table in
     // every schema and would mistake another schema's for ours.
     ...(adapter.migrationSchema === undefined ? {} : { migrationTableSchema: adapter.migrationSchema }),
-    // On PostgreSQL the migration lock opens and commits the transaction the migrations run in
-    // (dialects/postgres-migration-lock.ts), so the Migrator must not open one of its own.
-    disableTransactions: adapter.dialect === "postgres",
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error === undefined) {

@@ -251,7 +251,9 @@ export interface StoreReadOptions {
 export interface StoragePort {
   /**
    * Run `fn` in one transaction: all of its writes commit together or not at all.
-   * Errors thrown by `fn` roll back and propagate unchanged.
+   * Errors thrown by `fn` roll back and propagate unchanged. A store may run `fn` again after a
+   * failure that committed nothing (the PostgreSQL store does after a stale prepared statement),
+   * so keep `fn`'s effects inside the transaction; the governor's are.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**

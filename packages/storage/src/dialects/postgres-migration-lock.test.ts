@@ -1,7 +1,9 @@
+import { Kysely, type Migration, Migrator, sql } from "kysely";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createStore, type KyselyStore } from "../index";
 import { randomSuffix } from "../test-fixtures";
+import { PooledPostgresDialect } from "./postgres-migration-lock";
 
 const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Kysely's migration lock id (3853314791062309107) as pg_locks shows it. */
@@ -49,7 +51,9 @@ describe("the PostgreSQL migration lock", () => {
       const lock = statements.findIndex((text) => text.includes("pg_advisory_xact_lock"));
       const commit = statements.lastIndexOf("commit");
       expect(begin).toBeGreaterThanOrEqual(0);
-      expect(lock).toBe(begin + 1);
+      // begin, the transaction's timeouts, the lock: nothing else runs before the lock is held.
+      expect(statements.slice(begin + 1, lock).every((text) => text.includes("set_config"))).toBe(true);
+      expect(lock).toBe(begin + 2);
       // The migrations' statements run between the lock and its commit.
       expect(statements.slice(lock, commit).some((text) => text.startsWith('create table "intents"'))).toBe(
         true,
@@ -96,6 +100,58 @@ describe("the PostgreSQL migration lock", () => {
       ]);
     } finally {
       await query(`drop schema ${schema} cascade`);
+    }
+  });
+
+  it("rolls back a migration that fails in JavaScript half way, as Kysely's own transaction did", async () => {
+    const schema = `t_${randomSuffix()}`;
+    await query(`create schema ${schema}`);
+    const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 1, options: `-c search_path=${schema}` });
+    const db = new Kysely<unknown>({ dialect: new PooledPostgresDialect({ pool }) });
+    const halfWay: Migration = {
+      async up(trx) {
+        await sql`create table half_done (id text)`.execute(trx);
+        throw new TypeError("a data migration's check failed after its first statement");
+      },
+    };
+    try {
+      // As migrate.ts configures the Migrator on PostgreSQL.
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => ({ "000_half_way": halfWay }) },
+        migrationTableSchema: schema,
+      });
+      const { error } = await migrator.migrateToLatest();
+      expect(error).toBeInstanceOf(TypeError);
+      const tables = await query<{ table_name: string }>(
+        "select table_name from information_schema.tables where table_schema = $1 and table_name = 'half_done'",
+        [schema],
+      );
+      expect(tables).toEqual([]);
+      expect(await migrationLocks()).toEqual([]);
+    } finally {
+      await db.destroy();
+      await query(`drop schema ${schema} cascade`);
+    }
+  });
+
+  it("migrates without the URL's statement timeout while another instance holds the lock", async () => {
+    const schema = `t_${randomSuffix()}`;
+    const store = await createStore({ url: `${POSTGRES_URL}?statement_timeout=300`, schema, migrate: false });
+    const other = new pg.Client({ connectionString: POSTGRES_URL });
+    await other.connect();
+    try {
+      await other.query("select pg_advisory_lock($1::bigint)", ["3853314791062309107"]);
+      const released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() =>
+        other.query("select pg_advisory_unlock($1::bigint)", ["3853314791062309107"]),
+      );
+      // Waits 1.5 s for the lock, five times the connection's statement timeout.
+      expect((await store.migrate()).length).toBeGreaterThan(0);
+      await released;
+    } finally {
+      await other.end();
+      await store.db.schema.dropSchema(schema).cascade().execute();
+      await store.close();
     }
   });
 });

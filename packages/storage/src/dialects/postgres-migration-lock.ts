@@ -11,19 +11,26 @@ const LOCK_TIMEOUT_MS = 60 * 60 * 1000;
  * the unlock missed, the lock stayed on a pooled server connection, and every later start or
  * `intendedops migrate` waited on it (for up to Kysely's hour), direct connections included.
  *
- * Here the lock belongs to the one transaction that runs the migrations: `begin` and a
- * transaction-level advisory lock, released by the `commit` (which rolls back after a failed
- * migration). migrate.ts runs the Migrator without its own transaction on PostgreSQL for this.
+ * Here the lock belongs to the transaction the migrations run in. `acquireMigrationLock` opens it
+ * (`begin`, then a transaction-level advisory lock) on the Migrator's connection; the Migrator's own
+ * transaction then continues it (PostgreSQL answers its `begin` with a warning only), and its
+ * `commit`, or its `rollback` after any failure, a JavaScript throw included, ends the transaction
+ * and releases the lock. `releaseMigrationLock` rolls back whatever is still open: the transaction
+ * when something failed before the Migrator's took over, else nothing (a warning).
+ *
+ * Inside that transaction no statement timeout applies: a migration may rewrite a large table or
+ * wait for another instance's, whatever `statement_timeout` the connection was opened with.
  */
 class MigrationTransactionAdapter extends PostgresAdapter {
   override async acquireMigrationLock(db: Kysely<unknown>): Promise<void> {
     await sql`begin`.execute(db);
     await sql`select set_config('lock_timeout', ${String(LOCK_TIMEOUT_MS)}, true),
-      pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(db);
+      set_config('statement_timeout', '0', true)`.execute(db);
+    await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(db);
   }
 
   override async releaseMigrationLock(db: Kysely<unknown>): Promise<void> {
-    await sql`commit`.execute(db);
+    await sql`rollback`.execute(db);
   }
 }
 

@@ -11,9 +11,29 @@ describe("liftStatementTimeout", () => {
     ["postgres://u@h/db?sslmode=disable&statement_timeout=5", "postgres://u@h/db?sslmode=disable", 5],
     ["postgres://u@h/db?a=1&statement_timeout=5&b=2", "postgres://u@h/db?a=1&b=2", 5],
     ["postgres://u@h/db?host=/var/run/postgresql", "postgres://u@h/db?host=/var/run/postgresql", undefined],
+    // Read as pg reads it: names and values percent-decoded, every occurrence taken out.
+    ["postgres://u@h/db?statement%5Ftimeout=0", "postgres://u@h/db", 0],
+    ["postgres://u@h/db?statement_timeout=%35", "postgres://u@h/db", 5],
+    [
+      "postgres://u@h/db?statement_timeout=7&sslmode=disable&statement_timeout=7",
+      "postgres://u@h/db?sslmode=disable",
+      7,
+    ],
+    [
+      "postgres://u@h/db?options=statement_timeout%3D5",
+      "postgres://u@h/db?options=statement_timeout%3D5",
+      undefined,
+    ],
+    ["postgres://u@h/db?statement_timeout=9#frag", "postgres://u@h/db#frag", 9],
   ])("%s → %s, %s ms", (url, rest, ms) => {
     expect(liftStatementTimeout(url)).toEqual(
       ms === undefined ? { url: rest } : { url: rest, statementTimeoutMs: ms },
+    );
+  });
+
+  it("refuses two statement_timeout values that disagree (pg took the last)", () => {
+    expect(() => liftStatementTimeout("postgres://u@h/db?statement_timeout=0&statement_timeout=250")).toThrow(
+      expect.objectContaining({ code: "VALIDATION_ERROR", message: expect.stringContaining("given once") }),
     );
   });
 

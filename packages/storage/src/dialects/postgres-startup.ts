@@ -6,29 +6,47 @@ import { IntendedOpsError } from "@intendedops/core";
  * unless listed in its `ignore_startup_parameters`, and then drops it.
  */
 
-const STATEMENT_TIMEOUT_PARAMETER = /([?&])statement_timeout=([^&#]*)&?/;
+/** A query parameter's name or value as pg reads it (URLSearchParams: `+` is a space). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
 
 /**
  * Takes `statement_timeout` out of a PostgreSQL URL, as the store's statement timeout in ms. pg
  * sends a URL's `statement_timeout` as a start-up parameter even when it is 0, so `?statement_timeout=0`
- * (no limit) still failed the start behind PgBouncer; lifted, 0 sends nothing. The value is whole
- * milliseconds, as the pool applies it (pg reads "30s" as 30 ms, so units are refused).
+ * (no limit) still failed the start behind PgBouncer; lifted, 0 sends nothing. The query is read as
+ * pg reads it (names and values percent-decoded), and every occurrence is taken out: one left behind
+ * would still be sent. Repeats must agree. The value is whole milliseconds, as the pool applies it
+ * (pg read "30s" as 30 ms, so units are refused).
  */
 export function liftStatementTimeout(url: string): { url: string; statementTimeoutMs?: number } {
-  const found = STATEMENT_TIMEOUT_PARAMETER.exec(url);
-  if (!found) return { url };
-  const [whole, separator, value] = found as unknown as [string, string, string];
-  if (!/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) {
+  const queryAt = url.indexOf("?");
+  if (queryAt < 0) return { url };
+  const fragmentAt = url.indexOf("#", queryAt);
+  const queryEnd = fragmentAt < 0 ? url.length : fragmentAt;
+  const kept: string[] = [];
+  const values = new Set<string>();
+  for (const part of url.slice(queryAt + 1, queryEnd).split("&")) {
+    const equals = part.indexOf("=");
+    const name = decoded(equals < 0 ? part : part.slice(0, equals));
+    if (name === "statement_timeout") values.add(equals < 0 ? "" : decoded(part.slice(equals + 1)));
+    else if (part !== "") kept.push(part);
+  }
+  if (values.size === 0) return { url };
+  const [value] = values;
+  if (values.size > 1 || value === undefined || !/^\d{1,10}$/.test(value) || Number(value) > 2_147_483_647) {
     throw new IntendedOpsError(
       "VALIDATION_ERROR",
-      "statement_timeout in the database URL must be whole milliseconds (0 for no limit), without a unit",
+      "statement_timeout in the database URL must be whole milliseconds (0 for no limit), without a unit, and given once",
       [{ path: ["url"], message: "Invalid statement_timeout" }],
     );
   }
-  // `?a=1&statement_timeout=5&b=2` → `?a=1&b=2`; `?statement_timeout=5&b=2` → `?b=2`; `?statement_timeout=5` → ``.
-  const rest = whole.endsWith("&") ? separator : "";
-  const lifted = url.slice(0, found.index) + rest + url.slice(found.index + whole.length);
-  return { url: lifted.replace(/[?&]$/, ""), statementTimeoutMs: Number(value) };
+  const query = kept.length > 0 ? `?${kept.join("&")}` : "";
+  return { url: url.slice(0, queryAt) + query + url.slice(queryEnd), statementTimeoutMs: Number(value) };
 }
 
 /** What to do instead of each start-up parameter a pooler refuses. */
