@@ -1,12 +1,13 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createStore } from "@intendedops/storage";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
+import { removedAfterAll } from "./support/killed-process-leftovers";
 import { type ServerProcess, spawnServer } from "./support/server-process";
 
 /**
@@ -21,17 +22,10 @@ const ADMIN = generateApiKey("bkp");
 
 const dir = mkdtempSync(join(tmpdir(), "intendedops-backup-killed-"));
 const source = join(dir, "live.db");
-const servers: ServerProcess[] = [];
-const children: ChildProcess[] = [];
+const { servers, children, dirs } = removedAfterAll();
+dirs.push(dir);
 let agentsInSource = 0;
 let intentsInSource = 0;
-
-afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  for (const server of servers) await server.stop("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function api(server: ServerProcess, path: string, body?: unknown) {
   const response = await fetch(`${server.url}${path}`, {

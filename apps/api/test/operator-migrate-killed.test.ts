@@ -1,13 +1,14 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
+import { removedAfterAll } from "./support/killed-process-leftovers";
 import { openProcessDatabase } from "./support/process-database";
-import { type ServerProcess, spawnServer } from "./support/server-process";
+import { spawnServer } from "./support/server-process";
 
 /**
  * `intendedops migrate` (and the first `serve`, which migrates the same way) killed with SIGKILL
@@ -20,16 +21,8 @@ const CLI = ["--import", "tsx", "--conditions=@intendedops/source", "src/cli.ts"
 const ADMIN = generateApiKey("mig");
 
 const dir = mkdtempSync(join(tmpdir(), "intendedops-migrate-killed-"));
-const children: ChildProcess[] = [];
-const servers: ServerProcess[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  for (const server of servers) await server.stop("SIGKILL");
-  for (const drop of drops) await drop().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-});
+const { children, servers, drops, dirs } = removedAfterAll();
+dirs.push(dir);
 
 /** Whether the migration is under way: SQLite's WAL exists; PostgreSQL's migration lock is held. */
 async function migrating(dialect: "sqlite" | "postgres", url: string): Promise<boolean> {

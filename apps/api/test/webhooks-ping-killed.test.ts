@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateApiKey } from "../src/api-key-format";
+import { removedAfterAll } from "./support/killed-process-leftovers";
 import { openProcessDatabase } from "./support/process-database";
-import { type ServerProcess, spawnServer } from "./support/server-process";
-import { eventually, type Receiver, startReceiver } from "./webhooks-support";
+import { spawnServer } from "./support/server-process";
+import { eventually, startReceiver } from "./webhooks-support";
 
 /**
  * `POST /v1/webhooks/:id/test` is "one attempt, no retries" (docs/webhooks.md, docs/api). The
@@ -14,16 +15,7 @@ import { eventually, type Receiver, startReceiver } from "./webhooks-support";
  */
 
 const ADMIN = generateApiKey("ping");
-const dirs: string[] = [];
-const servers: ServerProcess[] = [];
-const receivers: Receiver[] = [];
-const drops: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const server of servers) await server.stop("SIGKILL");
-  for (const receiver of receivers) await receiver.close();
-  for (const drop of drops) await drop().catch(() => {});
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const { dirs, servers, receivers, drops } = removedAfterAll();
 
 async function call(url: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {
