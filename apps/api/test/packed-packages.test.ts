@@ -266,8 +266,10 @@ describe("packed packages", () => {
     expect(await tsc(project)).toBe("");
     // The core example: an allowed lookup prints its intent id and the handler's result.
     expect(await node(["run-out/core.js"])).toMatch(/^int_[0-9A-Z]{26} shipped\n$/);
-    // The storage example: a SQLite file under ./data, migrated on open.
+    // The storage example: a SQLite file under ./data (not the server's), migrated on open; a
+    // second run reads the agent the first one registered.
     expect(await node(["run-out/storage.js"])).toBe("billing-agent T0\n");
-    expect(existsSync(join(consumer, "data", "intendedops.db"))).toBe(true);
+    expect(existsSync(join(consumer, "data", "example.db"))).toBe(true);
+    expect(await node(["run-out/storage.js"])).toBe("billing-agent T0\n");
   }, 60_000);
 });
