@@ -66,11 +66,6 @@ export class NamedStatements {
   /** `onUnnamed` is told once, when pooler symptoms made the store give up naming statements. */
   constructor(private readonly onUnnamed?: (symptoms: number) => void) {}
 
-  /** True once the store runs every statement unnamed (see POOLER_SYMPTOMS_BEFORE_UNNAMED). */
-  get unnamed(): boolean {
-    return this.#unnamed;
-  }
-
   /**
    * Marks `sql` to run as a named statement from now on. Its name is a digest of the text, so no
    * two texts share one, in this process or in any other (another instance, another version)
