@@ -156,13 +156,22 @@ describe.each(["sqlite", "postgres"] as const)("SIGKILL under concurrent load on
         if (sent.answer && sent.answer.status < 300) answeredSubmissions += 1;
       }
     };
-    const decider = async (worker: number) => {
-      let i = 0;
+    /**
+     * Runs `act` on an item of the page at `path` until the load stops: the `round`-th run picks its
+     * item by `round`. A page that fails means the server is gone, and stops the load.
+     */
+    const onPageItems = async (
+      key: string,
+      path: string,
+      act: (item: { id: string; intentId?: string }, round: number) => Promise<void>,
+      pick: (round: number, count: number) => number,
+    ) => {
+      let round = 0;
       while (!stop) {
-        i += 1;
+        round += 1;
         let page: Answer;
         try {
-          page = await call(url, approverKey, "GET", `/v1/approvals?pageSize=20&page=${1 + (worker % 2)}`);
+          page = await call(url, key, "GET", path);
         } catch {
           stop = true;
           return;
@@ -172,54 +181,51 @@ describe.each(["sqlite", "postgres"] as const)("SIGKILL under concurrent load on
           await new Promise((resolve) => setTimeout(resolve, 5));
           continue;
         }
-        const approval = items[(i * 7 + worker) % items.length];
-        const verb = (i + worker) % 3 === 0 ? "reject" : "approve";
-        const sent: (typeof decisions)[number] = {
-          input: { approvalId: approval.id, intentId: approval.intentId, verb },
-        };
-        decisions.push(sent);
-        await guard(sent, () =>
-          call(
-            url,
-            approverKey,
-            "POST",
-            `/v1/approvals/${approval.id}/${verb}`,
-            verb === "reject" ? { reason: "no" } : undefined,
-          ),
-        );
+        await act(items[pick(round, items.length)], round);
       }
     };
-    const reporter = async (worker: number) => {
-      let i = 0;
-      while (!stop) {
-        i += 1;
-        let page: Answer;
-        try {
-          page = await call(url, agentKey, "GET", `/v1/intents?status=approved&pageSize=20`);
-        } catch {
-          stop = true;
-          return;
-        }
-        const items = page.body?.data?.items ?? [];
-        if (items.length === 0) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          continue;
-        }
-        const intent = items[(i * 5 + worker) % items.length];
-        const verb = (i + worker) % 4 === 0 ? "fail" : "complete";
-        const sent: (typeof outcomes)[number] = { input: { intentId: intent.id, verb } };
-        outcomes.push(sent);
-        await guard(sent, () =>
-          call(
-            url,
-            agentKey,
-            "POST",
-            `/v1/intents/${intent.id}/${verb}`,
-            verb === "fail" ? { error: "boom" } : { value: { cents: 100 + i, category: "efficiency" } },
-          ),
-        );
-      }
-    };
+    const decider = (worker: number) =>
+      onPageItems(
+        approverKey,
+        `/v1/approvals?pageSize=20&page=${1 + (worker % 2)}`,
+        async (approval, i) => {
+          const verb = (i + worker) % 3 === 0 ? "reject" : "approve";
+          const sent: (typeof decisions)[number] = {
+            input: { approvalId: approval.id, intentId: approval.intentId as string, verb },
+          };
+          decisions.push(sent);
+          await guard(sent, () =>
+            call(
+              url,
+              approverKey,
+              "POST",
+              `/v1/approvals/${approval.id}/${verb}`,
+              verb === "reject" ? { reason: "no" } : undefined,
+            ),
+          );
+        },
+        (i, count) => (i * 7 + worker) % count,
+      );
+    const reporter = (worker: number) =>
+      onPageItems(
+        agentKey,
+        "/v1/intents?status=approved&pageSize=20",
+        async (intent, i) => {
+          const verb = (i + worker) % 4 === 0 ? "fail" : "complete";
+          const sent: (typeof outcomes)[number] = { input: { intentId: intent.id, verb } };
+          outcomes.push(sent);
+          await guard(sent, () =>
+            call(
+              url,
+              agentKey,
+              "POST",
+              `/v1/intents/${intent.id}/${verb}`,
+              verb === "fail" ? { error: "boom" } : { value: { cents: 100 + i, category: "efficiency" } },
+            ),
+          );
+        },
+        (i, count) => (i * 5 + worker) % count,
+      );
     const overrider = async () => {
       let i = 0;
       while (!stop) {
